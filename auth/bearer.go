@@ -1,0 +1,233 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/skyflowgo/skyflow/gen/oauth"
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// HTTPDoer sends HTTP requests. *http.Client implements it; so can a test
+// double or a wrapper that adds tracing.
+type HTTPDoer interface {
+	Do(req *http.Request) (*http.Response, error)
+}
+
+// defaultHTTPClient is the package's own client for the token exchange. It
+// uses http.DefaultTransport but never modifies http.DefaultClient.
+var defaultHTTPClient HTTPDoer = &http.Client{Timeout: 30 * time.Second}
+
+const (
+	grantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	// assertionLifetime is how long a service-account assertion is valid.
+	assertionLifetime = 60 * time.Minute
+	// maxTokenResponse caps how much of a token-exchange response is read.
+	maxTokenResponse = 1 << 20
+)
+
+// Token is a bearer token obtained from the token exchange.
+type Token struct {
+	// AccessToken is the bearer token itself. Treat it as a secret.
+	AccessToken string
+	// TokenType is the token type reported by the server, normally "Bearer".
+	TokenType string
+	// Expiry is the exp claim of AccessToken (read without verifying the
+	// signature); zero when the token carries no readable exp.
+	Expiry time.Time
+}
+
+// String describes the token by type and expiry, never by value.
+func (t *Token) String() string {
+	if t == nil {
+		return "auth.Token(nil)"
+	}
+	return "auth.Token{type: " + t.TokenType + ", expiry: " + t.Expiry.UTC().Format(time.RFC3339) + "}"
+}
+
+// GoString is like String, so %#v does not print the token.
+func (t *Token) GoString() string { return t.String() }
+
+// BearerTokenOptions tunes GenerateBearerToken and
+// GenerateBearerTokenFromCreds.
+type BearerTokenOptions struct {
+	// RoleIDs scope the token; each becomes a "role:<id>" entry of the
+	// space-separated scope. Empty means no scope is sent.
+	RoleIDs []string
+	// Ctx is the optional ctx claim of the assertion (string, bool, number,
+	// or map with keys matching ^[a-zA-Z0-9_]+$; nil, "" or an empty map
+	// omit it).
+	Ctx any
+	// TokenURI, when not empty, overrides the tokenURI of the credentials
+	// (both the aud claim and the exchange host).
+	TokenURI string
+	// HTTPClient sends the exchange; nil means a package-owned *http.Client
+	// with a 30 s timeout.
+	HTTPClient HTTPDoer
+	// Now is the clock used for the assertion's exp; nil means time.Now.
+	Now func() time.Time
+}
+
+// GenerateBearerToken reads the service-account credentials file at path,
+// signs an RS256 assertion and exchanges it for a bearer token at the token
+// endpoint. Each call performs one exchange; for repeated use prefer a
+// TokenSource (NewTokenSource), which caches and refreshes the token.
+//
+// Server errors are returned as *APIError (Operation "GenerateBearerToken");
+// bad credentials or options as *ValidationError; transport and context
+// errors wrapped with %w.
+func GenerateBearerToken(ctx context.Context, path string, opts BearerTokenOptions) (*Token, error) {
+	const op = "GenerateBearerToken"
+	roles, ctxClaim, err := checkBearerOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	sa, err := LoadServiceAccount(path, opts.TokenURI)
+	if err != nil {
+		return nil, err
+	}
+	return oneShot(ctx, op, sa, roles, ctxClaim, opts)
+}
+
+// GenerateBearerTokenFromCreds is GenerateBearerToken for credentials given
+// as a JSON string instead of a file.
+func GenerateBearerTokenFromCreds(ctx context.Context, credsJSON string, opts BearerTokenOptions) (*Token, error) {
+	const op = "GenerateBearerTokenFromCreds"
+	roles, ctxClaim, err := checkBearerOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	sa, err := parseServiceAccount([]byte(credsJSON), opts.TokenURI)
+	if err != nil {
+		return nil, err
+	}
+	return oneShot(ctx, op, sa, roles, ctxClaim, opts)
+}
+
+func checkBearerOptions(opts BearerTokenOptions) ([]string, any, error) {
+	roles, err := checkRoles("RoleIDs", opts.RoleIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctxClaim, err := normalizeCtx("Ctx", opts.Ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return roles, ctxClaim, nil
+}
+
+func oneShot(ctx context.Context, op string, sa *ServiceAccount, roles []string, ctxClaim any, opts BearerTokenOptions) (*Token, error) {
+	ex, err := newExchanger(op, sa, roles, ctxClaim, opts.HTTPClient, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	return ex.exchange(ctx)
+}
+
+// exchanger signs assertions for one service account and exchanges them.
+// Its generated client is built once and reused for every exchange.
+type exchanger struct {
+	op       string
+	sa       *ServiceAccount
+	scope    string
+	ctxClaim any
+	now      func() time.Time
+	client   *oauth.ClientWithResponses
+}
+
+func newExchanger(op string, sa *ServiceAccount, roles []string, ctxClaim any, doer HTTPDoer, now func() time.Time) (*exchanger, error) {
+	if doer == nil {
+		doer = defaultHTTPClient
+	}
+	if now == nil {
+		now = time.Now
+	}
+	client, err := oauth.NewClientWithResponses(sa.origin,
+		oauth.WithHTTPClient(doer),
+		oauth.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			req.Header.Set("Accept", "application/json")
+			return nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("auth: %s: building the token client: %w", op, err)
+	}
+	return &exchanger{op: op, sa: sa, scope: scopeOf(roles), ctxClaim: ctxClaim, now: now, client: client}, nil
+}
+
+// assertion signs the RS256 JWT presented to the token endpoint.
+func (e *exchanger) assertion(now time.Time) (string, error) {
+	claims := jwt.MapClaims{
+		"iss": e.sa.clientID,
+		"key": e.sa.keyID,
+		"aud": e.sa.tokenURI,
+		"sub": e.sa.clientID,
+		"exp": now.Add(assertionLifetime).Unix(),
+	}
+	if e.ctxClaim != nil {
+		claims["ctx"] = e.ctxClaim
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(e.sa.key)
+	if err != nil {
+		return "", fmt.Errorf("auth: %s: signing the assertion: %w", e.op, err)
+	}
+	return s, nil
+}
+
+// exchange performs one token exchange. The response is read by hand rather
+// than through the generated response parser, because that parser fails
+// (losing status and request id) on error bodies of the plain-string form
+// {"error":"..."}; errs.Decode understands every form.
+func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
+	assertion, err := e.assertion(e.now())
+	if err != nil {
+		return nil, err
+	}
+	body := oauth.V1GetAuthTokenRequest{GrantType: grantTypeJWTBearer, Assertion: assertion}
+	if e.scope != "" {
+		scope := e.scope
+		body.Scope = &scope
+	}
+	resp, err := e.client.GetAuthToken(ctx, body)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %s: token exchange failed: %w", e.op, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse))
+	if err != nil {
+		return nil, fmt.Errorf("auth: %s: reading the token response: %w", e.op, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
+		apiErr.Operation = e.op
+		return nil, apiErr
+	}
+	badResponse := func(msg string, cause error) *APIError {
+		return &APIError{
+			StatusCode: resp.StatusCode,
+			HTTPStatus: http.StatusText(resp.StatusCode),
+			Message:    msg,
+			RequestID:  resp.Header.Get(errs.RequestIDHeader),
+			Operation:  e.op,
+			Err:        cause,
+		}
+	}
+	var out oauth.V1GetAuthTokenResponse
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, badResponse("token response is not a valid JSON object", err)
+	}
+	if out.AccessToken == nil || *out.AccessToken == "" {
+		return nil, badResponse("token response has no accessToken", nil)
+	}
+	tok := &Token{AccessToken: *out.AccessToken, TokenType: "Bearer"}
+	if out.TokenType != nil && *out.TokenType != "" {
+		tok.TokenType = *out.TokenType
+	}
+	tok.Expiry, _ = Expiry(tok.AccessToken)
+	return tok, nil
+}

@@ -1,0 +1,350 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// TokenSource supplies the bearer token for a request. Implementations must
+// be safe for concurrent use. Token is called once per request with the
+// request's context, so it must be cheap when a token is cached, and it
+// should return promptly with ctx.Err() when ctx is done.
+//
+// The SDK ships sources for API keys (APIKeySource), static tokens
+// (StaticTokenSource) and service accounts (NewServiceAccountSource);
+// NewTokenSource picks one from Credentials. Any other type with this method
+// can be plugged in, for example one that reads tokens from a secret
+// manager.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// Invalidator is implemented by token sources that cache tokens. After the
+// server rejects a token with 401, the caller passes that token to
+// Invalidate; the source drops it only if it is still the cached one, so a
+// late 401 for an old token never discards a token fetched since.
+type Invalidator interface {
+	Invalidate(token string)
+}
+
+// Option configures NewTokenSource, NewServiceAccountSource and
+// StaticTokenSource.
+type Option func(*options)
+
+type options struct {
+	doer      HTTPDoer
+	now       func() time.Time
+	window    time.Duration
+	logger    *slog.Logger
+	lookupEnv func(string) (string, bool)
+}
+
+func buildOptions(opts []Option) *options {
+	o := &options{}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(o)
+		}
+	}
+	if o.doer == nil {
+		o.doer = defaultHTTPClient
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// WithHTTPClient sets what sends token exchanges (an *http.Client or any
+// HTTPDoer). The default is a package-owned *http.Client with a 30 s
+// timeout.
+func WithHTTPClient(doer HTTPDoer) Option { return func(o *options) { o.doer = doer } }
+
+// WithClock replaces time.Now, for tests and for callers with their own
+// clock.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithRefreshWindow sets how long before expiry a service-account token is
+// refreshed. It is capped at half the token's lifetime. Zero keeps the
+// default: min(5 minutes, a fifth of the lifetime).
+func WithRefreshWindow(d time.Duration) Option { return func(o *options) { o.window = d } }
+
+// WithLogger sets the logger for token events (refreshes and refresh
+// failures, with client id and expiry). Secrets are never logged. The
+// default discards everything.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithEnvLookup replaces os.LookupEnv when NewTokenSource falls back to the
+// SKYFLOW_CREDENTIALS environment variable.
+func WithEnvLookup(lookup func(key string) (string, bool)) Option {
+	return func(o *options) { o.lookupEnv = lookup }
+}
+
+// NewTokenSource validates creds and returns the matching token source: the
+// API key or the static token as is, or a caching, self-refreshing source
+// for service-account credentials (parsed here, once). When creds set none
+// of APIKey, Token, Path and CredentialsJSON, the service-account credentials
+// JSON of SKYFLOW_CREDENTIALS is used instead, with creds' Roles, Context and
+// TokenURI. Errors are *ValidationError values (see Credentials.Validate).
+func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
+	o := buildOptions(opts)
+	if !creds.hasKind() {
+		env, err := CredentialsFromEnv(o.lookupEnv)
+		if err != nil {
+			return nil, invalid("", ErrNoCredentials,
+				"no credentials: set one of APIKey, Token, Path or CredentialsJSON, or the "+EnvCredentials+" environment variable")
+		}
+		env.Roles, env.Context, env.TokenURI = creds.Roles, creds.Context, creds.TokenURI
+		if _, err := env.resolve(o.now()); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				ve.Reason += " (credentials from " + EnvCredentials + ")"
+			}
+			return nil, err
+		}
+		creds = env
+	}
+	r, err := creds.resolve(o.now())
+	if err != nil {
+		return nil, err
+	}
+	switch r.kind {
+	case kindAPIKey:
+		return apiKeySource(r.secret), nil
+	case kindToken:
+		return &staticSource{token: r.secret, now: o.now}, nil
+	}
+	return newServiceAccountSource(r.sa, r.roles, r.ctx, o)
+}
+
+// APIKeySource returns a TokenSource that always returns the API key. The
+// key must have the form sky-XXXXX-<32 hex digits>.
+func APIKeySource(key string) (TokenSource, error) {
+	if err := checkAPIKey(key); err != nil {
+		return nil, err
+	}
+	return apiKeySource(key), nil
+}
+
+type apiKeySource string
+
+func (s apiKeySource) Token(context.Context) (string, error) { return string(s), nil }
+
+// StaticTokenSource returns a TokenSource for a bearer token obtained
+// elsewhere. The token must be a JWT with an exp claim. It is refused at
+// construction if already expired, and every Token call after its expiry
+// fails with a *ValidationError matching ErrTokenExpired: a static token
+// cannot be refreshed, so the error says to supply a fresh one. Only
+// WithClock among the options has an effect.
+func StaticTokenSource(token string, opts ...Option) (TokenSource, error) {
+	o := buildOptions(opts)
+	if err := checkStaticToken(token, o.now()); err != nil {
+		return nil, err
+	}
+	return &staticSource{token: token, now: o.now}, nil
+}
+
+type staticSource struct {
+	token string
+	now   func() time.Time
+}
+
+func (s *staticSource) Token(context.Context) (string, error) {
+	if err := checkStaticToken(s.token, s.now()); err != nil {
+		return "", err
+	}
+	return s.token, nil
+}
+
+// ServiceAccountOptions scopes the tokens of a ServiceAccountSource.
+type ServiceAccountOptions struct {
+	// RoleIDs scope the token ("role:<id>" entries of the scope).
+	RoleIDs []string
+	// Ctx is the optional ctx claim of the assertion.
+	Ctx any
+}
+
+// Timing of ServiceAccountSource.
+const (
+	// DefaultRefreshWindow is the longest default refresh window: a token
+	// is refreshed when less than min(DefaultRefreshWindow, a fifth of its
+	// lifetime) remains.
+	DefaultRefreshWindow = 5 * time.Minute
+	// exchangeTimeout bounds one exchange run on behalf of several callers.
+	exchangeTimeout = time.Minute
+	// fallbackLifetime is assumed for an access token whose exp is missing
+	// or already past on arrival (a skewed clock).
+	fallbackLifetime = 5 * time.Minute
+)
+
+// ServiceAccountSource is a TokenSource that exchanges service-account
+// assertions for bearer tokens, caches the token and refreshes it before it
+// expires. It is safe for concurrent use:
+//
+//   - While the cached token is outside its refresh window, Token returns it
+//     without any I/O.
+//   - Inside the window (the token is still valid), the first caller starts a
+//     refresh in the background and every caller keeps getting the cached
+//     token until the new one arrives.
+//   - Without a valid token, callers wait for the refresh. However many
+//     goroutines ask, at most one exchange is in flight. A waiter whose ctx
+//     ends returns ctx.Err() at once; the exchange carries on for the
+//     others (bounded by a one-minute timeout of its own).
+//   - A failed exchange is not cached: its waiters get the error, and the
+//     next call starts a new exchange.
+type ServiceAccountSource struct {
+	ex     *exchanger
+	now    func() time.Time
+	window time.Duration
+	logger *slog.Logger
+
+	mu       sync.Mutex
+	cur      *cachedToken
+	inflight *refreshCall
+}
+
+type cachedToken struct {
+	value     string
+	expiry    time.Time
+	refreshAt time.Time
+}
+
+type refreshCall struct {
+	done chan struct{}
+	tok  *cachedToken
+	err  error
+}
+
+// NewServiceAccountSource returns a caching, self-refreshing token source
+// for parsed service-account credentials. No exchange happens until the
+// first Token call.
+func NewServiceAccountSource(sa *ServiceAccount, sao ServiceAccountOptions, opts ...Option) (*ServiceAccountSource, error) {
+	if sa == nil || sa.key == nil {
+		return nil, invalid("ServiceAccount", ErrMissingPrivateKey, "service account is nil; use LoadServiceAccount or ParseServiceAccount")
+	}
+	roles, err := checkRoles("RoleIDs", sao.RoleIDs)
+	if err != nil {
+		return nil, err
+	}
+	ctxClaim, err := normalizeCtx("Ctx", sao.Ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newServiceAccountSource(sa, roles, ctxClaim, buildOptions(opts))
+}
+
+func newServiceAccountSource(sa *ServiceAccount, roles []string, ctxClaim any, o *options) (*ServiceAccountSource, error) {
+	ex, err := newExchanger("ServiceAccountToken", sa, roles, ctxClaim, o.doer, o.now)
+	if err != nil {
+		return nil, err
+	}
+	return &ServiceAccountSource{ex: ex, now: o.now, window: o.window, logger: o.logger}, nil
+}
+
+// Token returns a valid bearer token, exchanging a new one when needed.
+func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	now := s.now()
+	cur := s.cur
+	if cur != nil && now.Before(cur.refreshAt) {
+		s.mu.Unlock()
+		return cur.value, nil
+	}
+	valid := cur != nil && now.Before(cur.expiry)
+	if !valid {
+		if err := ctx.Err(); err != nil {
+			s.mu.Unlock()
+			return "", err
+		}
+	}
+	call := s.inflight
+	if call == nil {
+		call = &refreshCall{done: make(chan struct{})}
+		s.inflight = call
+		// Detached from the caller's cancellation: other callers may be
+		// waiting for the same exchange.
+		go s.refresh(context.WithoutCancel(ctx), call)
+	}
+	s.mu.Unlock()
+
+	if valid {
+		return cur.value, nil
+	}
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if call.err != nil {
+		return "", call.err
+	}
+	return call.tok.value, nil
+}
+
+// Invalidate drops the cached token if it is token, so the next Token call
+// fetches a new one. A token that is no longer cached is ignored.
+func (s *ServiceAccountSource) Invalidate(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil && s.cur.value == token {
+		s.cur = nil
+		s.logger.LogAttrs(context.Background(), slog.LevelInfo, "service-account token invalidated",
+			slog.String("client_id", s.ex.sa.clientID))
+	}
+}
+
+func (s *ServiceAccountSource) refresh(ctx context.Context, call *refreshCall) {
+	ctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
+	defer cancel()
+	tok, err := s.ex.exchange(ctx)
+
+	var entry *cachedToken
+	var skewed bool
+	if err == nil {
+		entry, skewed = s.entryFor(tok, s.now())
+	}
+	s.mu.Lock()
+	if err == nil {
+		s.cur = entry
+	}
+	call.tok, call.err = entry, err
+	s.inflight = nil
+	close(call.done)
+	s.mu.Unlock()
+
+	clientID := slog.String("client_id", s.ex.sa.clientID)
+	switch {
+	case err != nil:
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "service-account token refresh failed",
+			clientID, slog.String("error", err.Error()))
+	case skewed:
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "service-account token has no usable expiry; assuming a short lifetime (check the system clock)",
+			clientID, slog.Time("assumed_expiry", entry.expiry))
+	default:
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "service-account token refreshed",
+			clientID, slog.Time("expiry", entry.expiry), slog.Time("refresh_at", entry.refreshAt))
+	}
+}
+
+// entryFor computes when a fresh token expires and when to refresh it. The
+// window is the configured one or min(DefaultRefreshWindow, lifetime/5),
+// and never more than half the lifetime.
+func (s *ServiceAccountSource) entryFor(tok *Token, received time.Time) (*cachedToken, bool) {
+	exp, skewed := tok.Expiry, false
+	if exp.IsZero() || !received.Before(exp) {
+		exp, skewed = received.Add(fallbackLifetime), true
+	}
+	lifetime := exp.Sub(received)
+	w := s.window
+	if w <= 0 {
+		w = min(DefaultRefreshWindow, lifetime/5)
+	}
+	w = min(w, lifetime/2)
+	return &cachedToken{value: tok.AccessToken, expiry: exp, refreshAt: exp.Add(-w)}, skewed
+}
