@@ -561,7 +561,7 @@ type V1AuditEventContext struct {
 
 // V1AuditEventData Payload of an audited request or response.
 type V1AuditEventData struct {
-	// Content The payload
+	// Content The payload, as text.
 	Content *string `json:"content,omitempty"`
 }
 
@@ -663,7 +663,7 @@ type V1BINListRequest struct {
 	// Fields Card fields to return (all when absent).
 	Fields []string `json:"fields,omitempty"`
 
-	// SkyflowId Record holding the card
+	// SkyflowId Record holding the card, with vault_schema_config.
 	SkyflowId *string `json:"skyflow_id,omitempty"`
 
 	// VaultSchemaConfig Where a stored card lives.
@@ -791,7 +791,7 @@ type V1Card struct {
 	// CardScheme Card network.
 	CardScheme *string `json:"card_scheme,omitempty"`
 
-	// CardType Credit
+	// CardType Credit, debit, ...
 	CardType *string `json:"card_type,omitempty"`
 
 	// CountryCode Issuing country.
