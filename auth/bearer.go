@@ -44,15 +44,12 @@ type Token struct {
 }
 
 // String describes the token by type and expiry, never by value.
-func (t *Token) String() string {
-	if t == nil {
-		return "auth.Token(nil)"
-	}
+func (t Token) String() string {
 	return "auth.Token{type: " + t.TokenType + ", expiry: " + t.Expiry.UTC().Format(time.RFC3339) + "}"
 }
 
 // GoString is like String, so %#v does not print the token.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // BearerTokenOptions tunes GenerateBearerToken and
 // GenerateBearerTokenFromCreds.
