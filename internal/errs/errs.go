@@ -161,11 +161,14 @@ func Decode(status int, header http.Header, body []byte) *APIError {
 	if header != nil {
 		e.RequestID = header.Get(RequestIDHeader)
 	}
-	parseBody(e, body)
+	isJSON := parseBody(e, body)
 	if e.HTTPStatus == "" {
 		e.HTTPStatus = http.StatusText(status)
 	}
 	if e.Message == "" {
+		if isJSON {
+			body = nil // JSON of another shape: the status says more
+		}
 		e.Message = fallbackMessage(status, body)
 	}
 	return e
@@ -219,18 +222,20 @@ type wireError struct {
 	Details    []map[string]any `json:"details"`
 }
 
-func parseBody(e *APIError, body []byte) {
+// parseBody fills e from a JSON error body and reports whether the body was
+// a JSON object at all.
+func parseBody(e *APIError, body []byte) bool {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return
+		return false
 	}
 	var w wireBody
 	if json.Unmarshal(body, &w) != nil {
-		return
+		return false
 	}
 	if len(w.Error) > 0 {
 		applyErrorField(e, w.Error)
-		return
+		return true
 	}
 	var msgs []string
 	for _, r := range w.Responses {
@@ -244,6 +249,7 @@ func parseBody(e *APIError, body []byte) {
 	if len(msgs) > 0 {
 		e.Message = strings.Join(msgs, "; ")
 	}
+	return true
 }
 
 // applyErrorField handles both {"error": {...}} and {"error": "text"}.

@@ -1,0 +1,560 @@
+package facade
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/skyflowgo/skyflow/auth"
+	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
+)
+
+// Client is the entry point of the SDK. It holds vault and connection
+// configurations, credentials, one HTTP stack (connection pool, retries,
+// timeouts) and one token cache, shared by every handle it returns. A Client
+// is safe for concurrent use, including the runtime configuration methods;
+// create one per process and reuse it.
+type Client struct {
+	mu       sync.RWMutex
+	vaults   []string // insertion order; the first is the default
+	vaultMap map[string]*vaultEntry
+	conns    []string
+	connMap  map[string]*connEntry
+	creds    *auth.Credentials
+
+	tokens tokenCache
+
+	httpClient     *http.Client
+	doer           *transport.Doer
+	attemptTimeout time.Duration
+	headers        http.Header // extra headers, sent on every call
+	userAgent      string
+	skyMetadata    string
+	chunkSize      int
+	concurrency    int
+	lookupEnv      func(string) (string, bool)
+
+	level  slog.LevelVar
+	off    atomic.Bool
+	logger *slog.Logger
+}
+
+// Option configures New.
+type Option func(*settings) error
+
+type settings struct {
+	vaults         []VaultConfig
+	conns          []ConnectionConfig
+	creds          *auth.Credentials
+	level          LogLevel
+	logger         *slog.Logger
+	httpClient     *http.Client
+	retry          *RetryPolicy
+	attemptTimeout time.Duration
+	headers        http.Header
+	uaSuffix       string
+	chunkSize      int
+	concurrency    int
+	lookupEnv      func(string) (string, bool)
+}
+
+// RetryPolicy configures how the client retries transient failures:
+// connection errors and the statuses 408, 429, 502, 503 and 504, with
+// exponential backoff and full jitter, honouring Retry-After, and always
+// bounded by the call's context.
+//
+// Writes that could be applied twice (an insert without upsert, an upload
+// that creates a record) are retried only when the server certainly did not
+// process them: the connection was refused, or the server answered 429.
+// Set RetryNonIdempotent to retry them in every transient case, accepting
+// that a record may be written twice.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt; 0
+	// disables retries.
+	MaxRetries int
+	// InitialBackoff is the backoff ceiling before the first retry (it
+	// doubles each retry). Default 500 ms.
+	InitialBackoff time.Duration
+	// MaxBackoff caps one wait, including one asked for by Retry-After.
+	// Default 8 s.
+	MaxBackoff time.Duration
+	// RetryNonIdempotent retries non-idempotent writes in every transient
+	// case (see the type's documentation).
+	RetryNonIdempotent bool
+}
+
+// DefaultRetryPolicy is the policy used unless WithRetryPolicy is given: two
+// retries, backoff from 500 ms capped at 8 s.
+func DefaultRetryPolicy() RetryPolicy {
+	p := transport.DefaultPolicy()
+	return RetryPolicy{MaxRetries: p.MaxRetries, InitialBackoff: p.InitialBackoff, MaxBackoff: p.MaxBackoff}
+}
+
+// Defaults for bulk operations.
+const (
+	// DefaultChunkSize is how many records one insert request carries. 25
+	// matches the largest page the vault API returns (Get's limit), keeps
+	// each request small enough that one failure affects few records, and
+	// lets large inputs spread over several connections.
+	DefaultChunkSize = 25
+	// DefaultConcurrency is how many chunks of one call are in flight at
+	// once: enough to hide round-trip latency without flooding the vault's
+	// rate limits from a single call.
+	DefaultConcurrency = 4
+)
+
+// WithVault adds a vault configuration. The first vault added is the
+// default one (Vault("")).
+func WithVault(cfg VaultConfig) Option {
+	return func(s *settings) error { s.vaults = append(s.vaults, cfg); return nil }
+}
+
+// WithConnection adds a connection configuration.
+func WithConnection(cfg ConnectionConfig) Option {
+	return func(s *settings) error { s.conns = append(s.conns, cfg); return nil }
+}
+
+// WithCredentials sets the client's common credentials, used by vaults and
+// connections that have none of their own.
+func WithCredentials(creds auth.Credentials) Option {
+	return func(s *settings) error {
+		if err := creds.Validate(); err != nil {
+			return err
+		}
+		s.creds = copyCredentials(&creds)
+		return nil
+	}
+}
+
+// WithLogLevel sets the log level (default LogLevelError).
+func WithLogLevel(level LogLevel) Option {
+	return func(s *settings) error {
+		if !level.valid() {
+			return errs.Invalid("LogLevel", "must be DEBUG, INFO, WARN, ERROR or OFF")
+		}
+		s.level = level
+		return nil
+	}
+}
+
+// WithLogger sends the client's log records to l (filtered by the client's
+// log level). By default they go to stderr as text.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error { s.logger = l; return nil }
+}
+
+// WithHTTPClient sets the *http.Client used for every call (proxies, mTLS,
+// instrumented transports). The client is used as given; retries and the
+// per-attempt timeout wrap it. By default the SDK uses its own client with
+// a pooled transport.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return errs.Invalid("HTTPClient", "must not be nil")
+		}
+		s.httpClient = hc
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces DefaultRetryPolicy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(s *settings) error {
+		if p.MaxRetries < 0 || p.InitialBackoff < 0 || p.MaxBackoff < 0 {
+			return errs.Invalid("RetryPolicy", "values must not be negative")
+		}
+		s.retry = &p
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds each HTTP attempt (retries get a fresh
+// timeout). There is no default: the call's context bounds the whole call.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errs.Invalid("RequestTimeout", "must not be negative")
+		}
+		s.attemptTimeout = d
+		return nil
+	}
+}
+
+// WithHeader adds a header sent on every vault, Detect and connection call
+// (for example x-skyflow-account-id or a tracing header). It cannot
+// override Authorization, Content-Type or sky-metadata.
+func WithHeader(key, value string) Option {
+	return func(s *settings) error {
+		ck := http.CanonicalHeaderKey(key)
+		if key == "" || !validHeaderName(key) {
+			return errs.Invalid("Header", "name must be a valid HTTP header name")
+		}
+		switch ck {
+		case "Authorization", "Content-Type", "Sky-Metadata", "Content-Length", "X-Skyflow-Authorization":
+			return errs.Invalid("Header", "%s is set by the SDK", ck)
+		}
+		if s.headers == nil {
+			s.headers = http.Header{}
+		}
+		s.headers.Add(ck, value)
+		return nil
+	}
+}
+
+// WithUserAgentSuffix appends text (for example "myapp/1.2") to the
+// User-Agent header.
+func WithUserAgentSuffix(suffix string) Option {
+	return func(s *settings) error { s.uaSuffix = suffix; return nil }
+}
+
+// WithChunkSize sets how many records one insert request carries (default
+// DefaultChunkSize).
+func WithChunkSize(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errs.Invalid("ChunkSize", "must be at least 1")
+		}
+		s.chunkSize = n
+		return nil
+	}
+}
+
+// WithConcurrency sets how many chunks of one bulk call are in flight at once
+// (default DefaultConcurrency).
+func WithConcurrency(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errs.Invalid("Concurrency", "must be at least 1")
+		}
+		s.concurrency = n
+		return nil
+	}
+}
+
+// WithEnvLookup replaces os.LookupEnv for reading SKYFLOW_CREDENTIALS (for
+// tests, or to read the variable from elsewhere).
+func WithEnvLookup(lookup func(string) (string, bool)) Option {
+	return func(s *settings) error { s.lookupEnv = lookup; return nil }
+}
+
+// New builds a Client. Every configuration is validated here; nothing is
+// sent over the network until the first call.
+func New(opts ...Option) (*Client, error) {
+	s := settings{level: LogLevelError, chunkSize: DefaultChunkSize, concurrency: DefaultConcurrency}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{
+		vaultMap:       map[string]*vaultEntry{},
+		connMap:        map[string]*connEntry{},
+		creds:          s.creds,
+		attemptTimeout: s.attemptTimeout,
+		headers:        s.headers,
+		chunkSize:      s.chunkSize,
+		concurrency:    s.concurrency,
+		lookupEnv:      s.lookupEnv,
+	}
+	if c.lookupEnv == nil {
+		c.lookupEnv = os.LookupEnv
+	}
+	c.setLevel(s.level)
+	c.logger = newLogger(s.logger, &c.level, &c.off)
+
+	c.httpClient = s.httpClient
+	if c.httpClient == nil {
+		c.httpClient = &http.Client{Transport: newTransport()}
+	}
+	policy := DefaultRetryPolicy()
+	if s.retry != nil {
+		policy = *s.retry
+	}
+	c.doer = transport.New(c.httpClient, transport.Policy{
+		MaxRetries:         policy.MaxRetries,
+		InitialBackoff:     policy.InitialBackoff,
+		MaxBackoff:         policy.MaxBackoff,
+		RetryNonIdempotent: policy.RetryNonIdempotent,
+	}, s.attemptTimeout, c.log)
+
+	c.userAgent = "skyflow-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if s.uaSuffix != "" {
+		c.userAgent += " " + s.uaSuffix
+	}
+	meta, _ := json.Marshal(map[string]string{
+		"sdk_name_version":        "skyflow-go@" + Version,
+		"sdk_client_device_model": runtime.GOOS,
+		"sdk_client_os_details":   runtime.GOOS + " " + runtime.GOARCH,
+		"sdk_runtime_details":     runtime.Version(),
+	})
+	c.skyMetadata = string(meta)
+
+	for _, v := range s.vaults {
+		if err := c.AddVault(v); err != nil {
+			return nil, err
+		}
+	}
+	for _, cc := range s.conns {
+		if err := c.AddConnection(cc); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// newTransport is the default transport: http.DefaultTransport's settings
+// with a connection pool sized for concurrent bulk calls to one host.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.MaxIdleConns = 256
+	return t
+}
+
+// HTTPClient returns the *http.Client the client sends requests with.
+func (c *Client) HTTPClient() *http.Client { return c.httpClient }
+
+// AddVault adds a vault configuration at runtime. The id must be new.
+func (c *Client) AddVault(cfg VaultConfig) error {
+	base, err := cfg.validate()
+	if err != nil {
+		return err
+	}
+	cfg.Credentials = copyCredentials(cfg.Credentials)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.vaultMap[cfg.VaultID]; ok {
+		return errs.Invalid("VaultID", "a vault with this id is already configured")
+	}
+	c.vaultMap[cfg.VaultID] = &vaultEntry{cfg: cfg, baseURL: base}
+	c.vaults = append(c.vaults, cfg.VaultID)
+	return nil
+}
+
+// UpdateVault changes the vault whose id is cfg.VaultID. Only the non-zero
+// fields of cfg are applied; the others keep their values. Handles already
+// obtained with Vault see the change on their next call; the token cache is
+// kept when the credentials stay the same.
+func (c *Client) UpdateVault(cfg VaultConfig) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.vaultMap[cfg.VaultID]
+	if !ok {
+		return errs.Invalid("VaultID", "no vault with this id is configured")
+	}
+	merged := mergeVault(cur.cfg, cfg)
+	base, err := merged.validate()
+	if err != nil {
+		return err
+	}
+	merged.Credentials = copyCredentials(merged.Credentials)
+	c.vaultMap[cfg.VaultID] = &vaultEntry{cfg: merged, baseURL: base}
+	return nil
+}
+
+// RemoveVault removes a vault configuration.
+func (c *Client) RemoveVault(vaultID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.vaultMap[vaultID]; !ok {
+		return errs.Invalid("VaultID", "no vault with this id is configured")
+	}
+	delete(c.vaultMap, vaultID)
+	c.vaults = slices.DeleteFunc(c.vaults, func(id string) bool { return id == vaultID })
+	return nil
+}
+
+// GetVault returns a copy of a vault configuration.
+func (c *Client) GetVault(vaultID string) (VaultConfig, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.vaultMap[vaultID]
+	if !ok {
+		return VaultConfig{}, errs.Invalid("VaultID", "no vault with this id is configured")
+	}
+	cfg := e.cfg
+	cfg.Credentials = copyCredentials(cfg.Credentials)
+	return cfg, nil
+}
+
+// VaultIDs lists the configured vaults in the order they were added.
+func (c *Client) VaultIDs() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return slices.Clone(c.vaults)
+}
+
+// AddConnection adds a connection configuration at runtime. The id must be
+// new.
+func (c *Client) AddConnection(cfg ConnectionConfig) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	cfg.Credentials = copyCredentials(cfg.Credentials)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.connMap[cfg.ConnectionID]; ok {
+		return errs.Invalid("ConnectionID", "a connection with this id is already configured")
+	}
+	c.connMap[cfg.ConnectionID] = &connEntry{cfg: cfg}
+	c.conns = append(c.conns, cfg.ConnectionID)
+	return nil
+}
+
+// UpdateConnection changes the connection whose id is cfg.ConnectionID;
+// only the non-zero fields of cfg are applied.
+func (c *Client) UpdateConnection(cfg ConnectionConfig) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.connMap[cfg.ConnectionID]
+	if !ok {
+		return errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	merged := mergeConnection(cur.cfg, cfg)
+	if err := merged.validate(); err != nil {
+		return err
+	}
+	merged.Credentials = copyCredentials(merged.Credentials)
+	c.connMap[cfg.ConnectionID] = &connEntry{cfg: merged}
+	return nil
+}
+
+// RemoveConnection removes a connection configuration.
+func (c *Client) RemoveConnection(connectionID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.connMap[connectionID]; !ok {
+		return errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	delete(c.connMap, connectionID)
+	c.conns = slices.DeleteFunc(c.conns, func(id string) bool { return id == connectionID })
+	return nil
+}
+
+// GetConnection returns a copy of a connection configuration.
+func (c *Client) GetConnection(connectionID string) (ConnectionConfig, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.connMap[connectionID]
+	if !ok {
+		return ConnectionConfig{}, errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	cfg := e.cfg
+	cfg.Credentials = copyCredentials(cfg.Credentials)
+	return cfg, nil
+}
+
+// ConnectionIDs lists the configured connections in the order they were
+// added.
+func (c *Client) ConnectionIDs() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return slices.Clone(c.conns)
+}
+
+// SetCredentials sets (or replaces) the client's common credentials. Vaults
+// and connections without their own credentials use the new ones from their
+// next call.
+func (c *Client) SetCredentials(creds auth.Credentials) error {
+	if err := creds.Validate(); err != nil {
+		return err
+	}
+	cp := copyCredentials(&creds)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.creds = cp
+	for id, e := range c.vaultMap {
+		if e.cfg.Credentials == nil && e.cfg.TokenSource == nil {
+			c.vaultMap[id] = &vaultEntry{cfg: e.cfg, baseURL: e.baseURL}
+		}
+	}
+	for id, e := range c.connMap {
+		if e.cfg.Credentials == nil && e.cfg.TokenSource == nil {
+			c.connMap[id] = &connEntry{cfg: e.cfg}
+		}
+	}
+	return nil
+}
+
+// Credentials returns a copy of the client's common credentials and whether
+// any are set.
+func (c *Client) Credentials() (auth.Credentials, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.creds == nil {
+		return auth.Credentials{}, false
+	}
+	return *copyCredentials(c.creds), true
+}
+
+// tokenSourceFor resolves the token source for a vault or connection:
+// its own token source, then its own credentials, then the client's, then
+// SKYFLOW_CREDENTIALS. Sources are shared between configurations with equal
+// credentials, so the client mints one service-account token per
+// credentials, however many vaults use them.
+func (c *Client) tokenSourceFor(own auth.TokenSource, ownCreds *auth.Credentials) (auth.TokenSource, error) {
+	if own != nil {
+		return own, nil
+	}
+	creds := ownCreds
+	if creds == nil {
+		c.mu.RLock()
+		creds = c.creds
+		c.mu.RUnlock()
+	}
+	if creds == nil {
+		env, err := auth.CredentialsFromEnv(c.lookupEnv)
+		if err != nil {
+			return nil, err
+		}
+		creds = &env
+	}
+	return c.tokens.get(*creds, c)
+}
+
+// tokenCache shares token sources by credentials fingerprint.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]auth.TokenSource
+}
+
+func (t *tokenCache) get(creds auth.Credentials, c *Client) (auth.TokenSource, error) {
+	key := creds.Fingerprint()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ts, ok := t.m[key]; ok {
+		return ts, nil
+	}
+	ts, err := auth.NewTokenSource(creds,
+		auth.WithHTTPClient(c.doer),
+		auth.WithLogger(c.logger),
+		auth.WithEnvLookup(c.lookupEnv))
+	if err != nil {
+		return nil, err
+	}
+	if t.m == nil {
+		t.m = map[string]auth.TokenSource{}
+	}
+	t.m[key] = ts
+	return ts, nil
+}
+
+// setCommonHeaders adds the headers every vault and Detect request carries.
+func (c *Client) setCommonHeaders(req *http.Request) {
+	h := req.Header
+	for k, vs := range c.headers {
+		h[k] = append([]string(nil), vs...)
+	}
+	h["User-Agent"] = []string{c.userAgent}
+	h["Sky-Metadata"] = []string{c.skyMetadata}
+}

@@ -1,0 +1,187 @@
+package facade
+
+import (
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/skyflowgo/skyflow/auth"
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// VaultConfig describes one vault the client talks to.
+type VaultConfig struct {
+	// VaultID is the vault's id (required).
+	VaultID string
+	// ClusterID is the cluster part of the vault URL,
+	// https://{ClusterID}.vault.skyflowapis.com for EnvProd. Required
+	// unless BaseURL is set.
+	ClusterID string
+	// Env is the environment; the zero value means EnvProd.
+	Env Env
+	// BaseURL overrides the URL built from ClusterID and Env for every
+	// vault and Detect call (for private links, proxies and emulators).
+	// http and https are accepted.
+	BaseURL string
+	// Credentials used for this vault. When nil the client's credentials
+	// apply, then the SKYFLOW_CREDENTIALS environment variable.
+	Credentials *auth.Credentials
+	// TokenSource, when set, supplies the bearer token for this vault and
+	// takes precedence over Credentials (for example tokens from a secret
+	// manager).
+	TokenSource auth.TokenSource
+}
+
+// ConnectionConfig describes one connection the client can invoke.
+type ConnectionConfig struct {
+	// ConnectionID is the connection's id (required).
+	ConnectionID string
+	// URL is the connection URL (required). Placeholders such as
+	// {card_id} are replaced by path parameters on each call.
+	URL string
+	// Credentials used for this connection. When nil the client's
+	// credentials apply, then the SKYFLOW_CREDENTIALS environment variable.
+	Credentials *auth.Credentials
+	// TokenSource, when set, supplies the token for this connection and
+	// takes precedence over Credentials.
+	TokenSource auth.TokenSource
+}
+
+// validate checks a vault config and returns its resolved base URL.
+func (c VaultConfig) validate() (string, error) {
+	if strings.TrimSpace(c.VaultID) == "" {
+		return "", errs.Invalid("VaultID", "is required")
+	}
+	if c.Credentials != nil {
+		if err := c.Credentials.Validate(); err != nil {
+			return "", err
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", errs.Invalid("BaseURL", "must be an absolute http or https URL")
+		}
+		return strings.TrimRight(c.BaseURL, "/"), nil
+	}
+	if strings.TrimSpace(c.ClusterID) == "" {
+		return "", errs.Invalid("ClusterID", "is required when BaseURL is not set")
+	}
+	if strings.ContainsAny(c.ClusterID, "/:?#@ ") {
+		return "", errs.Invalid("ClusterID", "must be a bare cluster id, not a URL")
+	}
+	domain := c.Env.domain()
+	if domain == "" {
+		return "", errs.Invalid("Env", "must be PROD, SANDBOX, STAGE or DEV")
+	}
+	return "https://" + c.ClusterID + domain, nil
+}
+
+func (c ConnectionConfig) validate() error {
+	if strings.TrimSpace(c.ConnectionID) == "" {
+		return errs.Invalid("ConnectionID", "is required")
+	}
+	if c.URL == "" {
+		return errs.Invalid("URL", "is required")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errs.Invalid("URL", "must be an absolute http or https URL")
+	}
+	if c.Credentials != nil {
+		if err := c.Credentials.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeVault applies the non-zero fields of upd onto cur.
+func mergeVault(cur, upd VaultConfig) VaultConfig {
+	if upd.ClusterID != "" {
+		cur.ClusterID = upd.ClusterID
+	}
+	if upd.Env != "" {
+		cur.Env = upd.Env
+	}
+	if upd.BaseURL != "" {
+		cur.BaseURL = upd.BaseURL
+	}
+	if upd.Credentials != nil {
+		cur.Credentials = upd.Credentials
+	}
+	if upd.TokenSource != nil {
+		cur.TokenSource = upd.TokenSource
+	}
+	return cur
+}
+
+func mergeConnection(cur, upd ConnectionConfig) ConnectionConfig {
+	if upd.URL != "" {
+		cur.URL = upd.URL
+	}
+	if upd.Credentials != nil {
+		cur.Credentials = upd.Credentials
+	}
+	if upd.TokenSource != nil {
+		cur.TokenSource = upd.TokenSource
+	}
+	return cur
+}
+
+// copyCredentials returns a deep copy so the caller cannot change what the
+// client holds (and vice versa).
+func copyCredentials(c *auth.Credentials) *auth.Credentials {
+	if c == nil {
+		return nil
+	}
+	cp := *c
+	cp.Roles = append([]string(nil), c.Roles...)
+	if m, ok := c.Context.(map[string]any); ok {
+		mc := make(map[string]any, len(m))
+		for k, v := range m {
+			mc[k] = v
+		}
+		cp.Context = mc
+	}
+	return &cp
+}
+
+// connEntry is one configured connection and its lazily resolved token
+// source. Entries are replaced, never mutated, when the configuration
+// changes.
+type connEntry struct {
+	cfg ConnectionConfig
+
+	mu sync.Mutex
+	ts auth.TokenSource
+}
+
+// tokenSource resolves (once) the connection's token source.
+func (c *Client) connTokenSource(e *connEntry) (auth.TokenSource, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ts != nil {
+		return e.ts, nil
+	}
+	ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	e.ts = ts
+	return ts, nil
+}
+
+// validHeaderName reports whether s is an RFC 7230 token.
+func validHeaderName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", ch) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,422 @@
+package facade
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"strconv"
+	"strings"
+
+	gvault "github.com/skyflowgo/skyflow/gen/vault"
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// MaxGetLimit is the largest page Get returns.
+const MaxGetLimit = 25
+
+// GetRequest reads records of one table, by skyflow ids, by values of a
+// unique column, or page by page.
+type GetRequest struct {
+	// Table is the table to read (required).
+	Table string
+	// IDs are the skyflow ids of the records to return. Exclusive with
+	// ColumnName.
+	IDs []string
+	// ColumnName is a unique column to look records up by; ColumnValues are
+	// the values to look up. Exclusive with IDs.
+	ColumnName   string
+	ColumnValues []string
+	// Redaction applied to returned values (unset: the vault's default).
+	// Not allowed with ReturnTokens.
+	Redaction RedactionType
+	// ReturnTokens returns tokens instead of values. Only with IDs.
+	ReturnTokens bool
+	// Fields limits the returned columns (all when empty).
+	Fields []string
+	// Offset skips that many records.
+	Offset int
+	// Limit caps the number of records returned (1 to MaxGetLimit; 0 means
+	// the API's default of MaxGetLimit).
+	Limit int
+	// DownloadURL returns download URLs for file columns.
+	DownloadURL bool
+	// OrderBy orders the records by skyflow_id.
+	OrderBy OrderBy
+}
+
+// GetResponse is the result of Get.
+type GetResponse struct {
+	// Records are the records found.
+	Records []Record
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Record is one record read from the vault.
+type Record struct {
+	// SkyflowID is the record's id (when the response carries it).
+	SkyflowID string
+	// Fields maps column names to values (or to tokens with ReturnTokens).
+	// skyflow_id is not repeated here.
+	Fields map[string]any
+	// Tokens maps column names to tokens, when the API returns them
+	// separately.
+	Tokens map[string]string
+}
+
+// Get reads records (GET /v1/vaults/{vaultID}/{table}, operation
+// RecordServiceBulkGetRecord).
+func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	params := req.params()
+	const op = "Get"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.RecordServiceBulkGetRecord(ctx, v.id, req.Table, params, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseRecordServiceBulkGetRecordResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	out := &GetResponse{Records: make([]Record, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.JSON200.Records {
+		out.Records[i] = recordFromWire(r)
+	}
+	return out, nil
+}
+
+// All iterates over every record Get matches, fetching page after page
+// (Limit records per page, MaxGetLimit when unset) from req.Offset on. It
+// stops at the first error, which it yields.
+func (v *Vault) All(ctx context.Context, req GetRequest) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		page := req
+		if page.Limit == 0 {
+			page.Limit = MaxGetLimit
+		}
+		for {
+			resp, err := v.Get(ctx, page)
+			if err != nil {
+				yield(Record{}, err)
+				return
+			}
+			for _, r := range resp.Records {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if len(resp.Records) < page.Limit {
+				return
+			}
+			page.Offset += len(resp.Records)
+		}
+	}
+}
+
+func recordFromWire(r gvault.V1FieldRecords) Record {
+	rec := Record{Fields: r.Fields, Tokens: tokensFromWire(r.Tokens)}
+	if id, ok := rec.Fields["skyflow_id"].(string); ok {
+		rec.SkyflowID = id
+		delete(rec.Fields, "skyflow_id")
+	}
+	if rec.Fields == nil {
+		rec.Fields = map[string]any{}
+	}
+	return rec
+}
+
+func (r *GetRequest) params() *gvault.RecordServiceBulkGetRecordParams {
+	p := &gvault.RecordServiceBulkGetRecordParams{
+		SkyflowIds:   r.IDs,
+		Fields:       r.Fields,
+		ColumnValues: r.ColumnValues,
+	}
+	if r.ColumnName != "" {
+		p.ColumnName = &r.ColumnName
+	}
+	if r.Redaction != "" {
+		red := gvault.RedactionEnum(r.Redaction)
+		p.Redaction = &red
+	}
+	if r.ReturnTokens {
+		p.Tokenization = &r.ReturnTokens
+	}
+	if r.Offset > 0 {
+		s := strconv.Itoa(r.Offset)
+		p.Offset = &s
+	}
+	if r.Limit > 0 {
+		s := strconv.Itoa(r.Limit)
+		p.Limit = &s
+	}
+	if r.DownloadURL {
+		p.DownloadURL = &r.DownloadURL
+	}
+	if r.OrderBy != "" {
+		o := gvault.V1OrderBy(r.OrderBy)
+		p.OrderBy = &o
+	}
+	return p
+}
+
+func (r *GetRequest) validate() error {
+	if strings.TrimSpace(r.Table) == "" {
+		return errs.Invalid("Table", "is required")
+	}
+	byColumn := r.ColumnName != "" || len(r.ColumnValues) > 0
+	if len(r.IDs) > 0 && byColumn {
+		return errs.Invalid("IDs", "cannot be combined with ColumnName/ColumnValues")
+	}
+	if err := nonEmptyEntries("IDs", r.IDs); err != nil {
+		return err
+	}
+	if byColumn {
+		if strings.TrimSpace(r.ColumnName) == "" {
+			return errs.Invalid("ColumnName", "is required with ColumnValues")
+		}
+		if len(r.ColumnValues) == 0 {
+			return errs.Invalid("ColumnValues", "are required with ColumnName")
+		}
+	}
+	if err := nonEmptyEntries("Fields", r.Fields); err != nil {
+		return err
+	}
+	if r.Redaction != "" && !r.Redaction.valid() {
+		return errs.Invalid("Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
+	}
+	if r.ReturnTokens && r.Redaction != "" {
+		return errs.Invalid("ReturnTokens", "cannot be combined with Redaction")
+	}
+	if r.ReturnTokens && byColumn {
+		return errs.Invalid("ReturnTokens", "is not supported when looking up by column values")
+	}
+	if r.Offset < 0 {
+		return errs.Invalid("Offset", "must not be negative")
+	}
+	if r.Limit < 0 || r.Limit > MaxGetLimit {
+		return errs.Invalid("Limit", "must be between 1 and %d (0 for the default)", MaxGetLimit)
+	}
+	switch r.OrderBy {
+	case "", OrderAscending, OrderDescending, OrderNone:
+	default:
+		return errs.Invalid("OrderBy", "must be ASCENDING, DESCENDING or NONE")
+	}
+	return nil
+}
+
+func nonEmptyEntries(field string, list []string) error {
+	for i, s := range list {
+		if strings.TrimSpace(s) == "" {
+			return errs.Invalid(field+"["+strconv.Itoa(i)+"]", "is empty")
+		}
+	}
+	return nil
+}
+
+// UpdateRequest updates one record.
+type UpdateRequest struct {
+	// Table is the record's table (required).
+	Table string
+	// SkyflowID is the record's id (required, unless Values holds
+	// "skyflow_id", which is then used and not sent as a column).
+	SkyflowID string
+	// Values maps the columns to change to their new values (required).
+	// nil clears a column. The map is never modified.
+	Values map[string]any
+	// Tokens supplies tokens for the written columns with TokenModeEnable
+	// or TokenModeEnableStrict.
+	Tokens map[string]string
+	// ReturnTokens asks for the tokens of the updated tokenized columns.
+	ReturnTokens bool
+	// TokenMode says whether Tokens are supplied (default TokenModeDisable).
+	TokenMode TokenMode
+}
+
+// UpdateResponse is the result of Update.
+type UpdateResponse struct {
+	// SkyflowID is the updated record's id.
+	SkyflowID string
+	// Tokens maps column names to tokens (with ReturnTokens).
+	Tokens map[string]string
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Update updates one record (PUT /v1/vaults/{vaultID}/{table}/{skyflowID},
+// operation RecordServiceUpdateRecord).
+func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse, error) {
+	id, fields, err := req.validate()
+	if err != nil {
+		return nil, err
+	}
+	mode := gvault.V1Byot(req.TokenMode.orDefault())
+	body := gvault.V1UpdateRecordRequest{
+		Record: &gvault.V1FieldRecords{Fields: fields},
+		Byot:   &mode,
+	}
+	if len(req.Tokens) > 0 {
+		body.Record.Tokens = tokensToWire(req.Tokens)
+	}
+	if req.ReturnTokens {
+		body.Tokenization = &req.ReturnTokens
+	}
+	const op = "Update"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.RecordServiceUpdateRecord(ctx, v.id, req.Table, id, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseRecordServiceUpdateRecordResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	out := &UpdateResponse{SkyflowID: deref(parsed.JSON200.SkyflowId), Tokens: tokensFromWire(parsed.JSON200.Tokens), RequestID: requestID(resp)}
+	if out.SkyflowID == "" {
+		out.SkyflowID = id
+	}
+	return out, nil
+}
+
+// validate checks the request and returns the record id and the fields to
+// send (a copy without skyflow_id when Values carries it).
+func (r *UpdateRequest) validate() (string, map[string]any, error) {
+	if strings.TrimSpace(r.Table) == "" {
+		return "", nil, errs.Invalid("Table", "is required")
+	}
+	id := r.SkyflowID
+	fields := r.Values
+	if raw, ok := r.Values["skyflow_id"]; ok {
+		s, isString := raw.(string)
+		if !isString || (id != "" && s != id) {
+			return "", nil, errs.Invalid("Values[\"skyflow_id\"]", "must be a string equal to SkyflowID")
+		}
+		id = s
+		fields = make(map[string]any, len(r.Values)-1)
+		for k, val := range r.Values {
+			if k != "skyflow_id" {
+				fields[k] = val
+			}
+		}
+	}
+	if strings.TrimSpace(id) == "" {
+		return "", nil, errs.Invalid("SkyflowID", "is required")
+	}
+	if err := checkRecord("Values", fields); err != nil {
+		return "", nil, err
+	}
+	if !r.TokenMode.valid() {
+		return "", nil, errs.Invalid("TokenMode", "must be DISABLE, ENABLE or ENABLE_STRICT")
+	}
+	var tokens []map[string]string
+	if len(r.Tokens) > 0 || r.TokenMode.orDefault() != TokenModeDisable {
+		tokens = []map[string]string{r.Tokens}
+	}
+	if err := checkTokens(r.TokenMode.orDefault(), []map[string]any{fields}, tokens); err != nil {
+		return "", nil, err
+	}
+	return id, fields, nil
+}
+
+// DeleteRequest deletes records of one table.
+type DeleteRequest struct {
+	// Table is the records' table (required).
+	Table string
+	// IDs are the skyflow ids to delete (required). The single id "*"
+	// deletes every record of the table.
+	IDs []string
+}
+
+// DeleteResponse is the result of Delete.
+type DeleteResponse struct {
+	// DeletedIDs are the ids deleted (["*"] after deleting everything).
+	DeletedIDs []string
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Delete deletes records (DELETE /v1/vaults/{vaultID}/{table}, operation
+// RecordServiceBulkDeleteRecord).
+func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse, error) {
+	if strings.TrimSpace(req.Table) == "" {
+		return nil, errs.Invalid("Table", "is required")
+	}
+	if len(req.IDs) == 0 {
+		return nil, errs.Invalid("IDs", "must hold at least one id")
+	}
+	if err := nonEmptyEntries("IDs", req.IDs); err != nil {
+		return nil, err
+	}
+	body := gvault.V1BulkDeleteRecordRequest{SkyflowIds: req.IDs}
+	const op = "Delete"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.RecordServiceBulkDeleteRecord(ctx, v.id, req.Table, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseRecordServiceBulkDeleteRecordResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	return &DeleteResponse{DeletedIDs: parsed.JSON200.RecordIDResponse, RequestID: requestID(resp)}, nil
+}
+
+// QueryRequest runs a SQL query.
+type QueryRequest struct {
+	// Query is a SQL SELECT statement (required).
+	Query string
+}
+
+// QueryResponse is the result of Query.
+type QueryResponse struct {
+	// Records are the matching rows.
+	Records []Record
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Query runs a SQL SELECT query (POST /v1/vaults/{vaultID}/query, operation
+// QueryServiceExecuteQuery).
+func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, error) {
+	q := strings.TrimSpace(req.Query)
+	if q == "" {
+		return nil, errs.Invalid("Query", "is required")
+	}
+	if len(q) < 6 || !strings.EqualFold(q[:6], "select") {
+		return nil, errs.Invalid("Query", "must be a SELECT statement")
+	}
+	body := gvault.QueryServiceExecuteQueryBody{Query: &req.Query}
+	const op = "Query"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.QueryServiceExecuteQuery(ctx, v.id, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseQueryServiceExecuteQueryResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	out := &QueryResponse{Records: make([]Record, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.JSON200.Records {
+		out.Records[i] = recordFromWire(r)
+	}
+	return out, nil
+}

@@ -1,0 +1,192 @@
+package facade
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	gvault "github.com/skyflowgo/skyflow/gen/vault"
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// DetokenizeRequest asks for the values behind tokens.
+type DetokenizeRequest struct {
+	// Tokens to detokenize, each with its own redaction (required).
+	Tokens []DetokenizeToken
+	// ContinueOnError returns every value it can and reports failed tokens
+	// in DetokenizeResponse.Errors, instead of failing the whole call.
+	ContinueOnError bool
+	// DownloadURL returns download URLs for tokens of file columns.
+	DownloadURL bool
+}
+
+// DetokenizeToken is one token to detokenize. The token may also be a
+// signed data token ("signed_token_" + JWT, see auth.GenerateSignedDataTokens).
+type DetokenizeToken struct {
+	// Token is the token (required).
+	Token string
+	// Redaction applied to the value (default RedactionDefault: the
+	// column's configured redaction).
+	Redaction RedactionType
+}
+
+// DetokenizeResponse is the result of Detokenize.
+type DetokenizeResponse struct {
+	// Records are the detokenized values, in input order.
+	Records []DetokenizedRecord
+	// Errors are the tokens that failed (with ContinueOnError), in input
+	// order.
+	Errors []TokenError
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// DetokenizedRecord is the value behind one token.
+type DetokenizedRecord struct {
+	// RequestIndex is the token's position in the request.
+	RequestIndex int
+	// Token is the token.
+	Token string
+	// Value is the value, redacted as asked (always text on the wire).
+	Value string
+	// ValueType is the stored value's type: STRING, INTEGER, FLOAT, BOOL,
+	// DATETIME, JSON, ARRAY, DATE or NONE.
+	ValueType string
+}
+
+// TokenError is one token that could not be detokenized.
+type TokenError struct {
+	// RequestIndex is the token's position in the request.
+	RequestIndex int
+	// Token is the token.
+	Token string
+	// Message says why.
+	Message string
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Detokenize returns the values behind tokens (POST
+// /v1/vaults/{vaultID}/detokenize, operation TokenServiceDetokenize).
+func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*DetokenizeResponse, error) {
+	if len(req.Tokens) == 0 {
+		return nil, errs.Invalid("Tokens", "must hold at least one token")
+	}
+	params := make([]gvault.V1DetokenizeRecordRequest, len(req.Tokens))
+	reds := make([]gvault.RedactionEnum, len(req.Tokens))
+	for i := range req.Tokens {
+		t := &req.Tokens[i]
+		field := "Tokens[" + strconv.Itoa(i) + "]"
+		if strings.TrimSpace(t.Token) == "" {
+			return nil, errs.Invalid(field+".Token", "is empty")
+		}
+		red := t.Redaction
+		if red == "" {
+			red = RedactionDefault
+		}
+		if !red.valid() {
+			return nil, errs.Invalid(field+".Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
+		}
+		reds[i] = gvault.RedactionEnum(red)
+		params[i] = gvault.V1DetokenizeRecordRequest{Token: &t.Token, Redaction: &reds[i]}
+	}
+	body := gvault.V1DetokenizePayload{DetokenizationParameters: params, ContinueOnError: &req.ContinueOnError}
+	if req.DownloadURL {
+		body.DownloadURL = &req.DownloadURL
+	}
+	const op = "Detokenize"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.TokenServiceDetokenize(ctx, v.id, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseTokenServiceDetokenizeResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	rid := requestID(resp)
+	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.JSON200.Records))}
+	for i, r := range parsed.JSON200.Records {
+		tok := deref(r.Token)
+		if tok == "" && i < len(req.Tokens) {
+			tok = req.Tokens[i].Token
+		}
+		if r.Error != nil && *r.Error != "" {
+			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: *r.Error, RequestID: rid})
+			continue
+		}
+		out.Records = append(out.Records, DetokenizedRecord{
+			RequestIndex: i, Token: tok, Value: deref(r.Value), ValueType: string(deref(r.ValueType)),
+		})
+	}
+	return out, nil
+}
+
+// TokenizeRequest asks for the existing tokens of values stored in the
+// vault.
+type TokenizeRequest struct {
+	// Values to tokenize (required).
+	Values []TokenizeValue
+}
+
+// TokenizeValue is one value and the column group whose token to return.
+type TokenizeValue struct {
+	// Value is a value already stored in the vault (required).
+	Value string
+	// ColumnGroup is the column group of the value (required).
+	ColumnGroup string
+}
+
+// TokenizeResponse is the result of Tokenize.
+type TokenizeResponse struct {
+	// Tokens are the tokens, in input order.
+	Tokens []string
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// Tokenize returns the existing tokens of values (POST
+// /v1/vaults/{vaultID}/tokenize, operation TokenServiceTokenize). It never
+// creates tokens.
+func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeResponse, error) {
+	if len(req.Values) == 0 {
+		return nil, errs.Invalid("Values", "must hold at least one value")
+	}
+	params := make([]gvault.V1TokenizeRecordRequest, len(req.Values))
+	for i := range req.Values {
+		tv := &req.Values[i]
+		field := "Values[" + strconv.Itoa(i) + "]"
+		if tv.Value == "" {
+			return nil, errs.Invalid(field+".Value", "is empty")
+		}
+		if strings.TrimSpace(tv.ColumnGroup) == "" {
+			return nil, errs.Invalid(field+".ColumnGroup", "is required")
+		}
+		params[i] = gvault.V1TokenizeRecordRequest{Value: &tv.Value, ColumnGroup: &tv.ColumnGroup}
+	}
+	body := gvault.V1TokenizePayload{TokenizationParameters: params}
+	const op = "Tokenize"
+	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
+		return api.TokenServiceTokenize(ctx, v.id, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gvault.ParseTokenServiceTokenizeResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	out := &TokenizeResponse{Tokens: make([]string, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.JSON200.Records {
+		out.Tokens[i] = deref(r.Token)
+	}
+	return out, nil
+}

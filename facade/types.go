@@ -1,0 +1,132 @@
+package facade
+
+import (
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// Version is the SDK version reported in the User-Agent and sky-metadata
+// headers.
+const Version = "0.1.0"
+
+// Env selects the Skyflow environment a vault lives in; it determines the
+// vault URL built from the cluster id.
+type Env string
+
+// The environments. The zero value ("") means EnvProd.
+const (
+	EnvProd    Env = "PROD"
+	EnvSandbox Env = "SANDBOX"
+	EnvStage   Env = "STAGE"
+	EnvDev     Env = "DEV"
+)
+
+// domain returns the host suffix of the environment, or "" when unknown.
+func (e Env) domain() string {
+	switch e {
+	case EnvProd, "":
+		return ".vault.skyflowapis.com"
+	case EnvSandbox:
+		return ".vault.skyflowapis-preview.com"
+	case EnvStage:
+		return ".vault.skyflowapis.tech"
+	case EnvDev:
+		return ".vault.skyflowapis.dev"
+	}
+	return ""
+}
+
+// RedactionType says how returned values are redacted.
+type RedactionType string
+
+// The redaction types. RedactionDefault applies the redaction configured on
+// each column in the vault schema.
+const (
+	RedactionDefault   RedactionType = "DEFAULT"
+	RedactionRedacted  RedactionType = "REDACTED"
+	RedactionMasked    RedactionType = "MASKED"
+	RedactionPlainText RedactionType = "PLAIN_TEXT"
+)
+
+func (r RedactionType) valid() bool {
+	switch r {
+	case RedactionDefault, RedactionRedacted, RedactionMasked, RedactionPlainText:
+		return true
+	}
+	return false
+}
+
+// TokenMode says whether the caller supplies tokens ("bring your own
+// token") when writing records.
+type TokenMode string
+
+// The token modes. The zero value ("") means TokenModeDisable.
+const (
+	// TokenModeDisable: the vault generates every token; supplying tokens
+	// is an error.
+	TokenModeDisable TokenMode = "DISABLE"
+	// TokenModeEnable: tokens may be supplied for some columns; the vault
+	// generates the others.
+	TokenModeEnable TokenMode = "ENABLE"
+	// TokenModeEnableStrict: a token must be supplied for every column
+	// written.
+	TokenModeEnableStrict TokenMode = "ENABLE_STRICT"
+)
+
+func (m TokenMode) orDefault() TokenMode {
+	if m == "" {
+		return TokenModeDisable
+	}
+	return m
+}
+
+func (m TokenMode) valid() bool {
+	switch m.orDefault() {
+	case TokenModeDisable, TokenModeEnable, TokenModeEnableStrict:
+		return true
+	}
+	return false
+}
+
+// OrderBy orders records returned by Get, by skyflow_id.
+type OrderBy string
+
+// The orders. The zero value sends no order.
+const (
+	OrderAscending  OrderBy = "ASCENDING"
+	OrderDescending OrderBy = "DESCENDING"
+	OrderNone       OrderBy = "NONE"
+)
+
+// APIError is returned when a Skyflow API answers with an error (or with a
+// response that cannot be understood). Use errors.As to inspect it:
+//
+//	var apiErr *facade.APIError
+//	if errors.As(err, &apiErr) {
+//		log.Printf("status %d, request id %s", apiErr.StatusCode, apiErr.RequestID)
+//	}
+type APIError = errs.APIError
+
+// ValidationError is returned when a request is rejected by the SDK before
+// any network call. Field names the offending input; the value itself is
+// never included.
+type ValidationError = errs.ValidationError
+
+// Sentinel errors for errors.Is. An *APIError matches the sentinel of its
+// HTTP status (404, 401, 403, 429); every *ValidationError matches
+// ErrValidation.
+var (
+	ErrNotFound     = errs.ErrNotFound
+	ErrUnauthorized = errs.ErrUnauthorized
+	ErrForbidden    = errs.ErrForbidden
+	ErrRateLimited  = errs.ErrRateLimited
+	ErrValidation   = errs.ErrValidation
+)
+
+// IsRetryable reports whether err is an *APIError whose status is transient
+// (408, 429, 502, 503, 504): sending the same request again later may
+// succeed. The client already retries these (see RetryPolicy); this helps
+// callers that add their own retry loop on top.
+func IsRetryable(err error) bool {
+	var e *APIError
+	return asAPIError(err, &e) && e.Retryable()
+}
