@@ -99,7 +99,9 @@ func (h *levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return !h.off.Load() && l >= h.level.Level() && h.inner.Enabled(ctx, l)
 }
 
-func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error { return h.inner.Handle(ctx, r) }
+func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error {
+	return h.inner.Handle(ctx, r)
+}
 
 func (h *levelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return &levelHandler{inner: h.inner.WithAttrs(attrs), level: h.level, off: h.off}
