@@ -76,18 +76,20 @@ func dateFromSubmatch(kind int, text string, m []int) (dateValue, bool) {
 			return v, false
 		}
 		y, mo, d = num(1), num(3), num(5)
-		v.order, v.sep, v.mWidth, v.dWidth = "YMD", g(2), len(g(3)), len(g(5))
+		v.order, v.sep = "YMD", g(2)
+		v.mWidth, v.dWidth = padWidths(g(3), g(5))
 	case layoutNumeric:
 		if g(2) != g(4) {
 			return v, false
 		}
 		a, b := num(1), num(3)
 		v.sep, y = g(2), num(5)
+		wa, wb := padWidths(g(1), g(3))
 		switch {
 		case v.sep == "." || (a > 12 && b <= 12):
-			v.order, d, mo, v.dWidth, v.mWidth = "DMY", a, b, len(g(1)), len(g(3))
+			v.order, d, mo, v.dWidth, v.mWidth = "DMY", a, b, wa, wb
 		default:
-			v.order, mo, d, v.mWidth, v.dWidth = "MDY", a, b, len(g(1)), len(g(3))
+			v.order, mo, d, v.mWidth, v.dWidth = "MDY", a, b, wa, wb
 		}
 	case layoutText, layoutDayText:
 		var name, dayS string
@@ -128,6 +130,36 @@ func (r *rules) parseDate(s string) (dateValue, bool) {
 		}
 	}
 	return dateValue{}, false
+}
+
+// padWidths infers whether the month and day fields of a numeric date are
+// zero-padded (width 2) or not (width 1). A single digit is unpadded and a
+// leading zero is padded; a two-digit value of 10 or more says nothing, so it
+// follows the other field, and two such values count as padded.
+func padWidths(a, b string) (int, int) {
+	kind := func(s string) int { // 1 padded, 0 unpadded, -1 unknown
+		switch {
+		case len(s) == 1:
+			return 0
+		case s[0] == '0':
+			return 1
+		}
+		return -1
+	}
+	ka, kb := kind(a), kind(b)
+	if ka < 0 {
+		ka = kb
+	}
+	if kb < 0 {
+		kb = ka
+	}
+	w := func(k int) int {
+		if k == 0 {
+			return 1
+		}
+		return 2
+	}
+	return w(ka), w(kb)
 }
 
 // pad writes n with at least width digits.
