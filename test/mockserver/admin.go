@@ -1,0 +1,139 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// adminFault is the JSON form of a Fault on the admin API.
+type adminFault struct {
+	Operation       string `json:"operation"`
+	Times           int    `json:"times"`
+	Status          int    `json:"status"`
+	RetryAfter      string `json:"retry_after"`
+	Delay           string `json:"delay"`
+	DelayMS         int    `json:"delay_ms"`
+	CloseConnection bool   `json:"close_connection"`
+	Message         string `json:"message"`
+}
+
+// adminRunPlan is the JSON form of a RunPlan on the admin API.
+type adminRunPlan struct {
+	Polls   int    `json:"polls"`
+	Final   string `json:"final"`
+	Message string `json:"message"`
+}
+
+// operationNames lists every operation name the counters and faults know.
+func (s *Server) operationNames() map[string]bool {
+	names := map[string]bool{opConnection: true, "*": true}
+	for _, spec := range s.specs.specs {
+		for _, rt := range spec.routes {
+			for _, op := range rt.item.Operations() {
+				names[op.OperationID] = true
+			}
+		}
+	}
+	return names
+}
+
+func decodeAdmin(r *http.Request, v any) *apiError {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("invalid admin request body: %v", err)
+	}
+	return nil
+}
+
+// serveAdmin serves the admin API (no authentication; the server listens on
+// loopback by default):
+//
+//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","message"}
+//	DELETE /__admin/faults     drop pending faults
+//	GET    /__admin/counters   {"counts":{operation:n}}
+//	DELETE /__admin/counters   reset the counters
+//	POST   /__admin/runs       {"polls","final","message"} or a list of them
+//	GET    /__admin/records?table=NAME   records of a table of the first vault
+//	GET    /__admin/health     {"status":"ok"}
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string) {
+	route := r.Method + " " + strings.TrimSuffix(rest, "/")
+	switch route {
+	case "GET health":
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+	case "POST faults":
+		var f adminFault
+		if err := decodeAdmin(r, &f); err != nil {
+			writeError(w, err)
+			return
+		}
+		if !s.operationNames()[f.Operation] {
+			writeError(w, badRequest("unknown operation %q (use an operationId, InvokeConnection or *)", f.Operation))
+			return
+		}
+		if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+			writeError(w, badRequest("status must be an HTTP error status (400-599)"))
+			return
+		}
+		delay := time.Duration(f.DelayMS) * time.Millisecond
+		if f.Delay != "" {
+			d, err := time.ParseDuration(f.Delay)
+			if err != nil || d < 0 {
+				writeError(w, badRequest("delay must be a Go duration such as 250ms"))
+				return
+			}
+			delay = d
+		}
+		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay, CloseConnection: f.CloseConnection, Message: f.Message})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	case "DELETE faults":
+		s.ClearFaults()
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	case "GET counters":
+		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts()})
+	case "DELETE counters":
+		s.ResetCounts()
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	case "POST runs":
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			writeError(w, badRequest("reading the body: %v", err))
+			return
+		}
+		var plans []adminRunPlan
+		if trimmed := strings.TrimSpace(string(body)); strings.HasPrefix(trimmed, "[") {
+			err = json.Unmarshal(body, &plans)
+		} else {
+			var p adminRunPlan
+			err = json.Unmarshal(body, &p)
+			plans = []adminRunPlan{p}
+		}
+		if err != nil {
+			writeError(w, badRequest("invalid run plan: %v", err))
+			return
+		}
+		var rp []RunPlan
+		for _, p := range plans {
+			if !validRunFinals[p.Final] || p.Polls < 0 {
+				writeError(w, badRequest("a run plan needs polls >= 0 and final SUCCESS, FAILED or UNKNOWN"))
+				return
+			}
+			rp = append(rp, RunPlan{Polls: p.Polls, Final: p.Final, Message: p.Message})
+		}
+		s.PlanRuns(rp...)
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "planned": len(rp)})
+	case "GET records":
+		name := r.URL.Query().Get("table")
+		recs := s.Records(name)
+		if recs == nil {
+			writeError(w, notFound("table %s not found", name))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"records": recs})
+	default:
+		writeError(w, notFound("unknown admin route"))
+	}
+}

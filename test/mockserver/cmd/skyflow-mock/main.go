@@ -1,0 +1,153 @@
+// Command skyflow-mock runs the Skyflow emulator of package mockserver as a
+// process, for tests written in any language.
+//
+// Usage:
+//
+//	skyflow-mock [-addr 127.0.0.1:8788] [-config FILE] [-write-credentials FILE]
+//	             [-base-path /prefix] [-run-polls N] [-token-lifetime 1h] [-log]
+//
+// On start it prints one JSON line to stdout with base_url, vault_id,
+// cluster_id, api_key, connection_id, connection_url, token_uri, admin_url,
+// tables (columns with their properties) and, with -write-credentials,
+// credentials_path. It stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/skyflowgo/skyflow/test/mockserver"
+)
+
+// column is the JSON description of a column in the start-up line.
+type column struct {
+	Name             string `json:"name"`
+	Type             string `json:"type"`
+	Unique           bool   `json:"unique"`
+	Tokenized        bool   `json:"tokenized"`
+	File             bool   `json:"file"`
+	ColumnGroup      string `json:"column_group,omitempty"`
+	DefaultRedaction string `json:"default_redaction"`
+	Mask             string `json:"mask"`
+}
+
+type table struct {
+	Name    string   `json:"name"`
+	Columns []column `json:"columns"`
+}
+
+type startup struct {
+	BaseURL         string  `json:"base_url"`
+	VaultID         string  `json:"vault_id"`
+	ClusterID       string  `json:"cluster_id"`
+	APIKey          string  `json:"api_key"`
+	ConnectionID    string  `json:"connection_id,omitempty"`
+	ConnectionURL   string  `json:"connection_url,omitempty"`
+	TokenURI        string  `json:"token_uri"`
+	AdminURL        string  `json:"admin_url"`
+	Tables          []table `json:"tables"`
+	CredentialsPath string  `json:"credentials_path,omitempty"`
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "skyflow-mock:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("skyflow-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8788", "listen address (loopback by default)")
+	configPath := fs.String("config", "", "JSON configuration file (default: the demo vault)")
+	credsPath := fs.String("write-credentials", "", "write service-account credentials JSON to this file")
+	basePath := fs.String("base-path", "", "mount every route under this path prefix")
+	runPolls := fs.Int("run-polls", 1, "IN_PROGRESS polls of a de-identify file run before SUCCESS")
+	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of bearer tokens issued by the token endpoint")
+	logRequests := fs.Bool("log", false, "log one line per request to stderr (no secrets or values)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	opts := []mockserver.Option{
+		mockserver.WithAddr(*addr),
+		mockserver.WithBasePath(*basePath),
+		mockserver.WithRunPolls(*runPolls),
+		mockserver.WithTokenLifetime(*lifetime),
+	}
+	if *configPath != "" {
+		opts = append(opts, mockserver.WithConfigFile(*configPath))
+	}
+	if *logRequests {
+		opts = append(opts, mockserver.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
+	}
+	srv, err := mockserver.Start(opts...)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	line := startup{
+		BaseURL:       srv.URL(),
+		VaultID:       srv.VaultID(),
+		ClusterID:     srv.ClusterID(),
+		APIKey:        srv.APIKey(),
+		ConnectionID:  srv.ConnectionID(),
+		ConnectionURL: srv.ConnectionURL(),
+		TokenURI:      srv.TokenURI(),
+		AdminURL:      srv.URL() + "/__admin",
+		Tables:        []table{},
+	}
+	for _, t := range srv.Tables() {
+		tt := table{Name: t.Name, Columns: []column{}}
+		for _, c := range t.Columns {
+			col := column{Name: c.Name, Type: c.Type, Unique: c.Unique, Tokenized: c.Tokenized, File: c.File,
+				ColumnGroup: c.ColumnGroup, DefaultRedaction: c.DefaultRedaction, Mask: c.Mask}
+			if col.Type == "" {
+				col.Type = "STRING"
+			}
+			if col.DefaultRedaction == "" {
+				col.DefaultRedaction = "PLAIN_TEXT"
+			}
+			if col.Mask == "" {
+				col.Mask = "full"
+			}
+			tt.Columns = append(tt.Columns, col)
+		}
+		line.Tables = append(line.Tables, tt)
+	}
+	if *credsPath != "" {
+		if err := srv.WriteCredentials(*credsPath); err != nil {
+			return err
+		}
+		if abs, err := filepath.Abs(*credsPath); err == nil {
+			line.CredentialsPath = abs
+		} else {
+			line.CredentialsPath = *credsPath
+		}
+	}
+	b, err := json.Marshal(line)
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(stdout, string(b)); err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	return nil
+}

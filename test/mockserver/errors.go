@@ -1,0 +1,147 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// gRPC status codes used in error bodies (google.golang.org/grpc/codes).
+const (
+	grpcInvalidArgument    = 3
+	grpcDeadlineExceeded   = 4
+	grpcNotFound           = 5
+	grpcAlreadyExists      = 6
+	grpcPermissionDenied   = 7
+	grpcResourceExhausted  = 8
+	grpcFailedPrecondition = 9
+	grpcAborted            = 10
+	grpcUnimplemented      = 12
+	grpcInternal           = 13
+	grpcUnavailable        = 14
+	grpcUnauthenticated    = 16
+)
+
+// grpcForStatus maps an HTTP status to the gRPC code grpc-gateway pairs with
+// it (the inverse of runtime.HTTPStatusFromCode).
+func grpcForStatus(status int) int {
+	switch status {
+	case http.StatusBadRequest:
+		return grpcInvalidArgument
+	case http.StatusUnauthorized:
+		return grpcUnauthenticated
+	case http.StatusForbidden:
+		return grpcPermissionDenied
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return grpcNotFound
+	case http.StatusConflict:
+		return grpcAlreadyExists
+	case http.StatusPreconditionFailed:
+		return grpcFailedPrecondition
+	case http.StatusTooManyRequests:
+		return grpcResourceExhausted
+	case http.StatusNotImplemented:
+		return grpcUnimplemented
+	case http.StatusServiceUnavailable, http.StatusBadGateway:
+		return grpcUnavailable
+	case http.StatusGatewayTimeout, http.StatusRequestTimeout:
+		return grpcDeadlineExceeded
+	}
+	if status >= 500 {
+		return grpcInternal
+	}
+	return grpcInvalidArgument
+}
+
+// apiError is an error that becomes the Skyflow error body
+// {"error":{"grpc_code","http_code","http_status","message","details"}}.
+type apiError struct {
+	status  int
+	grpc    int
+	message string
+	details []map[string]any
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
+
+func newError(status int, format string, args ...any) *apiError {
+	return &apiError{status: status, grpc: grpcForStatus(status), message: fmt.Sprintf(format, args...)}
+}
+
+func badRequest(format string, args ...any) *apiError {
+	return newError(http.StatusBadRequest, format, args...)
+}
+
+func notFound(format string, args ...any) *apiError {
+	return newError(http.StatusNotFound, format, args...)
+}
+
+func conflict(format string, args ...any) *apiError {
+	return newError(http.StatusConflict, format, args...)
+}
+
+func unauthenticated(format string, args ...any) *apiError {
+	return newError(http.StatusUnauthorized, format, args...)
+}
+
+func forbidden(format string, args ...any) *apiError {
+	return newError(http.StatusForbidden, format, args...)
+}
+
+// errorBody is the wire shape of the Skyflow error body.
+type errorBody struct {
+	Error errorBodyError `json:"error"`
+}
+
+type errorBodyError struct {
+	GrpcCode   int              `json:"grpc_code"`
+	HTTPCode   int              `json:"http_code"`
+	HTTPStatus string           `json:"http_status"`
+	Message    string           `json:"message"`
+	Details    []map[string]any `json:"details"`
+}
+
+func (e *apiError) body() errorBody {
+	details := e.details
+	if details == nil {
+		details = []map[string]any{}
+	}
+	return errorBody{Error: errorBodyError{
+		GrpcCode:   e.grpc,
+		HTTPCode:   e.status,
+		HTTPStatus: http.StatusText(e.status),
+		Message:    e.message,
+		Details:    details,
+	}}
+}
+
+// writeError writes the Skyflow error body with the error's status.
+func writeError(w http.ResponseWriter, e *apiError) {
+	b, err := json.Marshal(e.body())
+	if err != nil { // cannot happen: the body holds only strings, ints and JSON maps
+		b = []byte(`{"error":{"grpc_code":13,"http_code":500,"http_status":"Internal Server Error","message":"error encoding failed","details":[]}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// asAPIError converts any error into an *apiError (500 for unexpected ones).
+func asAPIError(err error) *apiError {
+	if e, ok := err.(*apiError); ok {
+		return e
+	}
+	return newError(http.StatusInternalServerError, "internal error: %v", err)
+}
+
+// writeJSON writes v as a JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, asAPIError(err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}

@@ -1,0 +1,112 @@
+package mockserver
+
+import (
+	"sync"
+	"time"
+)
+
+// Fault describes how the next requests to an operation misbehave. See
+// (*Server).InjectFault.
+type Fault struct {
+	// Times is how many requests the fault applies to: 0 means once, a
+	// negative value means every request until ClearFaults.
+	Times int
+	// Status, when not 0, is the HTTP status answered (with the Skyflow
+	// error body) instead of handling the request, e.g. 429, 500 or 503.
+	Status int
+	// RetryAfter, when not empty, is sent as the Retry-After header of the
+	// error response (e.g. "1" or an HTTP date).
+	RetryAfter string
+	// Delay holds the request this long before answering (the fault status,
+	// or the normal response when Status is 0). The request's context ends
+	// the wait early.
+	Delay time.Duration
+	// CloseConnection answers with a status line, headers and part of a
+	// body, then closes the TCP connection mid-response.
+	CloseConnection bool
+	// Message is the error message of the fault response (a default one
+	// naming the fault is used when empty).
+	Message string
+}
+
+// faultState holds pending faults and per-operation request counters.
+type faultState struct {
+	mu     sync.Mutex
+	faults map[string][]*pendingFault
+	counts map[string]int
+}
+
+type pendingFault struct {
+	f    Fault
+	left int // < 0: unlimited
+}
+
+func newFaultState() *faultState {
+	return &faultState{faults: map[string][]*pendingFault{}, counts: map[string]int{}}
+}
+
+func (s *faultState) inject(op string, f Fault) {
+	left := f.Times
+	if left == 0 {
+		left = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[op] = append(s.faults[op], &pendingFault{f: f, left: left})
+}
+
+func (s *faultState) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = map[string][]*pendingFault{}
+}
+
+// take counts a request to op and returns the fault that applies to it, if
+// any: faults of the operation first, then "*" faults, oldest first.
+func (s *faultState) take(op string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[op]++
+	for _, key := range []string{op, "*"} {
+		list := s.faults[key]
+		for len(list) > 0 {
+			p := list[0]
+			if p.left == 0 {
+				list = list[1:]
+				continue
+			}
+			if p.left > 0 {
+				p.left--
+			}
+			if p.left == 0 {
+				list = list[1:]
+			}
+			s.faults[key] = list
+			return p.f, true
+		}
+		s.faults[key] = list
+	}
+	return Fault{}, false
+}
+
+func (s *faultState) count(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[op]
+}
+
+func (s *faultState) snapshot() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *faultState) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = map[string]int{}
+}

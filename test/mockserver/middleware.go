@@ -1,0 +1,369 @@
+package mockserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/url"
+	pathpkg "path"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/google/uuid"
+)
+
+const (
+	connectionPrefix = "/v1/gateway/outboundRoutes/"
+	adminPrefix      = "/__admin/"
+	filesPrefix      = "/__files/"
+	opConnection     = "InvokeConnection"
+)
+
+func newDiscardLogger() *log.Logger { return log.New(discardWriter{}, "", 0) }
+
+// responseWriter records the status and makes sure every response has a
+// Content-Type (application/json unless a handler set another one).
+type responseWriter struct {
+	http.ResponseWriter
+	status  int
+	written bool
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if w.written {
+		return
+	}
+	w.written = true
+	w.status = status
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *responseWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		if !w.written {
+			w.WriteHeader(http.StatusOK)
+		}
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recorder buffers a response so it can be validated before it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(p)
+}
+
+// serveHTTP is the emulator's entry point: request id, base path, routing,
+// counters, faults, validation, then the generated handlers.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rid := uuid.NewString()
+	w.Header().Set("X-Request-Id", rid)
+	rw := &responseWriter{ResponseWriter: w}
+	op := ""
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.addProblem("panic in %s: %v\n%s", op, p, debug.Stack())
+			if !rw.written {
+				writeError(rw, newError(http.StatusInternalServerError, "internal error"))
+			}
+		}
+		status := rw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("operation", op), slog.String("method", r.Method), slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", rid))
+	}()
+
+	path, ok := s.stripBase(r.URL.EscapedPath())
+	if !ok {
+		writeError(rw, notFound("no API route matches this path"))
+		return
+	}
+	if err := setPath(r, path); err != nil {
+		writeError(rw, badRequest("malformed escape in path"))
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, r))
+
+	switch {
+	case strings.HasPrefix(path, adminPrefix):
+		op = "admin"
+		s.serveAdmin(rw, r, strings.TrimPrefix(path, adminPrefix))
+		return
+	case strings.HasPrefix(path, filesPrefix):
+		op = "download"
+		s.serveDownload(rw, r, strings.TrimPrefix(path, filesPrefix))
+		return
+	case strings.HasPrefix(path, connectionPrefix):
+		op = opConnection
+		if pathpkg.Clean(r.URL.Path) != r.URL.Path {
+			writeError(rw, notFound("no route matches this path"))
+			return
+		}
+		if s.applyFault(rw, rw, r, op) {
+			s.mux.ServeHTTP(rw, r)
+		}
+		return
+	}
+
+	m, apiErr := s.specs.find(r.Method, path)
+	if apiErr != nil {
+		writeError(rw, apiErr)
+		return
+	}
+	op = m.opID
+	var out http.ResponseWriter = rw
+	var rec *recorder
+	if s.opts.validateResponses {
+		rec = &recorder{header: rw.Header().Clone()}
+		out = rec
+	}
+	if s.applyFault(rw, out, r, op) {
+		cleanup, err := s.validateRequest(r, m)
+		defer cleanup()
+		if err != nil {
+			writeError(out, err)
+		} else {
+			s.mux.ServeHTTP(out, r)
+		}
+	}
+	if rec == nil {
+		return
+	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	if verr := s.validateResponse(r, m, rec); verr != nil {
+		s.addProblem("%s %s: response %d does not match the spec: %v", op, m.route.Path, rec.status, verr)
+		writeError(rw, newError(http.StatusInternalServerError, "emulator response does not match the spec: %v", verr))
+		return
+	}
+	for k, v := range rec.header {
+		rw.Header()[k] = v
+	}
+	rw.WriteHeader(rec.status)
+	_, _ = rw.Write(rec.body.Bytes())
+}
+
+// stripBase removes the base path. The token endpoint is also reachable at
+// the root, where the official SDKs post it.
+func (s *Server) stripBase(escaped string) (string, bool) {
+	bp := s.opts.basePath
+	if bp == "" {
+		return escaped, true
+	}
+	if rest, ok := strings.CutPrefix(escaped, bp); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+		if rest == "" {
+			rest = "/"
+		}
+		return rest, true
+	}
+	if escaped == tokenPath {
+		return escaped, true
+	}
+	return "", false
+}
+
+// setPath points the request at its path relative to the base path.
+func setPath(r *http.Request, escaped string) error {
+	p, err := url.PathUnescape(escaped)
+	if err != nil {
+		return err
+	}
+	nu := *r.URL
+	nu.Path = p
+	nu.RawPath = escaped
+	r.URL = &nu
+	return nil
+}
+
+// applyFault counts the request and applies a pending fault, writing a
+// fault status to out and breaking the connection through raw. It reports
+// whether the request should go on.
+func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op string) bool {
+	f, ok := s.faults.take(op)
+	if !ok {
+		return true
+	}
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			panic(http.ErrAbortHandler)
+		}
+	}
+	if f.CloseConnection {
+		// Promise a body, send part of it, then drop the connection.
+		raw.Header().Set("Content-Type", "application/json")
+		raw.Header().Set("Content-Length", "4096")
+		raw.WriteHeader(http.StatusOK)
+		_, _ = raw.Write([]byte(`{"records":[{"skyflow_id":"`))
+		if fl, ok := raw.(http.Flusher); ok {
+			fl.Flush()
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if f.Status != 0 {
+		msg := f.Message
+		if msg == "" {
+			msg = fmt.Sprintf("injected fault: %d %s", f.Status, http.StatusText(f.Status))
+		}
+		if f.RetryAfter != "" {
+			out.Header().Set("Retry-After", f.RetryAfter)
+		}
+		writeError(out, newError(f.Status, "%s", msg))
+		return false
+	}
+	return true
+}
+
+// validateRequest checks security, parameters and body against the spec.
+// Multipart bodies are spooled to disk and validated part by part, so a
+// file part is never held in memory. The returned cleanup must be called
+// when the request is done.
+func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiError) {
+	noop := func() {}
+	opts := &openapi3filter.Options{
+		ExcludeRequestBody:  true,
+		SkipSettingDefaults: true,
+		AuthenticationFunc:  s.authenticate,
+	}
+	// Security and parameters are checked on a body-less copy: kin-openapi
+	// would otherwise read the whole body into memory for the security step.
+	bare := r.Clone(r.Context())
+	bare.Body = http.NoBody
+	bare.ContentLength = 0
+	in := &openapi3filter.RequestValidationInput{Request: bare, PathParams: m.params, Route: m.route, Options: opts}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		return noop, requestValidationError(err)
+	}
+	op := m.route.Operation
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return noop, nil
+	}
+	if schema := multipartSchema(op); schema != nil {
+		return s.spoolMultipart(r, schema, op.RequestBody.Value.Required)
+	}
+	bodyOpts := &openapi3filter.Options{SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	bin := &openapi3filter.RequestValidationInput{Request: r, PathParams: m.params, Route: m.route, Options: bodyOpts}
+	if err := openapi3filter.ValidateRequestBody(r.Context(), bin, op.RequestBody.Value); err != nil {
+		return noop, requestValidationError(err)
+	}
+	return noop, nil
+}
+
+// authenticate is the AuthenticationFunc of request validation.
+func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	sch := in.SecurityScheme
+	req := in.RequestValidationInput.Request
+	switch {
+	case sch.Type == "http" && strings.EqualFold(sch.Scheme, "bearer"):
+		return s.auth.authorize(req.Header.Get("Authorization"))
+	case sch.Type == "apiKey" && sch.In == "header":
+		return s.auth.checkBearer(strings.TrimSpace(req.Header.Get(sch.Name)))
+	}
+	return fmt.Errorf("unsupported security scheme %s", in.SecuritySchemeName)
+}
+
+// requestValidationError maps a kin-openapi validation error to the
+// Skyflow error body: 401 for security, 400 for everything else.
+func requestValidationError(err error) *apiError {
+	var sec *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &sec) {
+		msg := "authentication failed"
+		if len(sec.Errors) > 0 {
+			msg = sec.Errors[0].Error()
+		}
+		return unauthenticated("%s", msg)
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		where := "request"
+		switch {
+		case re.Parameter != nil:
+			where = fmt.Sprintf("parameter %s (in %s)", re.Parameter.Name, re.Parameter.In)
+		case re.RequestBody != nil:
+			where = "request body"
+		}
+		var se *openapi3.SchemaError
+		if errors.As(re.Err, &se) {
+			ptr := "/" + strings.Join(se.JSONPointer(), "/")
+			return badRequest("invalid %s: %s (at %s)", where, se.Reason, ptr)
+		}
+		reason := re.Reason
+		if re.Err != nil {
+			if reason != "" {
+				reason += ": "
+			}
+			reason += re.Err.Error()
+		}
+		return badRequest("invalid %s: %s", where, reason)
+	}
+	return badRequest("invalid request: %v", err)
+}
+
+// validateResponse checks a buffered response against the spec.
+func (s *Server) validateResponse(r *http.Request, m *routeMatch, rec *recorder) error {
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: m.params, Route: m.route},
+		Status:                 rec.status,
+		Header:                 rec.header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	in.SetBodyBytes(rec.body.Bytes())
+	if ct := rec.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return fmt.Errorf("content type %q is not application/json", ct)
+	}
+	if rec.header.Get("X-Request-Id") == "" {
+		return errors.New("x-request-id header missing")
+	}
+	return openapi3filter.ValidateResponse(r.Context(), in)
+}

@@ -1,0 +1,13 @@
+package mockserver_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+func TestMockserver(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Skyflow emulator (mockserver)")
+}

@@ -1,0 +1,562 @@
+package mockserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/oauthapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/vaultapi"
+)
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	cfg               *Config
+	cfgFile           string
+	addr              string
+	basePath          string
+	tokenLifetime     time.Duration
+	runPolls          int
+	clock             func() time.Time
+	validateResponses bool
+	logger            *slog.Logger
+}
+
+// WithConfig serves cfg instead of the demo vault.
+func WithConfig(cfg Config) Option { return func(o *options) { c := cfg; o.cfg = &c } }
+
+// WithConfigFile serves the JSON configuration in path (see ParseConfig).
+func WithConfigFile(path string) Option { return func(o *options) { o.cfgFile = path } }
+
+// WithAddr sets the listen address of Start (default 127.0.0.1:0, a free
+// loopback port).
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
+
+// WithBasePath mounts every route under prefix (for example "/skyflow"), so
+// clients that join URLs wrongly fail. The token endpoint is also served at
+// the root path, because the official SDKs post to the scheme and host of
+// the token URI only.
+func WithBasePath(prefix string) Option { return func(o *options) { o.basePath = prefix } }
+
+// WithTokenLifetime sets the lifetime of bearer tokens issued by the token
+// endpoint (default one hour).
+func WithTokenLifetime(d time.Duration) Option { return func(o *options) { o.tokenLifetime = d } }
+
+// WithRunPolls sets how many polls of a new de-identify run report
+// IN_PROGRESS before it reports SUCCESS (default 1; PlanRuns overrides it
+// per run).
+func WithRunPolls(n int) Option { return func(o *options) { o.runPolls = n } }
+
+// WithClock replaces time.Now for token issuing and expiry checks.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
+
+// WithResponseValidation validates every API response against the spec. A
+// response that does not match becomes a 500 error and is recorded in
+// Problems, so a test can assert that the emulator never drifted.
+func WithResponseValidation() Option { return func(o *options) { o.validateResponses = true } }
+
+// WithLogger logs one line per request (operation, method, status,
+// duration, request id; never credentials, tokens or values). By default
+// nothing is logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// Server is an in-memory Skyflow emulator: vault data plane, Detect, the
+// service-account token endpoint, connections and an admin API. Create it
+// with New or Start; it is safe for concurrent use.
+type Server struct {
+	opts     options
+	cfg      Config
+	specs    *specSet
+	auth     *authority
+	vaults   map[string]*vault
+	vaultIDs []string
+	conns    map[string]*connection
+	runs     *runStore
+	faults   *faultState
+	files    *fileStore
+	mux      *http.ServeMux
+	handler  http.Handler
+	log      *slog.Logger
+	detect   *detectService
+
+	mu       sync.Mutex
+	listener net.Listener
+	httpSrv  *http.Server
+	baseURL  string
+	started  bool
+	closed   bool
+	problems []string
+}
+
+// New builds a configured server that is not listening yet: call Start, or
+// serve Handler yourself (for example with httptest.NewServer).
+func New(opts ...Option) (*Server, error) {
+	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.cfgFile != "" && o.cfg != nil {
+		return nil, errors.New("mockserver: WithConfig and WithConfigFile are exclusive")
+	}
+	var cfg Config
+	switch {
+	case o.cfgFile != "":
+		c, err := LoadConfig(o.cfgFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg = c
+	case o.cfg != nil:
+		cfg = *o.cfg
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("mockserver: invalid configuration: %w", err)
+	}
+	cfg = cfg.completed()
+	if len(cfg.APIKeys) == 0 {
+		cfg.APIKeys = []string{newAPIKey()}
+	}
+	bp, err := cleanBasePath(o.basePath)
+	if err != nil {
+		return nil, err
+	}
+	o.basePath = bp
+	if o.runPolls < 0 {
+		return nil, errors.New("mockserver: WithRunPolls needs a non-negative count")
+	}
+	if o.clock == nil {
+		o.clock = time.Now
+	}
+	specs, err := loadSpecs()
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	s := &Server{
+		opts:   o,
+		cfg:    cfg,
+		specs:  specs,
+		vaults: map[string]*vault{},
+		conns:  map[string]*connection{},
+		faults: newFaultState(),
+		files:  &fileStore{byID: map[string]*fileEntry{}},
+		log:    o.logger,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.auth, err = newAuthority(cfg, o.clock, o.tokenLifetime); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	for _, vc := range cfg.Vaults {
+		v, err := newVault(vc, removeStoredFile)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		s.vaults[vc.ID] = v
+		s.vaultIDs = append(s.vaultIDs, vc.ID)
+	}
+	for _, cc := range cfg.Connections {
+		segs, _ := parseRoute(cc.Route) // validated
+		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
+	}
+	s.detect = newDetectService(s)
+	s.runs = newRunStore(o.runPolls)
+	for _, rs := range cfg.DetectRuns {
+		if rs.VaultID == "" {
+			rs.VaultID = s.vaultIDs[0]
+		}
+		s.runs.seed(rs)
+	}
+	s.mux = http.NewServeMux()
+	strictOpts := func() (func(http.ResponseWriter, *http.Request, error), func(http.ResponseWriter, *http.Request, error)) {
+		return func(w http.ResponseWriter, r *http.Request, err error) {
+				writeError(w, badRequest("invalid request: %v", err))
+			}, func(w http.ResponseWriter, r *http.Request, err error) {
+				writeError(w, asAPIError(err))
+			}
+	}
+	reqErr, respErr := strictOpts()
+	paramErr := func(w http.ResponseWriter, r *http.Request, err error) {
+		writeError(w, badRequest("invalid request: %v", err))
+	}
+	vaultapi.HandlerWithOptions(
+		vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+		vaultapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
+	detectapi.HandlerWithOptions(
+		detectapi.NewStrictHandlerWithOptions(&detectAPI{s: s}, nil, detectapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+		detectapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
+	oauthapi.HandlerWithOptions(
+		oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+		oauthapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
+	s.mux.HandleFunc(connectionPrefix+"{connectionID}/{route...}", s.handleConnection)
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	return s, nil
+}
+
+// Start is New followed by (*Server).Start.
+func Start(opts ...Option) (*Server, error) {
+	s, err := New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Start(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start listens on the configured address and serves in the background.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("mockserver: server is closed")
+	}
+	if s.started {
+		return errors.New("mockserver: server already started")
+	}
+	ln, err := net.Listen("tcp", s.opts.addr)
+	if err != nil {
+		return fmt.Errorf("mockserver: listen: %w", err)
+	}
+	s.listener = ln
+	s.httpSrv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          nil,
+	}
+	s.httpSrv.ErrorLog = newDiscardLogger()
+	s.baseURL = "http://" + ln.Addr().String() + s.opts.basePath
+	s.started = true
+	go func() { _ = s.httpSrv.Serve(ln) }()
+	return nil
+}
+
+// Close stops the server (closing open connections) and deletes its
+// temporary files. It is safe to call more than once.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	srv := s.httpSrv
+	s.mu.Unlock()
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+		_ = srv.Close()
+	}
+	s.files.close()
+}
+
+// Handler returns the emulator as an http.Handler (what Start serves).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// URL returns the base URL of the vault data plane, Detect and the token
+// endpoint, e.g. "http://127.0.0.1:41234" plus the base path if any. It is
+// empty before Start.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.baseURL
+}
+
+// VaultID returns the id of the first configured vault.
+func (s *Server) VaultID() string { return s.vaultIDs[0] }
+
+// ClusterID returns the cluster id of the first configured vault.
+func (s *Server) ClusterID() string { return s.vaults[s.vaultIDs[0]].clusterID }
+
+// APIKey returns the first accepted API key.
+func (s *Server) APIKey() string { return s.cfg.APIKeys[0] }
+
+// ConnectionID returns the id of the first configured connection, or "".
+func (s *Server) ConnectionID() string {
+	if len(s.cfg.Connections) == 0 {
+		return ""
+	}
+	return s.cfg.Connections[0].ID
+}
+
+// ConnectionURL returns the full URL of the first connection with its route
+// template, placeholders included (e.g. ".../outboundRoutes/<id>/cards/{card_id}"),
+// as users configure it in the SDK. It is empty before Start or without a
+// connection.
+func (s *Server) ConnectionURL() string {
+	base := s.URL()
+	if base == "" || len(s.cfg.Connections) == 0 {
+		return ""
+	}
+	c := s.cfg.Connections[0]
+	return base + connectionPrefix + c.ID + c.Route
+}
+
+// TokenURI returns the token URI written into credentials: the configured
+// one, or URL()+"/v1/auth/sa/oauth/token".
+func (s *Server) TokenURI() string {
+	if s.cfg.TokenURI != "" {
+		return s.cfg.TokenURI
+	}
+	base := s.URL()
+	if base == "" {
+		return ""
+	}
+	return base + tokenPath
+}
+
+// CredentialsJSON returns service-account credentials for the first service
+// account (clientID, clientName, keyID, tokenURI and a PKCS#8 PEM
+// privateKey), as the SDKs read them. Call it after Start so that tokenURI
+// points at the server. It returns "" if the key cannot be generated.
+func (s *Server) CredentialsJSON() string {
+	out, err := credentialsJSON(s.auth.accounts[0], s.TokenURI())
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// WriteCredentials writes CredentialsJSON to path (mode 0600).
+func (s *Server) WriteCredentials(path string) error {
+	out, err := credentialsJSON(s.auth.accounts[0], s.TokenURI())
+	if err != nil {
+		return fmt.Errorf("mockserver: %w", err)
+	}
+	if err := writeFileAtomic(path, []byte(out+"\n")); err != nil {
+		return fmt.Errorf("mockserver: write credentials: %w", err)
+	}
+	return nil
+}
+
+// IssueToken mints a bearer token accepted by the server, as if the token
+// endpoint had issued it, valid for lifetime (a negative lifetime gives an
+// already expired token) and carrying roles.
+func (s *Server) IssueToken(lifetime time.Duration, roles ...string) (string, error) {
+	tok, err := s.auth.issue("static-token", lifetime, roles, nil)
+	if err != nil {
+		return "", fmt.Errorf("mockserver: %w", err)
+	}
+	return tok, nil
+}
+
+// Count returns how many requests reached an operation since the start or
+// the last ResetCounts, whatever their outcome (faulted, rejected or
+// served). Operation names are the spec operationIds (for example
+// RecordServiceInsertRecord, TokenServiceDetokenize, GetAuthToken,
+// DetectGetRun) and InvokeConnection.
+func (s *Server) Count(operation string) int { return s.faults.count(operation) }
+
+// Counts returns a copy of all operation counters.
+func (s *Server) Counts() map[string]int { return s.faults.snapshot() }
+
+// ResetCounts sets every operation counter to zero.
+func (s *Server) ResetCounts() { s.faults.reset() }
+
+// InjectFault makes the next f.Times requests to operation (an operationId,
+// InvokeConnection, or "*" for any operation) misbehave as f says. Faults of
+// the operation apply before "*" faults; several faults queue up.
+func (s *Server) InjectFault(operation string, f Fault) { s.faults.inject(operation, f) }
+
+// ClearFaults drops every pending fault.
+func (s *Server) ClearFaults() { s.faults.clear() }
+
+// RunPlan says how one de-identify file run behaves when polled.
+type RunPlan struct {
+	// Polls is how many polls report IN_PROGRESS first.
+	Polls int
+	// Final is the status after that: SUCCESS (default), FAILED or UNKNOWN.
+	Final string
+	// Message is the run message (the failure reason of a FAILED run).
+	Message string
+}
+
+// PlanRuns queues plans for the next de-identify file runs: each new run
+// takes the next plan; when the queue is empty, runs report IN_PROGRESS for
+// WithRunPolls polls and then SUCCESS.
+func (s *Server) PlanRuns(plans ...RunPlan) { s.runs.plan(plans...) }
+
+// Records returns a copy of the records of a table of the first vault, in
+// insertion order, each as column -> value with its skyflow_id. It returns
+// nil for an unknown table.
+func (s *Server) Records(table string) []map[string]any {
+	v := s.vaults[s.vaultIDs[0]]
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	t, ok := v.tables[table]
+	if !ok {
+		return nil
+	}
+	out := []map[string]any{}
+	for _, r := range t.sortedRecords() {
+		m := map[string]any{"skyflow_id": r.id}
+		for k, val := range r.values {
+			m[k] = deepCopy(val)
+		}
+		for k, f := range r.files {
+			m[k] = f.name
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Tables describes the tables of the first vault (columns and their
+// properties; seed records are left out).
+func (s *Server) Tables() []TableConfig {
+	var out []TableConfig
+	for _, vc := range s.cfg.Vaults {
+		if vc.ID != s.vaultIDs[0] {
+			continue
+		}
+		for _, t := range vc.Tables {
+			out = append(out, TableConfig{Name: t.Name, Columns: append([]ColumnConfig(nil), t.Columns...)})
+		}
+	}
+	return out
+}
+
+// Problems returns the responses that did not match the spec (with
+// WithResponseValidation) and the handler panics recovered so far. A healthy
+// run has none.
+func (s *Server) Problems() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.problems...)
+}
+
+func (s *Server) addProblem(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.problems = append(s.problems, fmt.Sprintf(format, args...))
+}
+
+// acceptedTokenURIs are the audiences a service-account assertion may name:
+// the token URI of the credentials, and the token URI as this request
+// reached the server (over http or, behind a TLS proxy, https).
+func (s *Server) acceptedTokenURIs(r *http.Request) []string {
+	out := []string{}
+	if u := s.TokenURI(); u != "" {
+		out = append(out, u)
+	}
+	if r != nil && r.Host != "" {
+		out = append(out,
+			"http://"+r.Host+s.opts.basePath+tokenPath,
+			"https://"+r.Host+s.opts.basePath+tokenPath)
+	}
+	return out
+}
+
+// vault returns the vault with the given id or a 404.
+func (s *Server) vault(id string) (*vault, error) {
+	v, ok := s.vaults[id]
+	if !ok {
+		return nil, notFound("vault %s not found", id)
+	}
+	return v, nil
+}
+
+func cleanBasePath(p string) (string, error) {
+	if p == "" || p == "/" {
+		return "", nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("mockserver: base path %q must start with /", p)
+	}
+	p = strings.TrimRight(p, "/")
+	if strings.ContainsAny(p, "?#") || strings.Contains(p, "//") {
+		return "", fmt.Errorf("mockserver: invalid base path %q", p)
+	}
+	return p, nil
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(x))
+		for i, e := range x {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+// fileStore owns the server's temporary directory: stored files and spooled
+// uploads.
+type fileStore struct {
+	mu     sync.Mutex
+	dir    string
+	closed bool
+	byID   map[string]*fileEntry
+}
+
+type fileEntry struct {
+	v *vault
+	f *storedFile
+}
+
+// create makes a new file in the temporary directory (created on first use).
+func (fs *fileStore) create(pattern string) (*os.File, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.closed {
+		return nil, errors.New("server is closed")
+	}
+	if fs.dir == "" {
+		d, err := os.MkdirTemp("", "skyflow-mock-*")
+		if err != nil {
+			return nil, err
+		}
+		fs.dir = d
+	}
+	return os.CreateTemp(fs.dir, pattern)
+}
+
+func (fs *fileStore) register(v *vault, f *storedFile) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.byID[f.id] = &fileEntry{v: v, f: f}
+}
+
+func (fs *fileStore) lookup(id string) *fileEntry {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.byID[id]
+}
+
+func (fs *fileStore) close() {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.closed = true
+	if fs.dir != "" {
+		_ = os.RemoveAll(fs.dir)
+	}
+}
+
+// discardWriter is where net/http's own error log goes.
+type discardWriter struct{}
+
+func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+var _ io.Writer = discardWriter{}
