@@ -1,0 +1,214 @@
+package facade
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// checkOutputDirectory checks that dir exists, is a directory and accepts
+// new files, and returns its absolute path.
+func checkOutputDirectory(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", &ValidationError{Field: "OutputDirectory", Reason: "is not a usable path", Err: err}
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", &ValidationError{Field: "OutputDirectory", Reason: "cannot be read: " + errReason(err), Err: err}
+	}
+	if !fi.IsDir() {
+		return "", errs.Invalid("OutputDirectory", "is not a directory")
+	}
+	f, err := os.CreateTemp(abs, ".skyflow-check-*")
+	if err != nil {
+		return "", &ValidationError{Field: "OutputDirectory", Reason: "is not writable: " + errReason(err), Err: err}
+	}
+	name := f.Name()
+	_ = f.Close()
+	_ = os.Remove(name)
+	return abs, nil
+}
+
+// outputWriteError reports a failure to write a run output. The text names
+// the output by position, never by path (file names can hold personal
+// data); Unwrap gives the cause, so errors.Is(err, fs.ErrPermission) works.
+type outputWriteError struct {
+	index int
+	err   error
+}
+
+func (e *outputWriteError) Error() string {
+	return "skyflow: DeidentifyFile: cannot write output " + strconv.Itoa(e.index) + ": " + e.err.Error()
+}
+
+func (e *outputWriteError) Unwrap() error { return e.err }
+
+// writeOutputs writes the processed file and the other outputs of a run
+// into dir, and returns the paths written.
+func writeOutputs(dir, inputName string, r *DeidentifyFileResponse) ([]string, error) {
+	base := safeBaseName(inputName)
+	inputExt := strings.TrimPrefix(filepath.Ext(inputName), ".")
+	used := map[string]bool{}
+	var written []string
+	write := func(i int, name string, data []byte) error {
+		name = uniqueName(name, used)
+		path, err := insideDir(dir, name)
+		if err == nil {
+			err = writeFileAtomic(dir, path, data)
+		}
+		if err != nil {
+			return &outputWriteError{index: i, err: err}
+		}
+		written = append(written, path)
+		return nil
+	}
+	ext := safeExtension(r.Extension)
+	if ext == "" {
+		ext = safeExtension(inputExt)
+	}
+	if ext == "" {
+		ext = "bin"
+	}
+	if err := write(0, "processed-"+base+"."+ext, r.File); err != nil {
+		return written, err
+	}
+	for i, e := range r.Entities {
+		typ := safeWord(e.Type, "_")
+		if typ == "" {
+			typ = "output"
+		}
+		ext := safeExtension(e.Extension)
+		if ext == "" {
+			ext = "bin"
+		}
+		if err := write(i+1, "processed-"+base+"."+typ+"."+ext, e.File); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// safeBaseName is the input's base name without its extension, with every
+// character other than letters, digits, '.', '-' and '_' replaced by '_',
+// no leading dots, at most 100 bytes; "file" when nothing is left.
+func safeBaseName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := strings.TrimLeft(b.String(), ".")
+	if len(out) > 100 {
+		out = out[:100]
+	}
+	if out == "" {
+		return "file"
+	}
+	return out
+}
+
+// safeExtension keeps the ASCII letters and digits of ext, lower-cased, at
+// most 16 of them.
+func safeExtension(ext string) string { return safeWord(ext, "") }
+
+// safeWord keeps the ASCII letters and digits of s and the characters in
+// extra, lower-cased, at most 16 of them.
+func safeWord(s, extra string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || strings.ContainsRune(extra, r) {
+			b.WriteRune(r)
+			if b.Len() == 16 {
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+// uniqueName adds -2, -3, ... before the extension when name was already
+// used in this call.
+func uniqueName(name string, used map[string]bool) string {
+	cand := name
+	for n := 2; used[cand]; n++ {
+		ext := filepath.Ext(name)
+		cand = strings.TrimSuffix(name, ext) + "-" + strconv.Itoa(n) + ext
+	}
+	used[cand] = true
+	return cand
+}
+
+// errOutsideDir is returned when an output name would leave the directory.
+var errOutsideDir = errors.New("output path is outside the output directory")
+
+// insideDir joins dir and name and checks the result stays directly inside
+// dir.
+func insideDir(dir, name string) (string, error) {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || strings.ContainsRune(name, 0) {
+		return "", errOutsideDir
+	}
+	path := filepath.Join(dir, name)
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || rel != name || filepath.Dir(path) != filepath.Clean(dir) {
+		return "", errOutsideDir
+	}
+	return path, nil
+}
+
+// writeFileAtomic writes data to a temporary file in dir and renames it to
+// path, so readers see either the old file or the whole new one. Errors
+// carry the cause without the path.
+func writeFileAtomic(dir, path string, data []byte) (err error) {
+	f, err := os.CreateTemp(dir, ".skyflow-out-*.tmp")
+	if err != nil {
+		return pathless(err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return pathless(err)
+	}
+	if err = f.Sync(); err != nil {
+		return pathless(err)
+	}
+	if err = f.Close(); err != nil {
+		return pathless(err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return pathless(err)
+	}
+	return nil
+}
+
+// pathless drops the path of a *fs.PathError or *os.LinkError.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
