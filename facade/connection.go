@@ -1,0 +1,341 @@
+package facade
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
+)
+
+// Connection is a cheap handle on one configured connection. It shares the
+// client's HTTP stack (retries, timeouts, the *http.Client) and token cache.
+// It is safe for concurrent use.
+type Connection struct {
+	c  *Client
+	id string
+}
+
+// Connection returns a handle on the connection with the given id, or on
+// the first connection added when connectionID is "".
+func (c *Client) Connection(connectionID string) (*Connection, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if connectionID == "" {
+		if len(c.conns) == 0 {
+			return nil, errs.Invalid("ConnectionID", "no connection is configured")
+		}
+		return &Connection{c: c, id: c.conns[0]}, nil
+	}
+	if _, ok := c.connMap[connectionID]; !ok {
+		return nil, errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	return &Connection{c: c, id: connectionID}, nil
+}
+
+// ID returns the connection id of the handle.
+func (cn *Connection) ID() string { return cn.id }
+
+// InvokeRequest is one call through a connection.
+type InvokeRequest struct {
+	// Method is GET, POST, PUT, PATCH or DELETE (any case); "" means POST.
+	Method string
+	// PathParams replace the {name} placeholders of the connection URL.
+	// Each value is URL-path-escaped (a "/" in a value stays inside its
+	// segment). Every placeholder needs a value, and every key a
+	// placeholder.
+	PathParams map[string]string
+	// QueryParams are added to the URL, in key order. Values may be
+	// strings, bools, integers, floats (formatted as JSON numbers: 1.5,
+	// 100, 1e+21, never 1.500000), json.Number, or slices of those (one
+	// key=value pair per element).
+	QueryParams map[string]any
+	// Headers are sent as given (forwarded to the connection's route).
+	// x-skyflow-authorization, Host, Content-Length and Transfer-Encoding
+	// are set by the SDK and cannot be given. Content-Type chooses how Body
+	// is encoded.
+	Headers map[string]string
+	// Body is encoded according to the Content-Type header:
+	//
+	//   - application/json (the default, also used for other types): the
+	//     JSON encoding of Body;
+	//   - application/x-www-form-urlencoded: Body's fields flattened with
+	//     nested keys, a[b]=x and a[0]=x, in sorted key order;
+	//   - multipart/form-data: one text field per flattened key, in sorted
+	//     key order; the Content-Type gets the boundary;
+	//   - application/xml, text/xml and +xml types: Body's fields as XML
+	//     elements under <root>, keys sorted, slices as repeated elements.
+	//
+	// For the form, multipart and XML encodings Body must be an object (a
+	// map with string keys, or a struct, read through its JSON encoding). A
+	// string or []byte Body is sent as it is, whatever the Content-Type.
+	// nil sends no body.
+	Body any
+}
+
+// InvokeResponse is the answer of a connection's route.
+type InvokeResponse struct {
+	// Data is the decoded JSON body when the response is JSON (or has no
+	// Content-Type and parses as JSON): map[string]any, []any, string,
+	// bool or json.Number (numbers keep every digit); nil otherwise.
+	Data any
+	// Raw is the response body as received.
+	Raw []byte
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header holds the response headers.
+	Header http.Header
+	// RequestID is Skyflow's request id (x-request-id).
+	RequestID string
+}
+
+// ErrorFromClientDetail is the key of the detail an *APIError of Invoke
+// carries when the gateway sent the error-from-client header:
+// {"error_from_client": true} when the failure came from the client side
+// of the call, false otherwise.
+const ErrorFromClientDetail = "error_from_client"
+
+// Invoke calls the connection's route: the connection URL with its path
+// parameters substituted and the query parameters added, authenticated with
+// x-skyflow-authorization (the bearer token or API key, without "Bearer ").
+// A non-2xx answer is an *APIError (see ErrorFromClientDetail). POST and
+// PATCH are retried only when the route certainly did not receive them.
+func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeResponse, error) {
+	cn.c.mu.RLock()
+	e, ok := cn.c.connMap[cn.id]
+	cn.c.mu.RUnlock()
+	if !ok {
+		return nil, errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	method, err := invokeMethod(req.Method)
+	if err != nil {
+		return nil, err
+	}
+	target, err := connectionURL(e.cfg.URL, req.PathParams, req.QueryParams)
+	if err != nil {
+		return nil, err
+	}
+	headers, err := invokeHeaders(req.Headers)
+	if err != nil {
+		return nil, err
+	}
+	body, contentType, err := encodeInvokeBody(req.Body, headers.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	if contentType != "" {
+		headers.Set("Content-Type", contentType)
+	}
+	ts, err := cn.c.connTokenSource(e)
+	if err != nil {
+		return nil, err
+	}
+	if method == http.MethodPost || method == http.MethodPatch {
+		ctx = transport.NonIdempotent(ctx)
+	}
+	const op = "Invoke"
+	var lastHeader http.Header
+	resp, err := cn.c.send(ctx, op, cn.id, ts, connectionAuth, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		hr, err := http.NewRequestWithContext(ctx, method, target, rd)
+		if err != nil {
+			return nil, err
+		}
+		cn.c.setCommonHeaders(hr)
+		for k, vs := range headers {
+			hr.Header[k] = vs
+		}
+		if err := edit(ctx, hr); err != nil {
+			return nil, err
+		}
+		resp, err := cn.c.doer.Do(hr)
+		if resp != nil {
+			lastHeader = resp.Header
+		}
+		return resp, err
+	})
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && lastHeader != nil {
+			addErrorFromClient(apiErr, lastHeader)
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, transportError(op, err)
+	}
+	return &InvokeResponse{
+		Data:       decodeInvokeData(resp.Header.Get("Content-Type"), raw),
+		Raw:        raw,
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		RequestID:  requestID(resp),
+	}, nil
+}
+
+// connectionAuth sets x-skyflow-authorization: the raw token, no "Bearer ".
+func connectionAuth(tok string) editorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header["X-Skyflow-Authorization"] = []string{tok}
+		return nil
+	}
+}
+
+func addErrorFromClient(e *APIError, h http.Header) {
+	v := strings.TrimSpace(h.Get("Error-From-Client"))
+	var b bool
+	switch {
+	case strings.EqualFold(v, "true"):
+		b = true
+	case strings.EqualFold(v, "false"):
+	default:
+		return
+	}
+	e.Details = append(e.Details, map[string]any{ErrorFromClientDetail: b})
+}
+
+func invokeMethod(m string) (string, error) {
+	if m == "" {
+		return http.MethodPost, nil
+	}
+	m = strings.ToUpper(m)
+	switch m {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return m, nil
+	}
+	return "", errs.Invalid("Method", "must be GET, POST, PUT, PATCH or DELETE")
+}
+
+// placeholder matches a {name} path parameter of a connection URL.
+var placeholder = regexp.MustCompile(`\{([^{}/?#]+)\}`)
+
+// connectionURL substitutes the path parameters (escaped) into the path of
+// the connection URL and appends the query parameters.
+func connectionURL(tmpl string, pathParams map[string]string, query map[string]any) (string, error) {
+	path, rest := tmpl, ""
+	if i := strings.IndexAny(tmpl, "?#"); i >= 0 {
+		path, rest = tmpl[:i], tmpl[i:]
+	}
+	used := map[string]bool{}
+	var missing string
+	path = placeholder.ReplaceAllStringFunc(path, func(m string) string {
+		name := m[1 : len(m)-1]
+		v, ok := pathParams[name]
+		if !ok {
+			if missing == "" {
+				missing = name
+			}
+			return m
+		}
+		used[name] = true
+		return url.PathEscape(v)
+	})
+	if missing != "" {
+		return "", errs.Invalid("PathParams["+missing+"]", "is required by the connection URL")
+	}
+	for _, k := range sortedKeys(pathParams) {
+		if !used[k] {
+			return "", errs.Invalid("PathParams["+k+"]", "matches no {%s} placeholder of the connection URL", k)
+		}
+		if pathParams[k] == "" {
+			return "", errs.Invalid("PathParams["+k+"]", "is empty")
+		}
+	}
+	u, err := url.Parse(path + rest)
+	if err != nil {
+		return "", errs.Invalid("PathParams", "produce an invalid URL")
+	}
+	if len(query) > 0 {
+		vals := url.Values{}
+		for _, k := range sortedKeys(query) {
+			if k == "" {
+				return "", errs.Invalid("QueryParams", "has an empty key")
+			}
+			list, err := queryValues(query[k])
+			if err != nil {
+				return "", errs.Invalid("QueryParams["+k+"]", "%s", err.Error())
+			}
+			vals[k] = list
+		}
+		enc := vals.Encode()
+		if u.RawQuery != "" {
+			u.RawQuery += "&" + enc
+		} else {
+			u.RawQuery = enc
+		}
+	}
+	return u.String(), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// sdkHeaders are the headers a caller may not set on Invoke.
+var sdkHeaders = map[string]bool{
+	"X-Skyflow-Authorization": true,
+	"Host":                    true,
+	"Content-Length":          true,
+	"Transfer-Encoding":       true,
+}
+
+func invokeHeaders(in map[string]string) (http.Header, error) {
+	h := http.Header{}
+	for _, k := range sortedKeys(in) {
+		ck := http.CanonicalHeaderKey(k)
+		switch {
+		case !validHeaderName(k):
+			return nil, errs.Invalid("Headers", "has an invalid header name")
+		case sdkHeaders[ck]:
+			return nil, errs.Invalid("Headers["+k+"]", "is set by the SDK")
+		case h[ck] != nil:
+			return nil, errs.Invalid("Headers["+k+"]", "is given twice (header names are case-insensitive)")
+		case strings.ContainsAny(in[k], "\r\n\x00"):
+			return nil, errs.Invalid("Headers["+k+"]", "has a control character in its value")
+		}
+		h[ck] = []string{in[k]}
+	}
+	return h, nil
+}
+
+// decodeInvokeData decodes a JSON response body (numbers as json.Number).
+func decodeInvokeData(contentType string, raw []byte) any {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	if contentType != "" {
+		mt, _, err := mime.ParseMediaType(contentType)
+		if err != nil || !(mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+			return nil
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil // trailing data: not one JSON value
+	}
+	return v
+}
