@@ -2,6 +2,7 @@ package detectengine
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -131,17 +132,15 @@ func resolveOverlaps(text string, cands []candidate) []candidate {
 		return a.typ < b.typ
 	})
 	var kept []candidate
+	taken := make([]bool, len(text)) // bytes covered by kept candidates
 	for _, c := range cands {
-		overlaps := false
-		for _, k := range kept {
-			if c.start < k.end && k.start < c.end {
-				overlaps = true
-				break
-			}
+		if slices.Contains(taken[c.start:c.end], true) {
+			continue
 		}
-		if !overlaps {
-			kept = append(kept, c)
+		for i := c.start; i < c.end; i++ {
+			taken[i] = true
 		}
+		kept = append(kept, c)
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].start < kept[j].start })
 	return kept

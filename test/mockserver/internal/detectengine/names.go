@@ -1,6 +1,7 @@
 package detectengine
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -151,6 +152,7 @@ func (e *Engine) nameRun(text string, run []nameWord, want typeSet, out []candid
 	default:
 		return out
 	}
+	partScore := math.Round((score-0.05)*100) / 100 // a part is a little less sure than the whole
 	s, en := run[0].s, lastW.end()
 	if want.has(TypeName) {
 		out = add(out, TypeName, s, en, score)
@@ -158,7 +160,7 @@ func (e *Engine) nameRun(text string, run []nameWord, want typeSet, out []candid
 	given := run
 	if family {
 		if want.has(TypeNameFamily) {
-			out = add(out, TypeNameFamily, lastW.s, lastW.e, score-0.05)
+			out = add(out, TypeNameFamily, lastW.s, lastW.e, partScore)
 		}
 		given = run[:len(run)-1]
 	}
@@ -171,7 +173,7 @@ func (e *Engine) nameRun(text string, run []nameWord, want typeSet, out []candid
 			}
 		}
 		if firstListed {
-			out = add(out, TypeNameGiven, given[0].s, given[len(given)-1].end(), score-0.05)
+			out = add(out, TypeNameGiven, given[0].s, given[len(given)-1].end(), partScore)
 		}
 	}
 	return out

@@ -22,6 +22,9 @@ var _ = Describe("Recognise", func() {
 		Entry("Visa with dashes", "card 4111-1111-1111-1111", "credit_card", "4111-1111-1111-1111"),
 		Entry("Visa bare", "4111111111111111", "credit_card", "4111111111111111"),
 		Entry("Amex 15 digits", "amex 378282246310005", "credit_card", "378282246310005"),
+		Entry("Amex grouping", "amex 3782 822463 10005", "credit_card", "3782 822463 10005"),
+		Entry("13 digits grouped 4-4-4-1", "visa 4222 2222 2222 2", "credit_card", "4222 2222 2222 2"),
+		Entry("card after a phone number", "415 555 1234 4111 1111 1111 1111", "credit_card", "4111 1111 1111 1111"),
 		Entry("19 digits", "pan 6011000990139424009 ok", "credit_card", "6011000990139424009"),
 		Entry("email", "mail jane.doe+tag@mail.example.co.uk now", "email_address", "jane.doe+tag@mail.example.co.uk"),
 		Entry("US phone with parentheses", "call (415) 555-1234", "phone_number", "(415) 555-1234"),
@@ -76,6 +79,9 @@ var _ = Describe("Recognise", func() {
 		Entry("non-Luhn 16 digits", "4111111111111112", "credit_card"),
 		Entry("non-Luhn grouped", "4111 1111 1111 1112", "credit_card"),
 		Entry("all zeros", "0000 0000 0000 0000", "credit_card"),
+		Entry("mixed separators", "4111 1111-1111 1111", "credit_card"),
+		Entry("odd grouping", "41 11111111111111", "credit_card"),
+		Entry("numbers side by side", "123-45-6789 123-45-6789 5", "credit_card"),
 		Entry("12 digits", "411111111116", "credit_card"),
 		Entry("address without a TLD", "root@localhost", "email_address"),
 		Entry("one-letter TLD", "a@b.c", "email_address"),
@@ -98,6 +104,11 @@ var _ = Describe("Recognise", func() {
 		Entry("routing number failing the checksum", "routing 021000022", "routing_number"),
 		Entry("five digits without a cue", "room 94105", "location_zip"),
 	)
+
+	It("does not stitch neighbouring SSNs into a card", func() {
+		Expect(found("123-45-6789 123-45-6789 123-45-6789")).To(Equal([]string{
+			"ssn:123-45-6789", "ssn:123-45-6789", "ssn:123-45-6789"}))
+	})
 
 	It("labels a cued date as date when dob is not requested", func() {
 		Expect(found("DOB: 1990-05-17", "date")).To(ConsistOf("date:1990-05-17"))

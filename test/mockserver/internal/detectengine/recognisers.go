@@ -200,9 +200,12 @@ func luhn(digits string) bool {
 	return sum%10 == 0
 }
 
-// findCards finds 13-19 digit numbers, optionally grouped by single spaces
-// or dashes, that do not start with 0 and pass the Luhn check. Inside a run
-// of digit groups the longest valid span starting at the earliest group wins.
+// findCards finds 13-19 digit numbers that do not start with 0 and pass the
+// Luhn check, written without separators or grouped the way cards are
+// printed: one separator kind (space or dash) and groups of four with a
+// shorter last group (4-4-4-4, 4-4-4-1, 4-4-4-4-3, ...), or 4-6-5 / 4-6-4
+// (American Express, Diners Club). Inside a run of digit groups the longest
+// valid span starting at the earliest group wins.
 func (e *Engine) findCards(text string, out []candidate) []candidate {
 	type group struct{ s, e int }
 	for _, run := range e.re.digitRun.FindAllStringIndex(text, -1) {
@@ -217,19 +220,26 @@ func (e *Engine) findCards(text string, out []candidate) []candidate {
 		for i := 0; i < len(groups); {
 			found := false
 			for j := min(len(groups)-1, i+18); j >= i; j-- {
-				var digits strings.Builder
-				for _, g := range groups[i : j+1] {
-					digits.WriteString(text[g.s:g.e])
+				span := groups[i : j+1]
+				sizes := make([]int, len(span))
+				n := 0
+				sameSep := true
+				for k, g := range span {
+					sizes[k] = g.e - g.s
+					n += sizes[k]
+					if k > 0 && text[g.s-1] != text[span[0].e] {
+						sameSep = false
+					}
 				}
-				d := digits.String()
-				if len(d) > 19 {
+				if n > 19 {
 					continue
 				}
-				if len(d) < 13 {
+				if n < 13 {
 					break
 				}
-				s, en := groups[i].s, groups[j].e
-				if d[0] != '0' && luhn(d) && cleanEdges(text, s, en) {
+				s, en := span[0].s, span[len(span)-1].e
+				d := strings.NewReplacer(" ", "", "-", "").Replace(text[s:en])
+				if sameSep && cardGrouping(sizes) && d[0] != '0' && luhn(d) && cleanEdges(text, s, en) {
 					out = add(out, TypeCreditCard, s, en, 0.9)
 					i, found = j+1, true
 					break
@@ -241,6 +251,24 @@ func (e *Engine) findCards(text string, out []candidate) []candidate {
 		}
 	}
 	return out
+}
+
+// cardGrouping reports whether digit group sizes look like a printed card
+// number.
+func cardGrouping(sizes []int) bool {
+	if len(sizes) == 1 {
+		return true
+	}
+	if len(sizes) == 3 && sizes[0] == 4 && sizes[1] == 6 && (sizes[2] == 5 || sizes[2] == 4) {
+		return true
+	}
+	for _, n := range sizes[:len(sizes)-1] {
+		if n != 4 {
+			return false
+		}
+	}
+	last := sizes[len(sizes)-1]
+	return last >= 1 && last <= 4
 }
 
 // findEmails finds addresses whose top-level domain has at least two
@@ -384,8 +412,8 @@ func (e *Engine) findURLs(text string, out []candidate) []candidate {
 				en--
 				continue
 			}
-			if pair := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]; pair != 0 &&
-				strings.Count(text[s:en], string(pair)) < strings.Count(text[s:en], string(c)) {
+			if open := strings.IndexByte(")]}", c); open >= 0 &&
+				strings.Count(text[s:en], "([{"[open:open+1]) < strings.Count(text[s:en], string(c)) {
 				en--
 				continue
 			}

@@ -46,16 +46,23 @@ func Mask(value string) string {
 	return b.String()
 }
 
+// formatSets is a Format turned into sets, once per call.
+type formatSets struct{ redacted, masked, plaintext map[string]bool }
+
+// sets builds the formatSets of f.
+func (f Format) sets() formatSets {
+	return formatSets{listSet(f.Redacted), listSet(f.Masked), listSet(f.Plaintext)}
+}
+
 // render returns what replaces token for an entity of entityType.
-func (f Format) render(token, entityType, value string) string {
-	red, msk, pln := listSet(f.Redacted), listSet(f.Masked), listSet(f.Plaintext)
+func (f formatSets) render(token, entityType, value string) string {
 	for _, key := range []string{entityType, TypeAll} {
 		switch {
-		case red[key]:
+		case f.redacted[key]:
 			return token
-		case msk[key]:
+		case f.masked[key]:
 			return Mask(value)
-		case pln[key]:
+		case f.plaintext[key]:
 			return value
 		}
 	}
@@ -77,6 +84,7 @@ func ReidentifyText(text string, resolve func(token string) (entityType, value s
 	if resolve == nil {
 		return text
 	}
+	sets := format.sets()
 	var b strings.Builder
 	b.Grow(len(text))
 	i := 0
@@ -95,14 +103,14 @@ func ReidentifyText(text string, resolve func(token string) (entityType, value s
 			}
 			j += w
 		}
-		b.WriteString(reidentifyWord(text[i:j], resolve, format))
+		b.WriteString(reidentifyWord(text[i:j], resolve, sets))
 		i = j
 	}
 	return b.String()
 }
 
 // reidentifyWord handles one whitespace-delimited word.
-func reidentifyWord(word string, resolve Resolver, format Format) string {
+func reidentifyWord(word string, resolve Resolver, format formatSets) string {
 	if spans := bracketTokens(word); len(spans) > 0 {
 		var b strings.Builder
 		prev := 0
