@@ -16,12 +16,12 @@ import (
 const utf8BOM = "\xEF\xBB\xBF"
 
 // csv de-identifies every cell of a CSV file and writes it back with the
-// same rows and columns.
+// same rows and columns. Parsing is strict about quotes (RFC 4180) so that
+// the shape is well defined; rows may have different lengths.
 func (fp *fileProcessor) csv(data []byte) (FileOutput, error) {
 	body, bom := bytes.CutPrefix(data, []byte(utf8BOM))
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
 	records, err := r.ReadAll()
 	if err != nil {
 		return FileOutput{}, newFileError("csv", 0, err)

@@ -87,7 +87,8 @@ type FileResult struct {
 //
 // Per format:
 //   - txt: the whole file as text; output redacted_text, extension txt.
-//   - csv: every cell on its own, the shape kept (Path "R<row>C<col>", 1-based).
+//   - csv: every cell on its own, the shape kept (Path "R<row>C<col>", 1-based);
+//     quotes must follow RFC 4180, rows may differ in length.
 //   - json: every string value (keys, numbers, booleans and nulls untouched,
 //     key order kept); Path is a JSON Pointer. Indented output when the input
 //     spans several lines.
