@@ -154,6 +154,28 @@ func (r deidentifyStringResponse) VisitDetectDeidentifyStringResponse(w http.Res
 	return err
 }
 
+// runResponse writes a run status with "output" always present.
+type runResponse struct{ body detectapi.DetectRunsResponse }
+
+func (r runResponse) VisitDetectGetRunResponse(w http.ResponseWriter) error {
+	type wire struct {
+		detectapi.DetectRunsResponse
+		Output []detectapi.DeidentifiedFileOutput `json:"output"`
+	}
+	out := r.body.Output
+	if out == nil {
+		out = []detectapi.DeidentifiedFileOutput{}
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(wire{DetectRunsResponse: r.body, Output: out}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // DetectDeidentifyString de-identifies a text.
 func (a *detectAPI) DetectDeidentifyString(ctx context.Context, req detectapi.DetectDeidentifyStringRequestObject) (detectapi.DetectDeidentifyStringResponseObject, error) {
 	b := req.Body
@@ -368,7 +390,7 @@ func (a *detectAPI) DetectGetRun(ctx context.Context, req detectapi.DetectGetRun
 	if err != nil {
 		return nil, err
 	}
-	return detectapi.DetectGetRun200JSONResponse{Body: out}, nil
+	return runResponse{body: out}, nil
 }
 
 // DetectReidentifyFile re-identifies a text-like file at once (txt, csv,

@@ -2,6 +2,9 @@ package mockserver_test
 
 import (
 	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -207,4 +210,9 @@ func insertOne(c *client, srv *mockserver.Server, table string, fields map[strin
 	rec := records(body)[0]
 	toks, _ := rec["tokens"].(map[string]any)
 	return rec["skyflow_id"].(string), toks
+}
+
+// pemPKCS1 encodes an RSA key as a PKCS#1 PEM.
+func pemPKCS1(k *rsa.PrivateKey) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
 }
