@@ -34,7 +34,7 @@ var _ = Describe("Detect", func() {
 		It("replaces entities by counter tokens and reports them with locations", func() {
 			body := expectOK(deidentify(map[string]any{
 				"text": "My name is John and my SSN is 123-45-6789.", "entity_types": []any{"name", "ssn"},
-				"token_type": map[string]any{"default": "entity_unq_counter", "vault_token": nil, "entity_only": nil, "entity_unq_counter": nil},
+				"token_type":  map[string]any{"default": "entity_unq_counter", "vault_token": nil, "entity_only": nil, "entity_unq_counter": nil},
 				"allow_regex": nil, "restrict_regex": nil, "transformations": nil,
 			}))
 			Expect(body["processed_text"]).To(Equal("My name is [NAME_1] and my SSN is [SSN_1]."))

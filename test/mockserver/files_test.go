@@ -62,7 +62,9 @@ var _ = Describe("Files", func() {
 		c = newClient(srv)
 	})
 
-	upload := func(parts ...part) *response { return c.multipart("/v2/vaults/"+srv.VaultID()+"/files/upload", parts...) }
+	upload := func(parts ...part) *response {
+		return c.multipart("/v2/vaults/"+srv.VaultID()+"/files/upload", parts...)
+	}
 
 	It("creates a record when skyflowID is absent or empty, keeping the file's base name", func() {
 		for _, extra := range [][]part{nil, {{name: "skyflowID", content: ""}}} {
