@@ -79,7 +79,7 @@ func writeOutputs(dir, inputName string, r *DeidentifyFileResponse) ([]string, e
 		return written, err
 	}
 	for i, e := range r.Entities {
-		typ := safeWord(e.Type, "_")
+		typ := safeWord(e.Type, "_", 48)
 		if typ == "" {
 			typ = "output"
 		}
@@ -124,16 +124,16 @@ func safeBaseName(name string) string {
 
 // safeExtension keeps the ASCII letters and digits of ext, lower-cased, at
 // most 16 of them.
-func safeExtension(ext string) string { return safeWord(ext, "") }
+func safeExtension(ext string) string { return safeWord(ext, "", 16) }
 
 // safeWord keeps the ASCII letters and digits of s and the characters in
-// extra, lower-cased, at most 16 of them.
-func safeWord(s, extra string) string {
+// extra, lower-cased, at most limit of them.
+func safeWord(s, extra string, limit int) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || strings.ContainsRune(extra, r) {
 			b.WriteRune(r)
-			if b.Len() == 16 {
+			if b.Len() == limit {
 				break
 			}
 		}

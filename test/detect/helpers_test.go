@@ -11,6 +11,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -51,6 +52,7 @@ func startEnv(srvOpts ...mockserver.Option) *env {
 		facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL(), Credentials: &auth.Credentials{APIKey: srv.APIKey()}}),
 		facade.WithHTTPClient(&http.Client{Transport: rec}),
 		facade.WithRetryPolicy(fastRetries),
+		facade.WithLogger(slog.New(slog.NewTextHandler(GinkgoWriter, nil))),
 	)
 	Expect(err).NotTo(HaveOccurred())
 	det, err := client.Detect(srv.VaultID())
