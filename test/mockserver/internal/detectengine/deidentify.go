@@ -57,9 +57,10 @@ type Result struct {
 	CharacterCount int `json:"character_count"`
 }
 
-// Resolve looks a token up among the entities of r: it is the per-call
-// resolver for [ReidentifyText]. Shifted dates and entity_only tokens are
-// not resolvable (they do not identify one value).
+// Resolve looks a token up among the entities of r, one by one. Shifted
+// dates and entity_only tokens are not resolvable (they do not identify one
+// value). For many look-ups, such as a whole [ReidentifyText] call, use
+// [Result.Resolver].
 func (r Result) Resolve(token string) (entityType, value string, ok bool) {
 	for _, e := range r.Entities {
 		if e.Token == token && reversible(e.Style) {
@@ -67,6 +68,21 @@ func (r Result) Resolve(token string) (entityType, value string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// Resolver returns the per-call resolver of r for [ReidentifyText]: it
+// answers like [Result.Resolve] from a map built once.
+func (r Result) Resolver() Resolver {
+	m := make(map[string]registryEntry, len(r.Entities))
+	for _, e := range r.Entities {
+		if _, seen := m[e.Token]; !seen && reversible(e.Style) {
+			m[e.Token] = registryEntry{e.EntityType, e.Value}
+		}
+	}
+	return func(token string) (string, string, bool) {
+		e, ok := m[token]
+		return e.entityType, e.value, ok
+	}
 }
 
 // reversible reports whether a token style identifies one value.

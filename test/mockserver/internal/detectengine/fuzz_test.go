@@ -3,7 +3,6 @@ package detectengine_test
 import (
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectengine"
@@ -35,16 +34,7 @@ func FuzzDeidentifyText(f *testing.F) {
 		if seed%3 == 1 {
 			opts.TokenType.Default = detectengine.StyleEntityOnly
 		}
-		st := time.Now()
 		r, err := e.DeidentifyText(text, opts)
-		if d := time.Since(st); d > time.Second {
-			t.Fatalf("SLOW deid %v len=%d", d, len(text))
-		}
-		defer func() {
-			if d := time.Since(st); d > 2*time.Second {
-				t.Fatalf("SLOW total %v len=%d ents=%d", d, len(text), len(r.Entities))
-			}
-		}()
 		if err != nil {
 			t.Fatalf("unexpected error: %v", err)
 		}
@@ -83,7 +73,7 @@ func FuzzDeidentifyText(f *testing.F) {
 			t.Fatalf("tail changed length")
 		}
 		if opts.ShiftDates == nil && opts.TokenType.Default == "" && !strings.Contains(text, "[") {
-			if back := detectengine.ReidentifyText(r.ProcessedText, r.Resolve, detectengine.Format{}); back != text {
+			if back := detectengine.ReidentifyText(r.ProcessedText, r.Resolver(), detectengine.Format{}); back != text {
 				t.Fatalf("round trip gave %q, want %q", back, text)
 			}
 		}

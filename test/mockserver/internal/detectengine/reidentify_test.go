@@ -52,6 +52,13 @@ var _ = Describe("ReidentifyText", func() {
 			HavePrefix("[NAME_1], SSN 123-45-6789"))
 	})
 
+	It("resolves the same way through the map-backed Resolver", func() {
+		Expect(detectengine.ReidentifyText(res.ProcessedText, res.Resolver(), detectengine.Format{Masked: []string{"ssn"}})).To(Equal(
+			reid(detectengine.Format{Masked: []string{"ssn"}})))
+		_, _, ok := res.Resolver()("[SSN_2]")
+		Expect(ok).To(BeFalse())
+	})
+
 	It("leaves unknown tokens and text alone", func() {
 		text := "[SSN_9] [SSN] [lower_1] [] plain words"
 		Expect(detectengine.ReidentifyText(text, res.Resolve, detectengine.Format{})).To(Equal(text))
