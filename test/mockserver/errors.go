@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,8 +33,10 @@ func grpcForStatus(status int) int {
 		return grpcUnauthenticated
 	case http.StatusForbidden:
 		return grpcPermissionDenied
-	case http.StatusNotFound, http.StatusMethodNotAllowed:
+	case http.StatusNotFound:
 		return grpcNotFound
+	case http.StatusMethodNotAllowed:
+		return grpcUnimplemented
 	case http.StatusConflict:
 		return grpcAlreadyExists
 	case http.StatusPreconditionFailed:
@@ -117,13 +120,13 @@ func (e *apiError) body() errorBody {
 
 // writeError writes the Skyflow error body with the error's status.
 func writeError(w http.ResponseWriter, e *apiError) {
-	b, err := json.Marshal(e.body())
+	b, err := marshal(e.body())
 	if err != nil { // cannot happen: the body holds only strings, ints and JSON maps
-		b = []byte(`{"error":{"grpc_code":13,"http_code":500,"http_status":"Internal Server Error","message":"error encoding failed","details":[]}}`)
+		b = []byte(`{"error":{"grpc_code":13,"http_code":500,"http_status":"Internal Server Error","message":"error encoding failed","details":[]}}` + "\n")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(b)
 }
 
 // asAPIError converts any error into an *apiError (500 for unexpected ones).
@@ -136,12 +139,24 @@ func asAPIError(err error) *apiError {
 
 // writeJSON writes v as a JSON response with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		writeError(w, asAPIError(err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(b)
+}
+
+// marshal encodes v as one line of JSON without HTML escaping, so messages
+// keep characters such as < and > readable.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -216,3 +217,14 @@ func insertOne(c *client, srv *mockserver.Server, table string, fields map[strin
 func pemPKCS1(k *rsa.PrivateKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
 }
+
+func mustJSON(v any) []byte {
+	GinkgoHelper()
+	b, err := json.Marshal(v)
+	Expect(err).NotTo(HaveOccurred())
+	return b
+}
+
+func timeNow() time.Time { return time.Now() }
+
+func newHTTPTestServer(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
