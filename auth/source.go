@@ -315,8 +315,10 @@ func (s *ServiceAccountSource) refresh(ctx context.Context, call *refreshCall) {
 	}
 	call.tok, call.err = entry, err
 	s.inflight = nil
-	close(call.done)
 	s.mu.Unlock()
+	// Waiters are released after the event is logged, so the log line
+	// precedes any use of the new token.
+	defer close(call.done)
 
 	clientID := slog.String("client_id", s.ex.sa.clientID)
 	switch {
