@@ -5,6 +5,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -163,11 +164,23 @@ func (d *Doer) log() *slog.Logger {
 	return d.logger()
 }
 
-// attempt sends one try, bounded by the per-attempt timeout. The timeout's
-// context stays alive until the response body is closed.
+// maxBuffered is how much of a response body an attempt reads before
+// returning: bodies up to this size are read whole, so a connection that
+// breaks mid-body is a failed attempt (and can be retried) rather than a
+// truncated response. Larger bodies stream after their first maxBuffered
+// bytes.
+const maxBuffered = 8 << 20
+
+// attempt sends one try, bounded by the per-attempt timeout (which also
+// covers reading the buffered part of the body; the timeout's context stays
+// alive until the response body is closed).
 func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
 	if d.attemptTimeout <= 0 {
-		return d.client.Do(req)
+		resp, err := d.client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		return resp, buffer(resp)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), d.attemptTimeout)
 	resp, err := d.client.Do(req.WithContext(ctx))
@@ -175,8 +188,52 @@ func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
+	if err := buffer(resp); err != nil {
+		cancel()
+		return nil, err
+	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// buffer reads up to maxBuffered bytes of the body. On a read error the body
+// is closed and the error returned.
+func buffer(resp *http.Response) error {
+	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
+		return nil
+	}
+	n := int64(512)
+	if resp.ContentLength > 0 {
+		n = min(resp.ContentLength, maxBuffered) + 1 // +1 reads the EOF in one go
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n))
+	_, err := io.CopyN(buf, resp.Body, maxBuffered)
+	switch {
+	case err == io.EOF:
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
+		return nil
+	case err != nil:
+		_ = resp.Body.Close()
+		return &BodyError{Err: err}
+	}
+	resp.Body = readCloser{io.MultiReader(bytes.NewReader(buf.Bytes()), resp.Body), resp.Body}
+	return nil
+}
+
+// BodyError reports a response whose body could not be read (the
+// connection broke mid-response).
+type BodyError struct{ Err error }
+
+// Error implements error.
+func (e *BodyError) Error() string { return "reading response body: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *BodyError) Unwrap() error { return e.Err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 type cancelOnClose struct {
