@@ -206,11 +206,11 @@ var _ = Describe("the client configuration", func() {
 		// Requests go to https://{cluster}{domain}; a transport that records the
 		// host proves the URL without any network.
 		for env, host := range map[facade.Env]string{
-			"":                   "c1.vault.skyflowapis.com",
-			facade.EnvProd:       "c1.vault.skyflowapis.com",
-			facade.EnvSandbox:    "c1.vault.skyflowapis-preview.com",
-			facade.EnvStage:      "c1.vault.skyflowapis.tech",
-			facade.EnvDev:        "c1.vault.skyflowapis.dev",
+			"":                "c1.vault.skyflowapis.com",
+			facade.EnvProd:    "c1.vault.skyflowapis.com",
+			facade.EnvSandbox: "c1.vault.skyflowapis-preview.com",
+			facade.EnvStage:   "c1.vault.skyflowapis.tech",
+			facade.EnvDev:     "c1.vault.skyflowapis.dev",
 		} {
 			rec := &hostRecorder{}
 			c, err := facade.New(

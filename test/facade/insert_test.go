@@ -99,10 +99,10 @@ var _ = Describe("Insert", func() {
 			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
 			Expect(err).NotTo(HaveOccurred())
 			values := []map[string]any{
-				card(10),                          // ok
-				card(1),                           // unique violation
-				{"no_such_column": "x"},           // unknown column
-				card(11),                          // ok
+				card(10),                // ok
+				card(1),                 // unique violation
+				{"no_such_column": "x"}, // unknown column
+				card(11),                // ok
 			}
 			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values, ContinueOnError: true, ReturnTokens: true})
 			Expect(err).NotTo(HaveOccurred())

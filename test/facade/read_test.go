@@ -57,7 +57,7 @@ var _ = Describe("reading", func() {
 			Expect(get(facade.RedactionMasked)["card_number"]).To(Equal("XXXXXXXXXXXX" + luhnCard(1)[12:]))
 			Expect(get(facade.RedactionMasked)["ssn"]).To(Equal("XXX-XX-6789"))
 			Expect(get(facade.RedactionRedacted)["card_number"]).NotTo(ContainSubstring(luhnCard(1)[12:]))
-			Expect(get(facade.RedactionDefault)["card_number"]).To(Equal("XXXXXXXXXXXX" + luhnCard(1)[12:]), "the column default is MASKED")
+			Expect(get(facade.RedactionDefault)["card_number"]).To(Equal("XXXXXXXXXXXX"+luhnCard(1)[12:]), "the column default is MASKED")
 			Expect(get(facade.RedactionPlainText)["dob"]).To(Equal("1990-04-01"))
 		})
 
