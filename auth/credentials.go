@@ -63,6 +63,7 @@ const (
 	kindJSON
 )
 
+// String names the kind for messages and logs.
 func (k credKind) String() string {
 	switch k {
 	case kindAPIKey:

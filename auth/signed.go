@@ -74,6 +74,9 @@ func GenerateSignedDataTokensFromCreds(credsJSON string, opts SignedDataTokensOp
 // repeated signing does not re-read the credentials. opts.TokenURI, when
 // set, replaces sa's token URI as the aud claim.
 func (sa *ServiceAccount) SignDataTokens(opts SignedDataTokensOptions) ([]SignedDataToken, error) {
+	if sa == nil || sa.key == nil {
+		return nil, invalid("ServiceAccount", ErrMissingPrivateKey, "service account is nil; use LoadServiceAccount or ParseServiceAccount")
+	}
 	if err := checkDataTokens(opts.DataTokens); err != nil {
 		return nil, err
 	}

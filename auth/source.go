@@ -94,6 +94,7 @@ func WithEnvLookup(lookup func(key string) (string, bool)) Option {
 // TokenURI. Errors are *ValidationError values (see Credentials.Validate).
 func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	o := buildOptions(opts)
+	fromEnv := false
 	if !creds.hasKind() {
 		env, err := CredentialsFromEnv(o.lookupEnv)
 		if err != nil {
@@ -101,17 +102,14 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 				"no credentials: set one of APIKey, Token, Path or CredentialsJSON, or the "+EnvCredentials+" environment variable")
 		}
 		env.Roles, env.Context, env.TokenURI = creds.Roles, creds.Context, creds.TokenURI
-		if _, err := env.resolve(o.now()); err != nil {
-			var ve *ValidationError
-			if errors.As(err, &ve) {
-				ve.Reason += " (credentials from " + EnvCredentials + ")"
-			}
-			return nil, err
-		}
-		creds = env
+		creds, fromEnv = env, true
 	}
 	r, err := creds.resolve(o.now())
 	if err != nil {
+		var ve *ValidationError
+		if fromEnv && errors.As(err, &ve) {
+			ve.Reason += " (credentials from " + EnvCredentials + ")"
+		}
 		return nil, err
 	}
 	switch r.kind {
@@ -134,6 +132,7 @@ func APIKeySource(key string) (TokenSource, error) {
 
 type apiKeySource string
 
+// Token returns the API key.
 func (s apiKeySource) Token(context.Context) (string, error) { return string(s), nil }
 
 // StaticTokenSource returns a TokenSource for a bearer token obtained
@@ -155,6 +154,7 @@ type staticSource struct {
 	now   func() time.Time
 }
 
+// Token returns the token, or ErrTokenExpired once its exp has passed.
 func (s *staticSource) Token(context.Context) (string, error) {
 	if err := checkStaticToken(s.token, s.now()); err != nil {
 		return "", err
