@@ -1,0 +1,24 @@
+module github.com/skyflowgo/skyflow/examples
+
+go 1.25.0
+
+require (
+	github.com/skyflowgo/skyflow v0.0.0-00010101000000-000000000000
+	github.com/skyflowgo/skyflow/test v0.0.0-00010101000000-000000000000
+)
+
+require (
+	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
+	github.com/getkin/kin-openapi v0.153.0 // indirect
+	github.com/go-openapi/jsonpointer v1.0.0 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/oapi-codegen/runtime v1.8.0 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
+	golang.org/x/text v0.40.0 // indirect
+)
+
+replace github.com/skyflowgo/skyflow => ../
+
+replace github.com/skyflowgo/skyflow/test => ../test

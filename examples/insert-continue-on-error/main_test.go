@@ -1,0 +1,11 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/skyflowgo/skyflow/examples/internal/exampletest"
+)
+
+func TestRun(t *testing.T) {
+	exampletest.Run(t, run, nil, "inserted record 0", "failed   record 1", "inserted record 2")
+}
