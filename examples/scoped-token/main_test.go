@@ -1,0 +1,11 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/skyflowgo/skyflow/examples/internal/exampletest"
+)
+
+func TestRun(t *testing.T) {
+	exampletest.Run(t, run, nil, "token scoped to [demo-reader]", "no-such-role is not assigned")
+}
