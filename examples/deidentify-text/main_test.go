@@ -1,0 +1,11 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/skyflowgo/skyflow/examples/internal/exampletest"
+)
+
+func TestRun(t *testing.T) {
+	exampletest.Run(t, run, nil, "[SSN_1]", "[CREDIT_CARD]", "john.doe@example.com. I was born")
+}
