@@ -34,6 +34,12 @@ lint:
 	if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	@for m in $(MODULES); do echo "== go vet $$m"; (cd $$m && $(GO) vet ./...) || exit 1; done
 
+## demo: build every program of examples/ and run each against the in-process
+## emulator (no credentials, no network), then print a pass/fail table.
+## DEMOFLAGS are passed to the runner, e.g. DEMOFLAGS='-q' or DEMOFLAGS='-run token'.
+demo:
+	@cd examples && GO=$(GO) $(GO) run ./cmd/demo $(DEMOFLAGS)
+
 ## bench: the performance benchmarks (SDK against a raw net/http baseline).
 bench:
 	@if [ -d test/bench ]; then cd test && $(GO) test -run '^$$' -bench . -benchmem ./bench/...; \
