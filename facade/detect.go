@@ -172,8 +172,8 @@ type TextRange struct {
 }
 
 // ReidentifyTextRequest turns tokens of a de-identified text back into
-// values. Entity types not listed are returned as the API's default
-// (redacted).
+// values. Entity types in no list get the API's default treatment;
+// EntityAll in a list stands for every type.
 type ReidentifyTextRequest struct {
 	// Text to re-identify (required).
 	Text string

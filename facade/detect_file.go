@@ -620,11 +620,17 @@ func (r *DeidentifyFileRequest) plan() (*filePlan, error) {
 }
 
 func (r *DeidentifyFileRequest) source() (*fileSource, error) {
+	return fileInput(r.File, r.FileName, r.FilePath)
+}
+
+// fileInput checks a Detect file source, File (with name) or path, and
+// opens it lazily.
+func fileInput(file io.Reader, fileName, filePath string) (*fileSource, error) {
 	switch {
-	case r.File != nil && r.FilePath != "":
+	case file != nil && filePath != "":
 		return nil, errs.Invalid("File/FilePath", "give either File or FilePath, not both")
-	case r.FilePath != "":
-		fi, err := os.Stat(r.FilePath)
+	case filePath != "":
+		fi, err := os.Stat(filePath)
 		if err != nil {
 			return nil, &ValidationError{Field: "FilePath", Reason: "cannot be read: " + errReason(err), Err: err}
 		}
@@ -634,17 +640,17 @@ func (r *DeidentifyFileRequest) source() (*fileSource, error) {
 		if fi.Size() == 0 {
 			return nil, errs.Invalid("FilePath", "is an empty file")
 		}
-		name := r.FileName
+		name := fileName
 		if name == "" {
-			name = filepath.Base(r.FilePath)
+			name = filepath.Base(filePath)
 		}
-		path := r.FilePath
+		path := filePath
 		return &fileSource{name: name, size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(path) }}, nil
-	case r.File != nil:
-		if strings.TrimSpace(r.FileName) == "" {
+	case file != nil:
+		if strings.TrimSpace(fileName) == "" {
 			return nil, errs.Invalid("FileName", "is required with File")
 		}
-		src, err := readerSource(r.File, r.FileName)
+		src, err := readerSource(file, fileName)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,181 @@
+package facade
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	gdetect "github.com/skyflowgo/skyflow/gen/detect"
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// ReidentifyFileRequest re-identifies a de-identified file. Give exactly
+// one source: File (with FileName) or FilePath. The extension must be txt,
+// csv, json, xml, xls, xlsx, doc or docx. Entity types in no list get the
+// API's default treatment.
+type ReidentifyFileRequest struct {
+	// File streams the content; FileName is then required. A seekable File
+	// can be sent again after a 401 or a transient failure.
+	File io.Reader
+	// FileName names the file; its extension is the data format. It
+	// defaults to the base name of FilePath.
+	FileName string
+	// FilePath is a local file to re-identify.
+	FilePath string
+	// RedactedEntities stay redacted.
+	RedactedEntities []EntityType
+	// MaskedEntities are returned masked.
+	MaskedEntities []EntityType
+	// PlainTextEntities are returned in plain text.
+	PlainTextEntities []EntityType
+}
+
+// ReidentifyFileResponse is the result of ReidentifyFile.
+type ReidentifyFileResponse struct {
+	// File is the re-identified file, decoded.
+	File []byte
+	// FileBase64 is the file as the API returned it, base64 encoded.
+	FileBase64 string
+	// Type is the output kind (reidentified_file).
+	Type string
+	// Extension is the file's extension.
+	Extension string
+	// Status is the status the API reported (SUCCESS).
+	Status RunStatus
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// ReidentifyFile turns the tokens of a de-identified file back into values
+// (POST /v1/detect/reidentify/file, operation DetectReidentifyFile). The
+// file is streamed as DeidentifyFile streams it. The answer is synchronous;
+// a FAILED status is a *RunFailedError (without run id).
+func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) (*ReidentifyFileResponse, error) {
+	src, err := fileInput(req.File, req.FileName, req.FilePath)
+	if err != nil {
+		return nil, err
+	}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(src.name), "."))
+	if !gdetect.FileDataReidentifyFileDataFormat(ext).Valid() {
+		return nil, errs.Invalid("FileName", "must end in txt, csv, json, xml, xls, xlsx, doc or docx")
+	}
+	format, err := buildFormat(req.RedactedEntities, req.MaskedEntities, req.PlainTextEntities)
+	if err != nil {
+		return nil, err
+	}
+	s, err := d.c.vaultState(d.id)
+	if err != nil {
+		return nil, err
+	}
+	prefix, suffix, err := splitAtMarker(gdetect.ReidentifyFileRequest{
+		File:    gdetect.FileDataReidentifyFile{Base64: fileMarker, DataFormat: gdetect.FileDataReidentifyFileDataFormat(ext)},
+		VaultId: s.id,
+		Format:  format,
+	})
+	if err != nil {
+		return nil, err
+	}
+	const op = "ReidentifyFile"
+	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		body, err := newBase64JSONBody(prefix, suffix, src)
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		return s.detect.DetectReidentifyFileWithBody(ctx, "application/json", body, edit, body.editor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gdetect.ParseDetectReidentifyFileResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	r, rid := parsed.JSON200, requestID(resp)
+	status := RunStatus(strings.ToUpper(string(deref(r.Status))))
+	if status == RunStatusFailed {
+		return nil, &RunFailedError{Operation: op, Status: status, RequestID: rid}
+	}
+	out := &ReidentifyFileResponse{Status: status, RequestID: rid}
+	if o := r.Output; o != nil {
+		out.FileBase64 = deref(o.ProcessedFile)
+		out.Type = string(deref(o.ProcessedFileType))
+		out.Extension = string(deref(o.ProcessedFileExtension))
+		if out.File, err = base64.StdEncoding.DecodeString(out.FileBase64); err != nil {
+			return nil, protocolError(op, resp, "output is not valid base64", err)
+		}
+	}
+	return out, nil
+}
+
+// CheckGuardrailsRequest checks a text before it reaches a model or a
+// user.
+type CheckGuardrailsRequest struct {
+	// Text to check (required).
+	Text string
+	// CheckToxicity checks the text for toxicity.
+	CheckToxicity bool
+	// DenyTopics are topics the text must not touch.
+	DenyTopics []string
+}
+
+// CheckGuardrailsResponse is the result of CheckGuardrails.
+type CheckGuardrailsResponse struct {
+	// Text is the checked text.
+	Text string
+	// Toxic says whether the text is toxic (when asked).
+	Toxic bool
+	// DeniedTopic says whether the text touches a denied topic.
+	DeniedTopic bool
+	// Passed is the overall verdict: no check failed.
+	Passed bool
+	// RequestID is the id of the request.
+	RequestID string
+}
+
+// CheckGuardrails checks a text for toxicity and denied topics (POST
+// /v1/detect/guardrails, operation DetectCheckGuardrails).
+func (d *Detect) CheckGuardrails(ctx context.Context, req CheckGuardrailsRequest) (*CheckGuardrailsResponse, error) {
+	if strings.TrimSpace(req.Text) == "" {
+		return nil, errs.Invalid("Text", "is required")
+	}
+	for i, t := range req.DenyTopics {
+		if strings.TrimSpace(t) == "" {
+			return nil, errs.Invalid("DenyTopics["+strconv.Itoa(i)+"]", "is empty")
+		}
+	}
+	s, err := d.c.vaultState(d.id)
+	if err != nil {
+		return nil, err
+	}
+	body := gdetect.DetectGuardrailsRequest{Text: req.Text, VaultId: s.id, DenyTopics: req.DenyTopics, CheckToxicity: ptrIf(req.CheckToxicity, true)}
+	const op = "CheckGuardrails"
+	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.detect.DetectCheckGuardrails(ctx, body, edit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := gdetect.ParseDetectCheckGuardrailsResponse(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if parsed.JSON200 == nil {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	r := parsed.JSON200
+	return &CheckGuardrailsResponse{
+		Text:        r.Text,
+		Toxic:       deref(r.Toxic),
+		DeniedTopic: deref(r.DeniedTopic),
+		Passed:      r.Validation == gdetect.GuardrailsValidationPassed,
+		RequestID:   requestID(resp),
+	}, nil
+}
