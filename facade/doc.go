@@ -84,4 +84,23 @@
 // WithLogLevel, SetLogLevel, WithLogger). Log records carry the operation,
 // vault id, status, request id and timing — never record values, tokens,
 // keys or credential paths.
+//
+// # Detect and Connections
+//
+// client.Detect(vaultID) returns a handle for de-identifying text
+// (DeidentifyText, ReidentifyText) and files (DeidentifyFile, GetDetectRun,
+// ReidentifyFile). Files are streamed, base64 encoded on the fly; the
+// endpoint is chosen from the file's extension. DeidentifyFile polls the run
+// after 1, 2, 4, ... seconds up to WaitTime (64 s at most), stopping when
+// the context ends; a run still in progress is returned with its RunID, a
+// FAILED run is a *RunFailedError with the API's message, and a stopped poll
+// a *RunPollError with the run id. OutputDirectory files are written
+// atomically and always inside the directory.
+//
+// client.Connection(connectionID) returns a handle whose Invoke calls the
+// connection's route with escaped path parameters, typed query parameters
+// and a body encoded from its Content-Type (JSON, form, multipart or XML),
+// authenticated with x-skyflow-authorization. Errors are *APIError values;
+// the gateway's error-from-client header becomes the detail
+// {"error_from_client": bool}.
 package facade
