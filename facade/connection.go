@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -144,7 +145,7 @@ func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeRes
 	}
 	const op = "Invoke"
 	var lastHeader http.Header
-	resp, err := cn.c.send(ctx, op, cn.id, ts, connectionAuth, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := cn.c.send(ctx, op, slog.String("connection_id", cn.id), ts, connectionAuth, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		var rd io.Reader
 		if body != nil {
 			rd = bytes.NewReader(body)

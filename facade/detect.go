@@ -217,7 +217,7 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 		Transformations: opts.transformations,
 	}
 	const op = "DeidentifyText"
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectDeidentifyString(ctx, body, edit)
 	})
 	if err != nil {
@@ -272,7 +272,7 @@ func (d *Detect) ReidentifyText(ctx context.Context, req ReidentifyTextRequest) 
 	text, vaultID := req.Text, s.id
 	body := gdetect.ReidentifyStringRequest{Text: &text, VaultId: &vaultID, Format: format}
 	const op = "ReidentifyText"
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectReidentifyString(ctx, body, edit)
 	})
 	if err != nil {

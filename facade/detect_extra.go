@@ -80,7 +80,7 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 		return nil, err
 	}
 	const op = "ReidentifyFile"
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		body, err := newBase64JSONBody(prefix, suffix, src)
 		if err != nil {
 			return nil, err
@@ -157,7 +157,7 @@ func (d *Detect) CheckGuardrails(ctx context.Context, req CheckGuardrailsRequest
 	}
 	body := gdetect.DetectGuardrailsRequest{Text: req.Text, VaultId: s.id, DenyTopics: req.DenyTopics, CheckToxicity: ptrIf(req.CheckToxicity, true)}
 	const op = "CheckGuardrails"
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectCheckGuardrails(ctx, body, edit)
 	})
 	if err != nil {

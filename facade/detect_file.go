@@ -322,7 +322,7 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 	}
 	const op = "DeidentifyFile"
 	callFn := plan.kind.endpoint(s.detect)
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, plan.src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, plan.src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		body, err := newBase64JSONBody(prefix, suffix, plan.src)
 		if err != nil {
 			return nil, err
@@ -445,7 +445,7 @@ func (d *Detect) wait(ctx context.Context, dur time.Duration) error {
 
 func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID string) (*gdetect.DetectRunsResponse, string, error) {
 	params := &gdetect.DetectGetRunParams{VaultId: &s.id}
-	resp, err := d.c.send(ctx, op, s.id, s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectGetRun(ctx, runID, params, edit)
 	})
 	if err != nil {

@@ -116,6 +116,9 @@ func (c *Client) commonHeaders(_ context.Context, req *http.Request) error {
 	return nil
 }
 
+// vaultAttr is the log attribute naming the vault of a call.
+func vaultAttr(id string) slog.Attr { return slog.String("vault_id", id) }
+
 // editorFn is the request-editor shape every generated package accepts.
 type editorFn = func(ctx context.Context, req *http.Request) error
 
@@ -135,14 +138,15 @@ const maxErrorBody = 1 << 20
 // turns every non-2xx answer into an *APIError. On success the caller owns
 // (and must close) the response body.
 //
-// When replayable is false (the request body is a one-shot stream), a 401 is
-// returned as is instead of being retried.
-func (c *Client) send(ctx context.Context, op, vaultID string, ts auth.TokenSource, mkAuth func(tok string) editorFn, replayable bool,
+// target names the vault or connection in log records. When replayable is
+// false (the request body is a one-shot stream), a 401 is returned as is
+// instead of being retried.
+func (c *Client) send(ctx context.Context, op string, target slog.Attr, ts auth.TokenSource, mkAuth func(tok string) editorFn, replayable bool,
 	call func(ctx context.Context, auth editorFn) (*http.Response, error)) (*http.Response, error) {
 	start := time.Now()
 	tok, err := ts.Token(ctx)
 	if err != nil {
-		c.logFailure(ctx, op, vaultID, 0, "", start, err)
+		c.logFailure(ctx, op, target, 0, "", start, err)
 		return nil, err
 	}
 	resp, err := call(ctx, mkAuth(tok))
@@ -151,7 +155,7 @@ func (c *Client) send(ctx context.Context, op, vaultID string, ts auth.TokenSour
 			discard(resp)
 			inv.Invalidate(tok)
 			if tok, err = ts.Token(ctx); err != nil {
-				c.logFailure(ctx, op, vaultID, 0, "", start, err)
+				c.logFailure(ctx, op, target, 0, "", start, err)
 				return nil, err
 			}
 			resp, err = call(ctx, mkAuth(tok))
@@ -159,7 +163,7 @@ func (c *Client) send(ctx context.Context, op, vaultID string, ts auth.TokenSour
 	}
 	if err != nil {
 		err = transportError(op, err)
-		c.logFailure(ctx, op, vaultID, 0, "", start, err)
+		c.logFailure(ctx, op, target, 0, "", start, err)
 		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
@@ -167,13 +171,13 @@ func (c *Client) send(ctx context.Context, op, vaultID string, ts auth.TokenSour
 		_ = resp.Body.Close()
 		apiErr := errs.Decode(resp.StatusCode, resp.Header, body)
 		apiErr.Operation = op
-		c.logFailure(ctx, op, vaultID, resp.StatusCode, apiErr.RequestID, start, apiErr)
+		c.logFailure(ctx, op, target, resp.StatusCode, apiErr.RequestID, start, apiErr)
 		return nil, apiErr
 	}
 	if c.logger.Enabled(ctx, slog.LevelDebug) {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "call succeeded",
 			slog.String("operation", op),
-			slog.String("vault_id", vaultID),
+			target,
 			slog.Int("status", resp.StatusCode),
 			slog.String("request_id", resp.Header.Get(errs.RequestIDHeader)),
 			slog.Duration("duration", time.Since(start)))
@@ -183,13 +187,13 @@ func (c *Client) send(ctx context.Context, op, vaultID string, ts auth.TokenSour
 
 // logFailure records a failed call. Only the operation, ids, status and
 // timing are logged: never values, tokens or credentials.
-func (c *Client) logFailure(ctx context.Context, op, vaultID string, status int, requestID string, start time.Time, err error) {
+func (c *Client) logFailure(ctx context.Context, op string, target slog.Attr, status int, requestID string, start time.Time, err error) {
 	if !c.logger.Enabled(ctx, slog.LevelError) {
 		return
 	}
 	attrs := []slog.Attr{
 		slog.String("operation", op),
-		slog.String("vault_id", vaultID),
+		target,
 		slog.Duration("duration", time.Since(start)),
 	}
 	if status != 0 {
@@ -267,7 +271,7 @@ func (v *Vault) callOpts(ctx context.Context, op string, replayable bool, fn fun
 	if err != nil {
 		return nil, err
 	}
-	return v.c.send(ctx, op, s.id, s.ts, bearer, replayable, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	return v.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, replayable, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return fn(ctx, s.api, edit)
 	})
 }
