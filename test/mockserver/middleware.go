@@ -142,7 +142,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case strings.HasPrefix(path, connectionPrefix):
 		op = opConnection
-		if pathpkg.Clean(r.URL.Path) != r.URL.Path {
+		// The route must name a connection and a route path; anything else
+		// (or an unclean path) would make http.ServeMux redirect.
+		rest := strings.TrimPrefix(r.URL.Path, connectionPrefix)
+		id, route, _ := strings.Cut(rest, "/")
+		if pathpkg.Clean(r.URL.Path) != r.URL.Path || id == "" || route == "" {
 			writeError(rw, notFound("no route matches this path"))
 			return
 		}

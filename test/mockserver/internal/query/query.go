@@ -33,6 +33,36 @@ type Select struct {
 	Offset int
 }
 
+// String renders the statement as SQL that parses back to the same
+// statement.
+func (s *Select) String() string {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	if len(s.Columns) == 0 {
+		b.WriteString("*")
+	} else {
+		quoted := make([]string, len(s.Columns))
+		for i, c := range s.Columns {
+			quoted[i] = quoteIdent(c)
+		}
+		b.WriteString(strings.Join(quoted, ", "))
+	}
+	b.WriteString(" FROM " + quoteIdent(s.Table))
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
+	}
+	if s.Limit >= 0 {
+		b.WriteString(" LIMIT " + strconv.Itoa(s.Limit))
+	}
+	if s.Offset > 0 {
+		b.WriteString(" OFFSET " + strconv.Itoa(s.Offset))
+	}
+	return b.String()
+}
+
+// quoteIdent double-quotes an identifier (always valid, even for keywords).
+func quoteIdent(s string) string { return "\"" + s + "\"" }
+
 // Expr is a condition of a WHERE clause: an *And, *Or, *Eq or *In.
 type Expr interface {
 	// Eval reports whether a row matches; get returns a column's value and
@@ -95,13 +125,13 @@ func (e *In) Eval(get func(string) (any, bool)) bool {
 
 func (e *And) String() string { return "(" + e.Left.String() + " AND " + e.Right.String() + ")" }
 func (e *Or) String() string  { return "(" + e.Left.String() + " OR " + e.Right.String() + ")" }
-func (e *Eq) String() string  { return e.Column + " = " + e.Value.String() }
+func (e *Eq) String() string  { return quoteIdent(e.Column) + " = " + e.Value.String() }
 func (e *In) String() string {
 	parts := make([]string, len(e.Values))
 	for i, v := range e.Values {
 		parts[i] = v.String()
 	}
-	return e.Column + " IN (" + strings.Join(parts, ", ") + ")"
+	return quoteIdent(e.Column) + " IN (" + strings.Join(parts, ", ") + ")"
 }
 
 // String renders the literal as SQL.
