@@ -72,29 +72,35 @@ type Expr interface {
 }
 
 // And is true when both sides are.
-type And struct{ Left, Right Expr }
+type And struct {
+	Left  Expr // Left is the first operand.
+	Right Expr // Right is the second operand.
+}
 
 // Or is true when either side is.
-type Or struct{ Left, Right Expr }
+type Or struct {
+	Left  Expr // Left is the first operand.
+	Right Expr // Right is the second operand.
+}
 
 // Eq is column = value.
 type Eq struct {
-	Column string
-	Value  Literal
+	Column string  // Column is the compared column.
+	Value  Literal // Value is the constant it must equal.
 }
 
 // In is column IN (values...).
 type In struct {
-	Column string
-	Values []Literal
+	Column string    // Column is the compared column.
+	Values []Literal // Values are the accepted constants.
 }
 
 // Literal is a constant of the query. Kind is "string", "number", "bool" or
 // "null"; Text is its canonical text (the unquoted string, the number as
 // written, "true"/"false", or "").
 type Literal struct {
-	Kind string
-	Text string
+	Kind string // Kind is "string", "number", "bool" or "null".
+	Text string // Text is the canonical text of the constant.
 }
 
 // Eval implements Expr.
@@ -123,9 +129,16 @@ func (e *In) Eval(get func(string) (any, bool)) bool {
 	return false
 }
 
+// String renders the condition as SQL.
 func (e *And) String() string { return "(" + e.Left.String() + " AND " + e.Right.String() + ")" }
-func (e *Or) String() string  { return "(" + e.Left.String() + " OR " + e.Right.String() + ")" }
-func (e *Eq) String() string  { return quoteIdent(e.Column) + " = " + e.Value.String() }
+
+// String renders the condition as SQL.
+func (e *Or) String() string { return "(" + e.Left.String() + " OR " + e.Right.String() + ")" }
+
+// String renders the condition as SQL.
+func (e *Eq) String() string { return quoteIdent(e.Column) + " = " + e.Value.String() }
+
+// String renders the condition as SQL.
 func (e *In) String() string {
 	parts := make([]string, len(e.Values))
 	for i, v := range e.Values {
@@ -175,10 +188,11 @@ func (l Literal) Matches(v any) bool {
 
 // Error is a parse error: what went wrong and the byte offset in the query.
 type Error struct {
-	Pos int
-	Msg string
+	Pos int    // Pos is the byte offset of the problem in the query.
+	Msg string // Msg says what is wrong.
 }
 
+// Error implements error.
 func (e *Error) Error() string { return fmt.Sprintf("invalid query at position %d: %s", e.Pos, e.Msg) }
 
 // maxDepth bounds the nesting of parentheses so hostile input cannot exhaust
