@@ -287,8 +287,8 @@ func (s *Server) formatRecord(t *table, rec *record, o readOptions) map[string]a
 		}
 		if c.File {
 			f := rec.files[name]
-			if f == nil {
-				continue
+			if f == nil || (o.tokenization && !o.downloadURL) {
+				continue // no file, or tokens asked for: files have none
 			}
 			switch {
 			case o.downloadURL:
