@@ -16,7 +16,6 @@ const (
 	grpcPermissionDenied   = 7
 	grpcResourceExhausted  = 8
 	grpcFailedPrecondition = 9
-	grpcAborted            = 10
 	grpcUnimplemented      = 12
 	grpcInternal           = 13
 	grpcUnavailable        = 14
@@ -63,6 +62,7 @@ type apiError struct {
 	grpc    int
 	message string
 	details []map[string]any
+	header  map[string]string // extra response headers, e.g. Allow
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
@@ -123,6 +123,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	b, err := marshal(e.body())
 	if err != nil { // cannot happen: the body holds only strings, ints and JSON maps
 		b = []byte(`{"error":{"grpc_code":13,"http_code":500,"http_status":"Internal Server Error","message":"error encoding failed","details":[]}}` + "\n")
+	}
+	for k, v := range e.header {
+		w.Header().Set(k, v)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -25,8 +24,6 @@ const (
 	filesPrefix      = "/__files/"
 	opConnection     = "InvokeConnection"
 )
-
-func newDiscardLogger() *log.Logger { return log.New(discardWriter{}, "", 0) }
 
 // responseWriter records the status and makes sure every response has a
 // Content-Type (application/json unless a handler set another one).

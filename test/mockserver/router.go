@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -131,7 +132,9 @@ func (s *specSet) find(method, escapedPath string) (*routeMatch, *apiError) {
 	}
 	if pathMatched {
 		sort.Strings(allowed)
+		allowed = slices.Compact(allowed)
 		e := newError(http.StatusMethodNotAllowed, "method %s is not allowed on this path (allowed: %s)", method, strings.Join(allowed, ", "))
+		e.header = map[string]string{"Allow": strings.Join(allowed, ", ")}
 		return nil, e
 	}
 	return nil, notFound("no API route matches this path")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -179,17 +180,15 @@ func New(opts ...Option) (*Server, error) {
 		s.runs.seed(rs)
 	}
 	s.mux = http.NewServeMux()
-	strictOpts := func() (func(http.ResponseWriter, *http.Request, error), func(http.ResponseWriter, *http.Request, error)) {
-		return func(w http.ResponseWriter, r *http.Request, err error) {
-				writeError(w, badRequest("invalid request: %v", err))
-			}, func(w http.ResponseWriter, r *http.Request, err error) {
-				writeError(w, asAPIError(err))
-			}
-	}
-	reqErr, respErr := strictOpts()
-	paramErr := func(w http.ResponseWriter, r *http.Request, err error) {
+	// Errors of the generated layer: binding problems are 400s, errors
+	// returned by handlers carry their own status (*apiError) or are 500s.
+	reqErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, badRequest("invalid request: %v", err))
 	}
+	respErr := func(w http.ResponseWriter, r *http.Request, err error) {
+		writeError(w, asAPIError(err))
+	}
+	paramErr := reqErr
 	vaultapi.HandlerWithOptions(
 		vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
 		vaultapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
@@ -235,9 +234,8 @@ func (s *Server) Start() error {
 	s.httpSrv = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          nil,
+		ErrorLog:          log.New(io.Discard, "", 0), // net/http's own messages could quote requests
 	}
-	s.httpSrv.ErrorLog = newDiscardLogger()
 	s.baseURL = "http://" + ln.Addr().String() + s.opts.basePath
 	s.started = true
 	go func() { _ = s.httpSrv.Serve(ln) }()
@@ -553,10 +551,3 @@ func (fs *fileStore) close() {
 		_ = os.RemoveAll(fs.dir)
 	}
 }
-
-// discardWriter is where net/http's own error log goes.
-type discardWriter struct{}
-
-func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-var _ io.Writer = discardWriter{}

@@ -43,6 +43,13 @@ var _ = Describe("Request validation", func() {
 		Entry("wrong method on query", "GET", "/v1/vaults/VAULT/query", ``, "", 404),
 	)
 
+	It("names the allowed methods of a 405", func() {
+		r := c.do("PATCH", vaultPath(srv, "/table1"), "{}")
+		expectError(r, http.StatusMethodNotAllowed)
+		Expect(r.Header.Get("Allow")).To(Equal("DELETE, GET, POST"))
+		Expect(grpcCode(r)).To(Equal(12))
+	})
+
 	It("accepts what the official SDKs send: Go's {} body on GET, Python's nulls", func() {
 		expectOK(c.do("GET", vaultPath(srv, "/table1"), "{}"))
 		expectOK(c.do("POST", vaultPath(srv, "/table1"), `{"records":[{"fields":{"email":"a@b.c"},"tokens":null}],"tokenization":true,"upsert":null,"homogeneous":false,"byot":"DISABLE"}`))

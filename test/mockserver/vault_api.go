@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -527,7 +528,7 @@ func (a *vaultAPI) RecordServiceBulkDeleteRecord(ctx context.Context, req vaulta
 		return nil, badRequest("skyflow_ids must contain at least one id (or \"*\" to delete every record)")
 	}
 	all := len(ids) == 1 && ids[0] == "*"
-	if !all && contains(ids, "*") {
+	if !all && slices.Contains(ids, "*") {
 		return nil, badRequest("\"*\" must be the only id to delete every record")
 	}
 	var deleted []string
@@ -563,15 +564,6 @@ func (a *vaultAPI) RecordServiceBulkDeleteRecord(ctx context.Context, req vaulta
 		return nil, err
 	}
 	return vaultapi.RecordServiceBulkDeleteRecord200JSONResponse{Body: vaultapi.V1BulkDeleteRecordResponse{RecordIDResponse: deleted}}, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // RecordServiceDeleteRecord deletes one record.
