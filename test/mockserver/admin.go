@@ -121,7 +121,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string)
 				writeError(w, badRequest("a run plan needs polls >= 0 and final SUCCESS, FAILED or UNKNOWN"))
 				return
 			}
-			rp = append(rp, RunPlan{Polls: p.Polls, Final: p.Final, Message: p.Message})
+			rp = append(rp, RunPlan(p))
 		}
 		s.PlanRuns(rp...)
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "planned": len(rp)})

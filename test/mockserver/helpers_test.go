@@ -44,10 +44,9 @@ type response struct {
 
 // client talks to an emulator over plain HTTP.
 type client struct {
-	base   string
-	auth   string // Authorization header value; empty for none
-	http   *http.Client
-	header http.Header
+	base string
+	auth string // Authorization header value; empty for none
+	http *http.Client
 }
 
 func newClient(srv *mockserver.Server) *client {
