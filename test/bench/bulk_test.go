@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/skyflowgo/skyflow/facade"
+)
+
+const bulkRecords = 10_000
+
+var bulkValues = records(bulkRecords)
+
+// rawBulkInsert sends values in chunks of chunk records with at most conc
+// requests in flight: the same chunks and the same concurrency as the SDK's
+// Insert (a worker pool fed chunk indexes, like facade.runChunks).
+func rawBulkInsert(ctx context.Context, r *rawClient, values []map[string]any, chunk, conc int) error {
+	n := (len(values) + chunk - 1) / chunk
+	next := make(chan int)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for range min(conc, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = rawInsert(ctx, r, values[i*chunk:min((i+1)*chunk, len(values))])
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkBulkInsert inserts 10,000 records per op: the SDK with its
+// default chunking (25 records a request) and concurrency (4 requests in
+// flight), the baseline with the same chunks and concurrency. It reports
+// records/s; the target is sdk ≥ 0.9 × raw.
+func BenchmarkBulkInsert(b *testing.B) {
+	c := remoteClients(b)
+	run := func(b *testing.B, insert func(ctx context.Context) error) {
+		ctx := context.Background()
+		if err := insert(ctx); err != nil { // warm-up
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu0 := cpuNanos()
+		for range b.N {
+			if err := insert(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu := cpuNanos() - cpu0
+		b.StopTimer()
+		b.ReportMetric(float64(bulkRecords*b.N)/b.Elapsed().Seconds(), "records/s")
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
+	for range rounds() {
+		b.Run("10000/sdk", func(b *testing.B) {
+			run(b, func(ctx context.Context) error {
+				resp, err := c.vault.Insert(ctx, facade.InsertRequest{Table: table, Values: bulkValues, ReturnTokens: true})
+				if err != nil {
+					return err
+				}
+				if len(resp.Inserted) != bulkRecords {
+					return errUnexpected
+				}
+				return nil
+			})
+		})
+		b.Run("10000/raw", func(b *testing.B) {
+			run(b, func(ctx context.Context) error {
+				return rawBulkInsert(ctx, c.raw, bulkValues, facade.DefaultChunkSize, facade.DefaultConcurrency)
+			})
+		})
+	}
+}

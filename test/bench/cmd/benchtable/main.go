@@ -1,0 +1,333 @@
+// Command benchtable turns the output of the SDK benchmarks (go test -bench
+// in test/bench) into the tables of BENCHMARKS.md: SDK against the raw
+// net/http baseline per workload, with ratios and the targets of issue 8.
+// Every number comes from the input; nothing is typed by hand.
+//
+// Usage:
+//
+//	go test -run '^$' -bench . -benchmem ./bench/... > bench.txt
+//	go run ./bench/cmd/benchtable [-strict] bench.txt
+//
+// With several rounds (SKYFLOW_BENCH_ROUNDS), each sdk/raw pair appears once
+// per round. Values are medians over the rounds; a ratio is the median of
+// the per-round ratios, so a pair is always compared with itself measured
+// moments apart. benchtable exits 1 when the input holds a failure, and
+// with -strict also when a target is missed.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark line.
+type result struct {
+	iters   int64
+	metrics map[string]float64
+}
+
+// pair holds the results of one workload, in input order.
+type pair struct {
+	sdk, raw []result
+}
+
+type table struct {
+	order   []string
+	pairs   map[string]*pair
+	header  []string
+	failed  []string
+	rounds  int
+	missing bool
+}
+
+var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:#\d+)?(?:-\d+)?\s+(\d+)\s+(.*)$`)
+
+func parse(r io.Reader) (*table, error) {
+	t := &table{pairs: map[string]*pair{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "goos:"), strings.HasPrefix(line, "goarch:"), strings.HasPrefix(line, "cpu:"):
+			if !slices.Contains(t.header, line) {
+				t.header = append(t.header, line)
+			}
+			continue
+		case strings.HasPrefix(line, "--- FAIL"), strings.HasPrefix(line, "FAIL"), strings.HasPrefix(line, "panic:"):
+			t.failed = append(t.failed, line)
+			continue
+		}
+		m := lineRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		name := m[1]
+		var impl string
+		switch {
+		case strings.HasSuffix(name, "/sdk"):
+			impl = "sdk"
+		case strings.HasSuffix(name, "/raw"):
+			impl = "raw"
+		default:
+			continue
+		}
+		key := strings.TrimSuffix(name, "/"+impl)
+		iters, _ := strconv.ParseInt(m[2], 10, 64)
+		res := result{iters: iters, metrics: map[string]float64{}}
+		fields := strings.Fields(m[3])
+		for i := 0; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("bad value %q in %q", fields[i], line)
+			}
+			res.metrics[fields[i+1]] = v
+		}
+		p := t.pairs[key]
+		if p == nil {
+			p = &pair{}
+			t.pairs[key] = p
+			t.order = append(t.order, key)
+		}
+		if impl == "sdk" {
+			p.sdk = append(p.sdk, res)
+		} else {
+			p.raw = append(p.raw, res)
+		}
+		t.rounds = max(t.rounds, len(p.sdk), len(p.raw))
+	}
+	return t, sc.Err()
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// med is the median of a metric over results.
+func med(rs []result, unit string) float64 {
+	var xs []float64
+	for _, r := range rs {
+		if v, ok := r.metrics[unit]; ok {
+			xs = append(xs, v)
+		}
+	}
+	return median(xs)
+}
+
+// ratio is the median over rounds of sdk/raw for a metric.
+func ratio(p *pair, unit string) float64 {
+	var xs []float64
+	for i := range min(len(p.sdk), len(p.raw)) {
+		s, raw := p.sdk[i].metrics[unit], p.raw[i].metrics[unit]
+		if raw > 0 {
+			xs = append(xs, s/raw)
+		}
+	}
+	return median(xs)
+}
+
+// num formats a number with thousands separators.
+func num(v float64) string {
+	s := strconv.FormatInt(int64(v+0.5), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**NOT MET**"
+}
+
+// callTarget is the CPU-ratio target of a per-call workload.
+func callTarget(key string) float64 {
+	if strings.Contains(key, "/par16") {
+		return 1.5
+	}
+	return 1.2
+}
+
+func main() {
+	strict := flag.Bool("strict", false, "exit 1 when a target is missed")
+	flag.Parse()
+	var in io.Reader = os.Stdin
+	if flag.NArg() > 0 {
+		f, err := os.Open(flag.Arg(0))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		in = f
+	}
+	t, err := parse(in)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(2)
+	}
+	missed := render(os.Stdout, t)
+	switch {
+	case len(t.failed) > 0:
+		fmt.Fprintln(os.Stderr, "benchtable: the benchmark run failed:")
+		for _, l := range t.failed {
+			fmt.Fprintln(os.Stderr, "  "+l)
+		}
+		os.Exit(1)
+	case len(t.order) == 0:
+		fmt.Fprintln(os.Stderr, "benchtable: no benchmark results in the input")
+		os.Exit(1)
+	case *strict && missed > 0:
+		fmt.Fprintf(os.Stderr, "benchtable: %d target(s) not met\n", missed)
+		os.Exit(1)
+	}
+}
+
+// render prints the tables and returns how many targets were missed.
+func render(w io.Writer, t *table) int {
+	missed := 0
+	check := func(ok bool) string {
+		if !ok {
+			missed++
+		}
+		return verdict(ok)
+	}
+	for _, h := range t.header {
+		fmt.Fprintln(w, h)
+	}
+	fmt.Fprintf(w, "rounds: %d (values are medians over rounds; ratios are medians of per-round sdk/raw ratios)\n", t.rounds)
+
+	var calls, bulk, large, exch, mem []string
+	for _, k := range t.order {
+		switch {
+		case strings.HasPrefix(k, "Call/"):
+			calls = append(calls, k)
+		case strings.HasPrefix(k, "BulkInsert/"):
+			bulk = append(bulk, k)
+		case strings.HasPrefix(k, "LargeFile/"):
+			large = append(large, k)
+		case strings.HasPrefix(k, "TokenExchange/"):
+			exch = append(exch, k)
+		case strings.HasPrefix(k, "InMemory/"):
+			mem = append(mem, k)
+		}
+	}
+
+	if len(calls) > 0 {
+		fmt.Fprintln(w, "\n### Per call: SDK vs raw net/http over loopback TLS (HTTP/2)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | SDK ns/op | baseline ns/op | ratio | SDK cpu-ns/op | baseline cpu-ns/op | cpu ratio | target | SDK allocs/op | baseline allocs/op | SDK B/op | baseline B/op | |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+		for _, k := range calls {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 || len(p.raw) == 0 {
+				continue
+			}
+			cr, target := ratio(p, "cpu-ns/op"), callTarget(k)
+			fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %s | %s | %.2f× | ≤ %.1f× | %s | %s | %s | %s | %s |\n",
+				strings.TrimPrefix(k, "Call/"),
+				num(med(p.sdk, "ns/op")), num(med(p.raw, "ns/op")), ratio(p, "ns/op"),
+				num(med(p.sdk, "cpu-ns/op")), num(med(p.raw, "cpu-ns/op")), cr, target,
+				num(med(p.sdk, "allocs/op")), num(med(p.raw, "allocs/op")),
+				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")), check(cr <= target))
+		}
+	}
+
+	if len(bulk) > 0 {
+		fmt.Fprintln(w, "\n### Bulk insert: 10,000 records, chunks of 25, 4 in flight (both clients)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | SDK records/s | baseline records/s | ratio | target | SDK cpu-ns/op | baseline cpu-ns/op | cpu ratio | SDK allocs/op | baseline allocs/op | |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+		for _, k := range bulk {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 || len(p.raw) == 0 {
+				continue
+			}
+			r := ratio(p, "records/s")
+			fmt.Fprintf(w, "| %s | %s | %s | %.2f× | ≥ 0.9× | %s | %s | %.2f× | %s | %s | %s |\n",
+				k, num(med(p.sdk, "records/s")), num(med(p.raw, "records/s")), r,
+				num(med(p.sdk, "cpu-ns/op")), num(med(p.raw, "cpu-ns/op")), ratio(p, "cpu-ns/op"),
+				num(med(p.sdk, "allocs/op")), num(med(p.raw, "allocs/op")), check(r >= 0.9))
+		}
+	}
+
+	if len(large) > 0 {
+		fmt.Fprintln(w, "\n### Large files (SDK, streamed to a sink that discards the body)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | peak heap growth | limit | MB/s | B/op | allocs/op | |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|---|")
+		for _, k := range large {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 {
+				continue
+			}
+			peak, limit := med(p.sdk, "peak-heap-MB"), med(p.sdk, "limit-MB")
+			fmt.Fprintf(w, "| %s | %.1f MB | ≤ %.0f MB | %.0f | %s | %s | %s |\n",
+				strings.TrimPrefix(k, "LargeFile/"), peak, limit, med(p.sdk, "MB/s"),
+				num(med(p.sdk, "B/op")), num(med(p.sdk, "allocs/op")), check(peak <= limit))
+		}
+	}
+
+	if len(exch) > 0 {
+		fmt.Fprintln(w, "\n### Token exchanges (emulator, service-account credentials, client.Vault(id) per call)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| run | exchanges per fresh client | target | |")
+		fmt.Fprintln(w, "|---|--:|--:|---|")
+		for _, k := range exch {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 {
+				continue
+			}
+			worst := 0.0
+			for _, r := range p.sdk {
+				worst = max(worst, r.metrics["exchanges/op"])
+			}
+			fmt.Fprintf(w, "| %s | %.2f | 1 | %s |\n", strings.TrimPrefix(k, "TokenExchange/"), worst, check(worst == 1))
+		}
+	}
+
+	if len(mem) > 0 {
+		fmt.Fprintln(w, "\n### Diagnostic: client-side work only (in-memory transport, no sockets), sequential")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | SDK cpu-ns/op | baseline cpu-ns/op | SDK extra ns | SDK allocs/op | baseline allocs/op | SDK extra allocs | SDK B/op | baseline B/op |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+		for _, k := range mem {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 || len(p.raw) == 0 {
+				continue
+			}
+			sc, rc := med(p.sdk, "cpu-ns/op"), med(p.raw, "cpu-ns/op")
+			sa, ra := med(p.sdk, "allocs/op"), med(p.raw, "allocs/op")
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				strings.TrimPrefix(k, "InMemory/"), num(sc), num(rc), num(sc-rc), num(sa), num(ra), num(sa-ra),
+				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")))
+		}
+	}
+	if missed > 0 {
+		fmt.Fprintf(w, "\n%d target(s) not met.\n", missed)
+	} else {
+		fmt.Fprintln(w, "\nEvery target met.")
+	}
+	return missed
+}

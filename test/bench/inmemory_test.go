@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/skyflowgo/skyflow/facade"
+)
+
+// memTransport answers requests in memory with the canned handler: no
+// sockets, no TLS, no HTTP framing. What remains of a call's cost is the
+// client's own work (building the request, encoding, decoding, the SDK's
+// layers), which makes the SDK's additions easy to profile.
+type memTransport struct{ h *handler }
+
+func (t memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	w := &memWriter{header: http.Header{}}
+	if req.Body == nil {
+		req.Body = http.NoBody
+	}
+	t.h.ServeHTTP(w, req)
+	_ = req.Body.Close()
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return &http.Response{
+		StatusCode:    w.status,
+		Status:        strconv.Itoa(w.status) + " " + http.StatusText(w.status),
+		Proto:         "HTTP/2.0",
+		ProtoMajor:    2,
+		Header:        w.header,
+		Body:          io.NopCloser(bytes.NewReader(w.body.Bytes())),
+		ContentLength: int64(w.body.Len()),
+		Request:       req,
+	}, nil
+}
+
+type memWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *memWriter) Header() http.Header { return w.header }
+func (w *memWriter) WriteHeader(s int)   { w.status = s }
+func (w *memWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(p)
+}
+
+var (
+	memOnce    sync.Once
+	memClients *clients
+	memErr     error
+)
+
+func inMemoryClients(b *testing.B) *clients {
+	b.Helper()
+	memOnce.Do(func() {
+		tr := memTransport{h: newHandler(nil)}
+		const base = "https://bench.invalid"
+		memClients, memErr = newClients(base, nil, facade.WithHTTPClient(&http.Client{Transport: tr}))
+		if memErr == nil {
+			memClients.raw.hc = &http.Client{Transport: tr}
+		}
+	})
+	if memErr != nil {
+		b.Fatal(memErr)
+	}
+	return memClients
+}
+
+// BenchmarkInMemory is a diagnostic, not part of the targets: each workload
+// through both clients over memTransport, sequentially. The difference
+// between sdk and raw is the SDK's own CPU and allocations per call.
+func BenchmarkInMemory(b *testing.B) {
+	c := inMemoryClients(b)
+	for _, w := range workloads {
+		if w.seqOnly {
+			continue
+		}
+		b.Run(w.name+"/sdk", func(b *testing.B) {
+			measure(b, false, func(ctx context.Context) error { return w.sdk(ctx, c) })
+		})
+		b.Run(w.name+"/raw", func(b *testing.B) {
+			measure(b, false, func(ctx context.Context) error { return w.raw(ctx, c) })
+		})
+	}
+}
