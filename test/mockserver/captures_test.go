@@ -29,13 +29,13 @@ type wireCapture struct {
 	BodyBase64 *string             `json:"body_base64"`
 }
 
-// capturesDir is the shared folder of wire captures (override with
-// SKYFLOW_WIRE_CAPTURES).
+// capturesDir is the folder of wire captures kept with the tests (override
+// with SKYFLOW_WIRE_CAPTURES).
 func capturesDir() string {
 	if d := os.Getenv("SKYFLOW_WIRE_CAPTURES"); d != "" {
 		return d
 	}
-	return filepath.Join("..", "..", "..", "shared", "reference", "wire-captures")
+	return filepath.Join("..", "testdata", "wire-captures")
 }
 
 func captureFiles() []string {
