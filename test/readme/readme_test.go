@@ -245,7 +245,44 @@ func TestStartsWithSetupCommands(t *testing.T) {
 	}
 }
 
-var mdLink = regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+var (
+	mdLink    = regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+	mdAnchor  = regexp.MustCompile(`\]\(#([^)\s]+)\)`)
+	mdHeading = regexp.MustCompile(`^#{1,6} +(.+?) *$`)
+	slugDrop  = regexp.MustCompile(`[^\p{L}\p{N} _-]`)
+)
+
+// slug is the anchor GitHub gives a heading.
+func slug(heading string) string {
+	s := strings.ToLower(slugDrop.ReplaceAllString(heading, ""))
+	return strings.ReplaceAll(s, " ", "-")
+}
+
+// TestAnchors checks that every in-page link of the README names a heading.
+func TestAnchors(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	anchors := map[string]bool{}
+	inCode := false
+	for _, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+			inCode = !inCode
+		}
+		if m := mdHeading.FindStringSubmatch(l); m != nil && !inCode {
+			anchors[slug(m[1])] = true
+		}
+	}
+	for i, l := range lines {
+		for _, m := range mdAnchor.FindAllStringSubmatch(l, -1) {
+			if !anchors[m[1]] {
+				t.Errorf("README.md:%d: link to #%s: no such heading", i+1, m[1])
+			}
+		}
+	}
+}
 
 // TestRelativeLinks checks that every relative link of the README leads to
 // a file or directory of the repository.
