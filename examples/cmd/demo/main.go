@@ -98,11 +98,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer os.RemoveAll(bin)
 	fmt.Fprintf(stdout, "building %d examples...\n", len(examples))
+	broken := map[string]error{}
 	if err := build(ctx, goCmd, *dir, bin, examples); err != nil {
-		return err
+		if ctx.Err() != nil {
+			return err
+		}
+		// Build one by one, so that a broken example fails alone.
+		for _, e := range examples {
+			if err := build(ctx, goCmd, *dir, bin, []example{e}); err != nil {
+				broken[e.name] = err
+			}
+		}
 	}
 
-	results := runAll(ctx, bin, examples, *parallel, *timeout, func(r result) {
+	results := runAll(ctx, bin, examples, *parallel, *timeout, broken, func(r result) {
 		if *quiet && r.err == nil {
 			return
 		}
@@ -176,8 +185,9 @@ func build(ctx context.Context, goCmd, dir, bin string, examples []example) erro
 
 // runAll runs the examples with bounded parallelism and returns their
 // results in input order; report sees each result in input order as soon as
-// it and all before it are done.
-func runAll(ctx context.Context, bin string, examples []example, parallel int, timeout time.Duration, report func(result)) []result {
+// it and all before it are done. Examples in broken failed to build and are
+// not run.
+func runAll(ctx context.Context, bin string, examples []example, parallel int, timeout time.Duration, broken map[string]error, report func(result)) []result {
 	results := make([]result, len(examples))
 	done := make([]chan struct{}, len(examples))
 	for i := range done {
@@ -191,7 +201,11 @@ func runAll(ctx context.Context, bin string, examples []example, parallel int, t
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = runOne(ctx, bin, e, timeout)
+			if err := broken[e.name]; err != nil {
+				results[i] = result{example: e, err: err}
+			} else {
+				results[i] = runOne(ctx, bin, e, timeout)
+			}
 			close(done[i])
 		}()
 	}
