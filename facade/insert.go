@@ -244,20 +244,17 @@ func (v *Vault) insertChunk(ctx context.Context, req *InsertRequest, mode gvault
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	parsed, err := gvault.ParseRecordServiceInsertRecordResponse(resp)
-	if err == nil && parsed.JSON200 == nil {
-		err = protocolError(op, resp, "response has no JSON body", nil)
-	} else if err != nil {
-		err = protocolError(op, resp, "cannot decode response", err)
-	} else if len(parsed.JSON200.Records) != hi-lo {
-		err = protocolError(op, resp, fmt.Sprintf("response has %d records for %d inserted", len(parsed.JSON200.Records), hi-lo), nil)
+	var parsed gvault.V1InsertRecordResponse
+	err = decodeJSON(op, resp, &parsed)
+	if err == nil && len(parsed.Records) != hi-lo {
+		err = protocolError(op, resp, fmt.Sprintf("response has %d records for %d inserted", len(parsed.Records), hi-lo), nil)
 	}
 	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
 	rid := requestID(resp)
-	for i, r := range parsed.JSON200.Records {
+	for i, r := range parsed.Records {
 		out.Inserted = append(out.Inserted, InsertedRecord{
 			RequestIndex: lo + i,
 			SkyflowID:    deref(r.SkyflowId),
@@ -301,18 +298,13 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	parsed, err := gvault.ParseRecordServiceBatchOperationResponse(resp)
-	if err == nil && parsed.JSON200 == nil {
-		err = protocolError(op, resp, "response has no JSON body", nil)
-	} else if err != nil {
-		err = protocolError(op, resp, "cannot decode response", err)
-	}
-	if err != nil {
+	var parsed gvault.V1BatchOperationResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
 	rid := requestID(resp)
-	items := parsed.JSON200.Responses
+	items := parsed.Responses
 	for i := lo; i < hi; i++ {
 		k := i - lo
 		if k >= len(items) {

@@ -78,15 +78,12 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseRecordServiceBulkGetRecordResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V1BulkGetRecordResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	out := &GetResponse{Records: make([]Record, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
-	for i, r := range parsed.JSON200.Records {
+	out := &GetResponse{Records: make([]Record, len(parsed.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.Records {
 		out.Records[i] = recordFromWire(r)
 	}
 	return out, nil
@@ -274,14 +271,11 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseRecordServiceUpdateRecordResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V1UpdateRecordResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	out := &UpdateResponse{SkyflowID: deref(parsed.JSON200.SkyflowId), Tokens: tokensFromWire(parsed.JSON200.Tokens), RequestID: requestID(resp)}
+	out := &UpdateResponse{SkyflowID: deref(parsed.SkyflowId), Tokens: tokensFromWire(parsed.Tokens), RequestID: requestID(resp)}
 	if out.SkyflowID == "" {
 		out.SkyflowID = id
 	}
@@ -365,14 +359,11 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseRecordServiceBulkDeleteRecordResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V1BulkDeleteRecordResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	return &DeleteResponse{DeletedIDs: parsed.JSON200.RecordIDResponse, RequestID: requestID(resp)}, nil
+	return &DeleteResponse{DeletedIDs: parsed.RecordIDResponse, RequestID: requestID(resp)}, nil
 }
 
 // QueryRequest runs a SQL query.
@@ -407,15 +398,12 @@ func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, er
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseQueryServiceExecuteQueryResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V1GetQueryResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	out := &QueryResponse{Records: make([]Record, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
-	for i, r := range parsed.JSON200.Records {
+	out := &QueryResponse{Records: make([]Record, len(parsed.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.Records {
 		out.Records[i] = recordFromWire(r)
 	}
 	return out, nil

@@ -102,16 +102,13 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseTokenServiceDetokenizeResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
-	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	var parsed gvault.V1DetokenizeResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
 	rid := requestID(resp)
-	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.JSON200.Records))}
-	for i, r := range parsed.JSON200.Records {
+	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.Records))}
+	for i, r := range parsed.Records {
 		tok := deref(r.Token)
 		if tok == "" && i < len(req.Tokens) {
 			tok = req.Tokens[i].Token
@@ -177,15 +174,12 @@ func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeRes
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseTokenServiceTokenizeResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V1TokenizeResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	out := &TokenizeResponse{Tokens: make([]string, len(parsed.JSON200.Records)), RequestID: requestID(resp)}
-	for i, r := range parsed.JSON200.Records {
+	out := &TokenizeResponse{Tokens: make([]string, len(parsed.Records)), RequestID: requestID(resp)}
+	for i, r := range parsed.Records {
 		out.Tokens[i] = deref(r.Token)
 	}
 	return out, nil

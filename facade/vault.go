@@ -2,11 +2,13 @@ package facade
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +17,7 @@ import (
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // Vault is a cheap handle on one configured vault. It shares the client's
@@ -252,6 +255,34 @@ func protocolError(op string, resp *http.Response, reason string, cause error) *
 }
 
 func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }
+
+// readBody returns the whole body of resp and closes it. A body the
+// transport already read whole is returned as is, without a copy.
+func readBody(resp *http.Response) ([]byte, error) {
+	defer resp.Body.Close()
+	if data, ok := transport.Bytes(resp.Body); ok {
+		return data, nil
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// decodeJSON decodes the body of a successful response into v and closes
+// it. It accepts what the generated ParseXxxResponse functions accept as
+// JSON200 (status 200 with a JSON content type), reading the body once:
+// anything else is a protocol error, as with them.
+func decodeJSON(op string, resp *http.Response, v any) error {
+	body, err := readBody(resp)
+	if err != nil {
+		return protocolError(op, resp, "cannot decode response", err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return protocolError(op, resp, "response has no JSON body", nil)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return protocolError(op, resp, "cannot decode response", err)
+	}
+	return nil
+}
 
 // requestID returns the request id header of a response.
 func requestID(resp *http.Response) string {

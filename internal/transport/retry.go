@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -180,7 +181,7 @@ func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		return resp, buffer(resp)
+		return resp, buffer(resp, nil)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), d.attemptTimeout)
 	resp, err := d.client.Do(req.WithContext(ctx))
@@ -188,37 +189,110 @@ func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
-	if err := buffer(resp); err != nil {
+	if err := buffer(resp, cancel); err != nil {
 		cancel()
 		return nil, err
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
 }
 
-// buffer reads up to maxBuffered bytes of the body. On a read error the body
-// is closed and the error returned.
-func buffer(resp *http.Response) error {
+// buffer reads up to maxBuffered bytes of the body. A body that ends within
+// them is replaced by a *bufferedBody holding it whole (read into one slice
+// sized from Content-Length when known); a longer one streams after its
+// first maxBuffered bytes. On a read error the body is closed and the error
+// returned. cancel, when not nil, is called when the new body is closed.
+func buffer(resp *http.Response, cancel context.CancelFunc) error {
 	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
+		if cancel != nil && resp.Body != nil {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}
 		return nil
 	}
-	n := int64(512)
+	size := 512
 	if resp.ContentLength > 0 {
-		n = min(resp.ContentLength, maxBuffered) + 1 // +1 reads the EOF in one go
+		size = int(min(resp.ContentLength, maxBuffered)) + 1 // +1 reads the EOF in one go
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, n))
-	_, err := io.CopyN(buf, resp.Body, maxBuffered)
-	switch {
-	case err == io.EOF:
-		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
-		return nil
-	case err != nil:
+	data, complete, err := readUpTo(resp.Body, size, maxBuffered)
+	if err != nil {
 		_ = resp.Body.Close()
 		return &BodyError{Err: err}
 	}
-	resp.Body = readCloser{io.MultiReader(bytes.NewReader(buf.Bytes()), resp.Body), resp.Body}
+	if complete {
+		_ = resp.Body.Close()
+		resp.Body = &bufferedBody{data: data, cancel: cancel}
+		return nil
+	}
+	resp.Body = readCloser{io.MultiReader(bytes.NewReader(data), resp.Body), resp.Body}
+	if cancel != nil {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	}
 	return nil
+}
+
+// readUpTo reads r until EOF or until limit bytes are read, into a slice
+// of initial capacity size. complete reports that EOF was reached.
+func readUpTo(r io.Reader, size, limit int) (data []byte, complete bool, err error) {
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), limit-len(buf)))
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), limit)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			return buf, true, nil
+		case err != nil:
+			return nil, false, err
+		case len(buf) >= limit:
+			return buf, false, nil
+		}
+	}
+}
+
+// bufferedBody is a response body read whole by the Doer.
+type bufferedBody struct {
+	data   []byte
+	off    int
+	cancel context.CancelFunc
+}
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *bufferedBody) WriteTo(w io.Writer) (int64, error) {
+	if b.off >= len(b.data) {
+		return 0, nil
+	}
+	n, err := w.Write(b.data[b.off:])
+	b.off += n
+	return int64(n), err
+}
+
+func (b *bufferedBody) Close() error {
+	if b.cancel != nil {
+		b.cancel()
+	}
+	return nil
+}
+
+// Bytes returns the unread rest of a response body that the Doer read
+// whole, without copying it, and marks it read; ok is false for any other
+// body (read it as usual). The bytes belong to the caller.
+func Bytes(body io.Reader) (data []byte, ok bool) {
+	b, ok := body.(*bufferedBody)
+	if !ok {
+		return nil, false
+	}
+	data = b.data[b.off:]
+	b.off = len(b.data)
+	return data, true
 }
 
 // BodyError reports a response whose body could not be read (the
