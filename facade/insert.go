@@ -360,8 +360,8 @@ func (r *InsertRequest) validate() error {
 		return errs.Invalid("Values", "must hold at least one record")
 	}
 	for i, rec := range r.Values {
-		if err := checkRecord("Values["+strconv.Itoa(i)+"]", rec); err != nil {
-			return err
+		if reason := recordProblem(rec); reason != "" {
+			return errs.Invalid(indexed("Values", i), "%s", reason)
 		}
 	}
 	if r.Upsert != "" && r.Homogeneous {
@@ -373,18 +373,25 @@ func (r *InsertRequest) validate() error {
 	return checkTokens(r.TokenMode.orDefault(), r.Values, r.Tokens)
 }
 
-// checkRecord validates one record's column map. nil and empty values are
-// allowed (they clear or set empty columns); empty column names are not.
-func checkRecord(field string, rec map[string]any) error {
+// recordProblem checks one record's column map and says what is wrong
+// with it ("" when nothing is). nil and empty values are allowed (they
+// clear or set empty columns); empty column names are not.
+func recordProblem(rec map[string]any) string {
 	if len(rec) == 0 {
-		return errs.Invalid(field, "must hold at least one column")
+		return "must hold at least one column"
 	}
 	for k := range rec {
 		if strings.TrimSpace(k) == "" {
-			return errs.Invalid(field, "has an empty column name")
+			return "has an empty column name"
 		}
 	}
-	return nil
+	return ""
+}
+
+// indexed names an element of a list field, e.g. Values[3]. Validation
+// builds names only for the error it returns.
+func indexed(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
 }
 
 // checkTokens applies the token-mode rules ("bring your own token").
@@ -410,17 +417,16 @@ func checkTokens(mode TokenMode, values []map[string]any, tokens []map[string]st
 		return errs.Invalid("Tokens", "has more entries than Values")
 	}
 	for i, t := range tokens {
-		field := "Tokens[" + strconv.Itoa(i) + "]"
 		for col, tok := range t {
 			if _, ok := values[i][col]; !ok {
-				return errs.Invalid(field, "has a token for a column the record does not write")
+				return errs.Invalid(indexed("Tokens", i), "has a token for a column the record does not write")
 			}
 			if tok == "" {
-				return errs.Invalid(field, "has an empty token")
+				return errs.Invalid(indexed("Tokens", i), "has an empty token")
 			}
 		}
 		if mode == TokenModeEnableStrict && len(t) != len(values[i]) {
-			return errs.Invalid(field, "must hold a token for every column of the record with TokenModeEnableStrict")
+			return errs.Invalid(indexed("Tokens", i), "must hold a token for every column of the record with TokenModeEnableStrict")
 		}
 	}
 	return nil

@@ -306,8 +306,8 @@ func (r *UpdateRequest) validate() (string, map[string]any, error) {
 	if strings.TrimSpace(id) == "" {
 		return "", nil, errs.Invalid("SkyflowID", "is required")
 	}
-	if err := checkRecord("Values", fields); err != nil {
-		return "", nil, err
+	if reason := recordProblem(fields); reason != "" {
+		return "", nil, errs.Invalid("Values", "%s", reason)
 	}
 	if !r.TokenMode.valid() {
 		return "", nil, errs.Invalid("TokenMode", "must be DISABLE, ENABLE or ENABLE_STRICT")

@@ -3,7 +3,6 @@ package facade
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
@@ -77,16 +76,15 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	reds := make([]gvault.RedactionEnum, len(req.Tokens))
 	for i := range req.Tokens {
 		t := &req.Tokens[i]
-		field := "Tokens[" + strconv.Itoa(i) + "]"
 		if strings.TrimSpace(t.Token) == "" {
-			return nil, errs.Invalid(field+".Token", "is empty")
+			return nil, errs.Invalid(indexed("Tokens", i)+".Token", "is empty")
 		}
 		red := t.Redaction
 		if red == "" {
 			red = RedactionDefault
 		}
 		if !red.valid() {
-			return nil, errs.Invalid(field+".Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
+			return nil, errs.Invalid(indexed("Tokens", i)+".Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
 		}
 		reds[i] = gvault.RedactionEnum(red)
 		params[i] = gvault.V1DetokenizeRecordRequest{Token: &t.Token, Redaction: &reds[i]}
@@ -157,12 +155,11 @@ func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeRes
 	params := make([]gvault.V1TokenizeRecordRequest, len(req.Values))
 	for i := range req.Values {
 		tv := &req.Values[i]
-		field := "Values[" + strconv.Itoa(i) + "]"
 		if tv.Value == "" {
-			return nil, errs.Invalid(field+".Value", "is empty")
+			return nil, errs.Invalid(indexed("Values", i)+".Value", "is empty")
 		}
 		if strings.TrimSpace(tv.ColumnGroup) == "" {
-			return nil, errs.Invalid(field+".ColumnGroup", "is required")
+			return nil, errs.Invalid(indexed("Values", i)+".ColumnGroup", "is required")
 		}
 		params[i] = gvault.V1TokenizeRecordRequest{Value: &tv.Value, ColumnGroup: &tv.ColumnGroup}
 	}
