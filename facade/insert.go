@@ -2,8 +2,10 @@ package facade
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -244,25 +246,77 @@ func (v *Vault) insertChunk(ctx context.Context, req *InsertRequest, mode gvault
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	var parsed gvault.V1InsertRecordResponse
-	err = decodeJSON(op, resp, &parsed)
-	if err == nil && len(parsed.Records) != hi-lo {
-		err = protocolError(op, resp, fmt.Sprintf("response has %d records for %d inserted", len(parsed.Records), hi-lo), nil)
+	records, err := decodeInserted(op, resp)
+	if err == nil && len(records) != hi-lo {
+		err = protocolError(op, resp, fmt.Sprintf("response has %d records for %d inserted", len(records), hi-lo), nil)
 	}
 	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
 	rid := requestID(resp)
-	for i, r := range parsed.Records {
+	out.Inserted = slices.Grow(out.Inserted, len(records))
+	for i, r := range records {
 		out.Inserted = append(out.Inserted, InsertedRecord{
 			RequestIndex: lo + i,
-			SkyflowID:    deref(r.SkyflowId),
-			Tokens:       tokensFromWire(r.Tokens),
+			SkyflowID:    r.SkyflowID,
+			Tokens:       r.Tokens,
 			RequestID:    rid,
 		})
 	}
 	return nil
+}
+
+// insertedWire is one record of an insert response, its tokens decoded
+// straight into strings, the form the vault sends them in. Decoding into
+// the generated type instead boxes every token in an interface and needs
+// the maps converted afterwards (tokensFromWire): a third of the SDK's
+// allocations per inserted record.
+type insertedWire struct {
+	SkyflowID string            `json:"skyflow_id"`
+	Tokens    map[string]string `json:"tokens"`
+}
+
+// decodeInserted decodes the records of an insert response. An answer the
+// plain-string form cannot hold exactly (a token that is null, empty or not
+// a string) is decoded again through the generated type, so the result is
+// always what tokensFromWire makes of it.
+func decodeInserted(op string, resp *http.Response) ([]insertedWire, error) {
+	body, err := jsonBody(op, resp)
+	if err != nil {
+		return nil, err
+	}
+	var fast struct {
+		Records []insertedWire `json:"records"`
+	}
+	if json.Unmarshal(body, &fast) == nil && plainTokens(fast.Records) {
+		return fast.Records, nil
+	}
+	var parsed gvault.V1InsertRecordResponse
+	if err := json.Unmarshal(body, &parsed); err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	records := make([]insertedWire, len(parsed.Records))
+	for i, r := range parsed.Records {
+		records[i] = insertedWire{SkyflowID: deref(r.SkyflowId), Tokens: tokensFromWire(r.Tokens)}
+	}
+	return records, nil
+}
+
+// plainTokens reports whether every token is a non-empty string (a null
+// decodes as ""), and drops empty token maps as tokensFromWire does.
+func plainTokens(records []insertedWire) bool {
+	for i := range records {
+		if len(records[i].Tokens) == 0 {
+			records[i].Tokens = nil
+		}
+		for _, t := range records[i].Tokens {
+			if t == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // insertBatch inserts Values[lo:hi] through the batch endpoint with

@@ -100,26 +100,38 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1DetokenizeResponse
+	var parsed detokenizeWire
 	if err := decodeJSON(op, resp, &parsed); err != nil {
 		return nil, err
 	}
 	rid := requestID(resp)
 	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.Records))}
 	for i, r := range parsed.Records {
-		tok := deref(r.Token)
+		tok := r.Token
 		if tok == "" && i < len(req.Tokens) {
 			tok = req.Tokens[i].Token
 		}
-		if r.Error != nil && *r.Error != "" {
-			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: *r.Error, RequestID: rid})
+		if r.Error != "" {
+			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: r.Error, RequestID: rid})
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			RequestIndex: i, Token: tok, Value: deref(r.Value), ValueType: string(deref(r.ValueType)),
+			RequestIndex: i, Token: tok, Value: r.Value, ValueType: r.ValueType,
 		})
 	}
 	return out, nil
+}
+
+// detokenizeWire is gvault.V1DetokenizeResponse with plain strings where
+// the generated type has a pointer per field (three allocations per token;
+// absent and null read as "", which is what the SDK made of a nil pointer).
+type detokenizeWire struct {
+	Records []struct {
+		Error     string `json:"error"`
+		Token     string `json:"token"`
+		Value     string `json:"value"`
+		ValueType string `json:"valueType"`
+	} `json:"records"`
 }
 
 // TokenizeRequest asks for the existing tokens of values stored in the

@@ -271,17 +271,27 @@ func readBody(resp *http.Response) ([]byte, error) {
 // JSON200 (status 200 with a JSON content type), reading the body once:
 // anything else is a protocol error, as with them.
 func decodeJSON(op string, resp *http.Response, v any) error {
-	body, err := readBody(resp)
+	body, err := jsonBody(op, resp)
 	if err != nil {
-		return protocolError(op, resp, "cannot decode response", err)
-	}
-	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
-		return protocolError(op, resp, "response has no JSON body", nil)
+		return err
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return protocolError(op, resp, "cannot decode response", err)
 	}
 	return nil
+}
+
+// jsonBody reads and closes the body of a successful response that
+// decodeJSON would accept, and returns it.
+func jsonBody(op string, resp *http.Response) ([]byte, error) {
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, protocolError(op, resp, "cannot decode response", err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+		return nil, protocolError(op, resp, "response has no JSON body", nil)
+	}
+	return body, nil
 }
 
 // requestID returns the request id header of a response.

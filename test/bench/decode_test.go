@@ -1,0 +1,112 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+
+	"github.com/skyflowgo/skyflow/auth"
+	"github.com/skyflowgo/skyflow/facade"
+)
+
+// Regression tests for the optimised decoding of insert and detokenize
+// answers: whatever the answer holds, the SDK returns what it returned when
+// it decoded through the generated types (tokens: strings kept, null
+// dropped, other values formatted as text, an empty map as nil).
+
+func answering(t *testing.T, body string) *facade.Vault {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := facade.New(facade.WithVault(facade.VaultConfig{VaultID: "v1", BaseURL: srv.URL,
+		Credentials: &auth.Credentials{APIKey: "sky-ab1c2-0123456789abcdef0123456789abcdef"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.Vault("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestInsertTokensDecoding(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		tokens string // JSON of the first record's tokens ("" = absent)
+		want   map[string]string
+	}{
+		{"strings", `{"a":"t1","b":"t2"}`, map[string]string{"a": "t1", "b": "t2"}},
+		{"absent", ``, nil},
+		{"empty", `{}`, nil},
+		{"null map", `null`, nil},
+		{"null token", `{"a":"t1","b":null}`, map[string]string{"a": "t1"}},
+		{"empty token", `{"a":"t1","b":""}`, map[string]string{"a": "t1", "b": ""}},
+		{"number and bool", `{"a":12,"b":true,"c":"t3"}`, map[string]string{"a": "12", "b": "true", "c": "t3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := `{"skyflow_id":"id-1"`
+			if c.tokens != "" {
+				rec += `,"tokens":` + c.tokens
+			}
+			rec += `}`
+			v := answering(t, `{"records":[`+rec+`,{"skyflow_id":"id-2","tokens":{"a":"u1"}}]}`)
+			resp, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}, {"a": 2}}, ReturnTokens: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := resp.Inserted[0]; got.SkyflowID != "id-1" || !reflect.DeepEqual(got.Tokens, c.want) {
+				t.Errorf("first record: %q %#v, want id-1 %#v", got.SkyflowID, got.Tokens, c.want)
+			}
+			if got := resp.Inserted[1]; got.SkyflowID != "id-2" || !reflect.DeepEqual(got.Tokens, map[string]string{"a": "u1"}) {
+				t.Errorf("second record: %q %#v", got.SkyflowID, got.Tokens)
+			}
+		})
+	}
+}
+
+func TestInsertUndecodableAnswer(t *testing.T) {
+	for _, body := range []string{`{"records":[{"skyflow_id":12}]}`, `{"records":[{"skyflow_id":"x","tokens":[1]}]}`, `{"records":`} {
+		v := answering(t, body)
+		_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}})
+		var apiErr *facade.APIError
+		if !errorsAs(err, &apiErr) || apiErr.Message != "cannot decode response" {
+			t.Errorf("%s: got %v, want a protocol error", body, err)
+		}
+	}
+}
+
+func TestDetokenizeDecoding(t *testing.T) {
+	v := answering(t, `{"records":[`+
+		`{"token":"t1","value":"v1","valueType":"STRING"},`+
+		`{"token":null,"value":"v2","valueType":null},`+
+		`{"token":"t3","error":"token not found"},`+
+		`{"token":"t4","error":null,"value":"","valueType":"INTEGER"}]}`)
+	resp, err := v.Detokenize(context.Background(), facade.DetokenizeRequest{ContinueOnError: true, Tokens: []facade.DetokenizeToken{
+		{Token: "t1"}, {Token: "t2"}, {Token: "t3"}, {Token: "t4"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRecords := []facade.DetokenizedRecord{
+		{RequestIndex: 0, Token: "t1", Value: "v1", ValueType: "STRING"},
+		{RequestIndex: 1, Token: "t2", Value: "v2"},
+		{RequestIndex: 3, Token: "t4", ValueType: "INTEGER"},
+	}
+	if !reflect.DeepEqual(resp.Records, wantRecords) {
+		t.Errorf("records %#v, want %#v", resp.Records, wantRecords)
+	}
+	if len(resp.Errors) != 1 || resp.Errors[0].RequestIndex != 2 || resp.Errors[0].Message != "token not found" || resp.Errors[0].Token != "t3" {
+		t.Errorf("errors %#v", resp.Errors)
+	}
+}
+
+func errorsAs(err error, target **facade.APIError) bool { return errors.As(err, target) }
