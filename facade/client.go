@@ -189,7 +189,8 @@ func WithRequestTimeout(d time.Duration) Option {
 
 // WithHeader adds a header sent on every vault, Detect and connection call
 // (for example x-skyflow-account-id or a tracing header). It cannot
-// override Authorization, Content-Type or sky-metadata.
+// override Authorization, Content-Type, sky-metadata or User-Agent (see
+// WithUserAgentSuffix).
 func WithHeader(key, value string) Option {
 	return func(s *settings) error {
 		ck := http.CanonicalHeaderKey(key)
@@ -199,6 +200,8 @@ func WithHeader(key, value string) Option {
 		switch ck {
 		case "Authorization", "Content-Type", "Sky-Metadata", "Content-Length", "X-Skyflow-Authorization":
 			return errs.Invalid("Header", "%s is set by the SDK", ck)
+		case "User-Agent":
+			return errs.Invalid("Header", "User-Agent is set by the SDK; use WithUserAgentSuffix")
 		}
 		if s.headers == nil {
 			s.headers = http.Header{}

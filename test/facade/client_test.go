@@ -107,8 +107,12 @@ var _ = Describe("the client configuration", func() {
 	})
 
 	It("rejects headers the SDK owns", func() {
-		_, err := facade.New(facade.WithHeader("Authorization", "x"))
-		Expect(err).To(MatchError(facade.ErrValidation))
+		for _, h := range []string{"Authorization", "content-type", "Sky-Metadata", "User-Agent", "x-skyflow-authorization"} {
+			_, err := facade.New(facade.WithHeader(h, "x"))
+			Expect(err).To(MatchError(facade.ErrValidation), h)
+		}
+		_, err := facade.New(facade.WithHeader("X-Skyflow-Account-Id", "acct-1"))
+		Expect(err).NotTo(HaveOccurred())
 		_, err = facade.New(facade.WithHeader("bad header", "x"))
 		Expect(err).To(MatchError(facade.ErrValidation))
 	})
