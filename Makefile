@@ -12,8 +12,10 @@ RACE      ?= -race
 all: lint test
 
 ## generate: rebuild gen/ (and the emulator's generated server) from api/openapi.
+## GOWORK=off: the generator runs with exactly the versions pinned in go.mod,
+## not the workspace's (go.work joins the SDK, test and examples modules).
 generate:
-	$(GO) generate ./...
+	GOWORK=off $(GO) generate ./...
 
 ## check-generated: fail when generated code or go.mod/go.sum are stale.
 check-generated: generate
