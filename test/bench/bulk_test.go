@@ -12,20 +12,40 @@ const bulkRecords = 10_000
 
 var bulkValues = records(bulkRecords)
 
+// rawInserted is one inserted record as the baseline returns it.
+type rawInserted struct {
+	Index     int
+	SkyflowID string
+	Tokens    map[string]string
+}
+
 // rawBulkInsert sends values in chunks of chunk records with at most conc
 // requests in flight: the same chunks and the same concurrency as the SDK's
-// Insert (a worker pool fed chunk indexes, like facade.runChunks).
-func rawBulkInsert(ctx context.Context, r *rawClient, values []map[string]any, chunk, conc int) error {
+// Insert (a worker pool fed chunk indexes, like facade.runChunks). Like the
+// SDK, it returns every inserted record, in input order.
+func rawBulkInsert(ctx context.Context, r *rawClient, values []map[string]any, chunk, conc int) ([]rawInserted, error) {
 	n := (len(values) + chunk - 1) / chunk
 	next := make(chan int)
 	errs := make([]error, n)
+	out := make([]rawInserted, len(values))
 	var wg sync.WaitGroup
 	for range min(conc, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = rawInsert(ctx, r, values[i*chunk:min((i+1)*chunk, len(values))])
+				lo, hi := i*chunk, min((i+1)*chunk, len(values))
+				resp, err := r.insert(ctx, values[lo:hi])
+				if err == nil && len(resp.Records) != hi-lo {
+					err = errUnexpected
+				}
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				for k, rec := range resp.Records {
+					out[lo+k] = rawInserted{Index: lo + k, SkyflowID: rec.SkyflowID, Tokens: rec.Tokens}
+				}
 			}
 		}()
 	}
@@ -36,10 +56,10 @@ func rawBulkInsert(ctx context.Context, r *rawClient, values []map[string]any, c
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // BenchmarkBulkInsert inserts 10,000 records per op: the SDK with its
@@ -81,7 +101,14 @@ func BenchmarkBulkInsert(b *testing.B) {
 		})
 		b.Run("10000/raw", func(b *testing.B) {
 			run(b, func(ctx context.Context) error {
-				return rawBulkInsert(ctx, c.raw, bulkValues, facade.DefaultChunkSize, facade.DefaultConcurrency)
+				out, err := rawBulkInsert(ctx, c.raw, bulkValues, facade.DefaultChunkSize, facade.DefaultConcurrency)
+				if err != nil {
+					return err
+				}
+				if len(out) != bulkRecords || out[bulkRecords-1].SkyflowID == "" {
+					return errUnexpected
+				}
+				return nil
 			})
 		})
 	}
