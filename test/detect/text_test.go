@@ -88,8 +88,9 @@ var _ = Describe("DeidentifyText", func() {
 
 		resp, err = e.det.DeidentifyText(ctx, facade.DeidentifyTextRequest{Text: sampleText, RestrictRegex: []string{`[a-z.]+@example\.com`}})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.ProcessedText).To(ContainSubstring("123-45-6789"), "outside the restriction")
+		Expect(resp.ProcessedText).To(ContainSubstring("[RESTRICTED]"), "restrict matches are always de-identified")
 		Expect(resp.ProcessedText).NotTo(ContainSubstring("john.smith@example.com"))
+		Expect(resp.ProcessedText).NotTo(ContainSubstring("123-45-6789"), "other entities are de-identified as usual")
 		Expect(e.rec.Last("/deidentify/string").JSON()["restrict_regex"]).To(Equal([]any{`[a-z.]+@example\.com`}))
 	})
 

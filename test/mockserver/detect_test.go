@@ -81,7 +81,7 @@ var _ = Describe("Detect", func() {
 			body := expectOK(deidentify(map[string]any{"text": "SSN 123-45-6789 and 234-56-7890", "entity_types": []any{"ssn"}, "allow_regex": []any{"123-.*?6789"}}))
 			Expect(body["processed_text"]).To(Equal("SSN 123-45-6789 and [SSN_1]"))
 			body = expectOK(deidentify(map[string]any{"text": "SSN 123-45-6789 and 234-56-7890", "entity_types": []any{"ssn"}, "restrict_regex": []any{"234.*"}}))
-			Expect(body["processed_text"]).To(Equal("SSN 123-45-6789 and [SSN_1]"))
+			Expect(body["processed_text"]).To(Equal("SSN [SSN_1] and [RESTRICTED]"), "restrict matches are always de-identified")
 		})
 
 		It("shifts dates", func() {

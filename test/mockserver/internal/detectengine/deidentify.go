@@ -162,6 +162,9 @@ func (s *session) deidentify(text, path string) (Result, error) {
 
 // replacement returns the token of one entity and how it was made.
 func (s *session) replacement(typ, value string) (string, TokenStyle, error) {
+	if typ == TypeRestricted {
+		return RestrictedToken, StyleRestricted, nil
+	}
 	if s.opts.shift && s.opts.shiftTypes[typ] {
 		if d, ok := s.eng.re.parseDate(value); ok {
 			return d.shift(s.opts.shiftDays), StyleShiftedDate, nil

@@ -173,24 +173,53 @@ func runeIndex(s string) []int {
 	return idx
 }
 
-// filterRegex drops candidates overlapping an allow match and, when there
-// are restrict patterns, candidates overlapping no restrict match. Empty
-// (zero-width) regex matches cover no text and are ignored.
+// filterRegex applies the regex lists. Candidates overlapping an allow
+// match are dropped (left in clear). Every restrict match that overlaps no
+// allow match is always de-identified: it becomes a candidate of type
+// TypeRestricted and replaces the candidates it overlaps, whether or not a
+// recogniser found anything there. Overlapping restrict matches merge.
+// Empty (zero-width) matches cover no text and are ignored.
 func filterRegex(text string, cands []candidate, allow, restrict []*regexp.Regexp) []candidate {
-	if len(cands) == 0 || (len(allow) == 0 && len(restrict) == 0) {
+	if len(allow) == 0 && len(restrict) == 0 {
 		return cands
 	}
 	allowSpans := regexSpans(text, allow)
-	restrictSpans := regexSpans(text, restrict)
+	var forced [][]int
+	for _, sp := range mergeSpans(regexSpans(text, restrict)) {
+		if !overlapsAny(candidate{start: sp[0], end: sp[1]}, allowSpans) {
+			forced = append(forced, sp)
+		}
+	}
 	var out []candidate
 	for _, c := range cands {
-		if overlapsAny(c, allowSpans) {
-			continue
-		}
-		if len(restrict) > 0 && !overlapsAny(c, restrictSpans) {
+		if overlapsAny(c, allowSpans) || overlapsAny(c, forced) {
 			continue
 		}
 		out = append(out, c)
+	}
+	if len(forced) == 0 {
+		return out
+	}
+	added := make([]candidate, len(forced))
+	for i, sp := range forced {
+		added[i] = candidate{typ: TypeRestricted, start: sp[0], end: sp[1], score: 1}
+	}
+	fillRuneOffsets(text, added)
+	out = append(out, added...)
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}
+
+// mergeSpans sorts spans and merges the overlapping ones.
+func mergeSpans(spans [][]int) [][]int {
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var out [][]int
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp[0] < out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], sp[1])
+			continue
+		}
+		out = append(out, []int{sp[0], sp[1]})
 	}
 	return out
 }

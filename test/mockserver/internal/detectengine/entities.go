@@ -2,6 +2,14 @@ package detectengine
 
 // The entity types the recogniser can find. Every other value of the Detect
 // EntityType enum is accepted in requests and finds nothing.
+// TypeRestricted is the entity type reported for text matched by a
+// restrict_regex pattern (not one of the API's request entity values), and
+// RestrictedToken the text that replaces it.
+const (
+	TypeRestricted  = "restricted"
+	RestrictedToken = "[RESTRICTED]"
+)
+
 const (
 	TypeSSN           = "ssn"
 	TypeCreditCard    = "credit_card"

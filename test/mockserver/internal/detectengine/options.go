@@ -23,6 +23,9 @@ const (
 	// StyleShiftedDate marks a date replaced by its shifted value. It is not
 	// a wire value; it only appears in [Entity.Style].
 	StyleShiftedDate TokenStyle = "shift_dates"
+	// StyleRestricted marks text matched by a restrict pattern, replaced by
+	// "[RESTRICTED]". It is not a token and cannot be re-identified.
+	StyleRestricted TokenStyle = "restricted"
 )
 
 // TokenType mirrors the Detect TokenTypeMapping: a default style and lists
@@ -68,9 +71,13 @@ type Options struct {
 	// AllowRegex lists RE2 patterns whose matches are never de-identified:
 	// an entity overlapping any match of any allow pattern is left as is.
 	AllowRegex []string
-	// RestrictRegex, when non-empty, lists RE2 patterns that limit
-	// de-identification to entities overlapping a match of one of them.
-	// AllowRegex wins over RestrictRegex.
+	// RestrictRegex lists RE2 patterns whose matches are always
+	// de-identified: each match is replaced by "[RESTRICTED]" (entity type
+	// TypeRestricted), whether or not it holds a recognised entity, and
+	// entities it overlaps are replaced with it. A restrict match that
+	// overlaps an allow match is left alone (AllowRegex wins). The Detect
+	// API documents restrict_regex as text that is always restricted; the
+	// exact replacement text is this emulator's choice.
 	RestrictRegex []string
 	// ShiftDates, when non-nil, shifts dates instead of tokenising them.
 	ShiftDates *ShiftDates

@@ -233,12 +233,29 @@ var _ = Describe("Recognise", func() {
 			Expect(recognise([]string{`6789, other`}, nil)).To(ConsistOf("234-56-7890", "a@b.io"))
 		})
 
-		It("de-identifies only entities overlapping a restrict match", func() {
-			Expect(recognise(nil, []string{`SSN: \S+`, `mail`})).To(ConsistOf("123-45-6789"))
+		It("always de-identifies restrict matches, replacing the entities they overlap", func() {
+			Expect(recognise(nil, []string{`SSN: \S+`, `mail`})).To(ConsistOf("SSN: 123-45-6789,", "234-56-7890", "mail", "a@b.io"))
+			ms, err := engine().Recognise(text, detectengine.Options{RestrictRegex: []string{`other`}})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(ms).To(HaveLen(4))
+			Expect(ms[1].Type).To(Equal(detectengine.TypeRestricted))
+			Expect(ms[1].Text).To(Equal("other"))
+		})
+
+		It("merges overlapping restrict matches", func() {
+			Expect(recognise(nil, []string{`SSN: 123`, `123-45`})).To(ConsistOf("SSN: 123-45", "234-56-7890", "a@b.io"))
 		})
 
 		It("lets allow win over restrict", func() {
-			Expect(recognise([]string{`123`}, []string{`\d{3}-\d{2}-\d{4}`})).To(ConsistOf("234-56-7890"))
+			Expect(recognise([]string{`123`}, []string{`\d{3}-\d{2}-\d{4}`})).To(ConsistOf("234-56-7890", "a@b.io"))
+		})
+
+		It("replaces restrict matches with [RESTRICTED] and never registers them", func() {
+			r, err := engine().DeidentifyText("code X-99 for John", detectengine.Options{RestrictRegex: []string{`X-\d+`}})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(r.ProcessedText).To(HavePrefix("code [RESTRICTED] for "))
+			Expect(r.Entities[0].EntityType).To(Equal(detectengine.TypeRestricted))
+			Expect(r.Entities[0].Style).To(Equal(detectengine.StyleRestricted))
 		})
 
 		It("ignores empty matches", func() {
