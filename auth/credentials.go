@@ -204,15 +204,26 @@ func checkAPIKey(key string) error {
 }
 
 func checkStaticToken(token string, now time.Time) error {
+	_, err := staticTokenExpiry(token, now)
+	return err
+}
+
+// staticTokenExpiry returns the exp claim of a static bearer token, or the
+// error that rejects the token at now.
+func staticTokenExpiry(token string, now time.Time) (time.Time, error) {
 	exp, ok := Expiry(token)
 	if !ok {
-		return invalid("Token", ErrInvalidToken, "bearer token is not a JWT with a numeric exp claim")
+		return time.Time{}, invalid("Token", ErrInvalidToken, "bearer token is not a JWT with a numeric exp claim")
 	}
 	if !now.Before(exp) {
-		return invalid("Token", ErrTokenExpired,
-			"bearer token expired at "+exp.UTC().Format(time.RFC3339)+"; supply a fresh token or use service-account credentials")
+		return time.Time{}, expiredToken(exp)
 	}
-	return nil
+	return exp, nil
+}
+
+func expiredToken(exp time.Time) error {
+	return invalid("Token", ErrTokenExpired,
+		"bearer token expired at "+exp.UTC().Format(time.RFC3339)+"; supply a fresh token or use service-account credentials")
 }
 
 // checkRoles rejects empty role ids and ids containing white space (they

@@ -116,7 +116,11 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	case kindAPIKey:
 		return apiKeySource(r.secret), nil
 	case kindToken:
-		return &staticSource{token: r.secret, now: o.now}, nil
+		s, err := newStaticSource(r.secret, o.now)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	return newServiceAccountSource(r.sa, r.roles, r.ctx, o)
 }
@@ -142,22 +146,32 @@ func (s apiKeySource) Token(context.Context) (string, error) { return string(s),
 // cannot be refreshed, so the error says to supply a fresh one. Only
 // WithClock among the options has an effect.
 func StaticTokenSource(token string, opts ...Option) (TokenSource, error) {
-	o := buildOptions(opts)
-	if err := checkStaticToken(token, o.now()); err != nil {
+	s, err := newStaticSource(token, buildOptions(opts).now)
+	if err != nil {
 		return nil, err
 	}
-	return &staticSource{token: token, now: o.now}, nil
+	return s, nil
+}
+
+// newStaticSource checks token and reads its exp claim, once.
+func newStaticSource(token string, now func() time.Time) (*staticSource, error) {
+	exp, err := staticTokenExpiry(token, now())
+	if err != nil {
+		return nil, err
+	}
+	return &staticSource{token: token, exp: exp, now: now}, nil
 }
 
 type staticSource struct {
 	token string
+	exp   time.Time // the token's exp claim, read at construction
 	now   func() time.Time
 }
 
 // Token returns the token, or ErrTokenExpired once its exp has passed.
 func (s *staticSource) Token(context.Context) (string, error) {
-	if err := checkStaticToken(s.token, s.now()); err != nil {
-		return "", err
+	if !s.now().Before(s.exp) {
+		return "", expiredToken(s.exp)
 	}
 	return s.token, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
@@ -93,4 +94,49 @@ func BenchmarkInMemory(b *testing.B) {
 			measure(b, false, func(ctx context.Context) error { return w.raw(ctx, c) })
 		})
 	}
+}
+
+// BenchmarkTokenSource is a diagnostic: what fetching the bearer token costs
+// on every call, per kind of credentials (the service-account source with
+// its token cached).
+func BenchmarkTokenSource(b *testing.B) {
+	r := remoteOrSkip(b)
+	sa, err := auth.NewTokenSource(auth.Credentials{CredentialsJSON: serviceAccountJSON(r.baseURL())},
+		auth.WithHTTPClient(&http.Client{Transport: newTransport(r.roots)}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	static, err := auth.StaticTokenSource(accessToken)
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, err := auth.APIKeySource("sky-ab1c2-0123456789abcdef0123456789abcdef")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		ts   auth.TokenSource
+	}{{"service-account", sa}, {"static-token", static}, {"api-key", key}} {
+		b.Run(c.name+"/sdk", func(b *testing.B) {
+			ctx := context.Background()
+			if _, err := c.ts.Token(ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.ts.Token(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func remoteOrSkip(b *testing.B) *remote {
+	r, err := sharedRemote()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
 }
