@@ -42,10 +42,18 @@ lint:
 demo:
 	@cd examples && GO=$(GO) $(GO) run ./cmd/demo $(DEMOFLAGS)
 
-## bench: the performance benchmarks (SDK against a raw net/http baseline).
+## bench: the performance benchmarks (SDK against a raw net/http baseline,
+## see BENCHMARKS.md): runs them, keeps the raw output in BENCH_OUT, and
+## prints the comparison table. BENCH_ROUNDS rounds of short runs pair each
+## SDK measurement with its baseline moments apart (robust on busy machines).
+BENCH_ROUNDS ?= 12
+BENCH_TIME   ?= 150ms
+BENCH_OUT    ?= $(or $(TMPDIR),/tmp)/skyflow-bench.txt
+
 bench:
-	@if [ -d test/bench ]; then cd test && $(GO) test -run '^$$' -bench . -benchmem ./bench/...; \
-	else echo "no benchmarks yet"; fi
+	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_ROUNDS) $(GO) test -run '^$$' -bench . -benchmem \
+		-benchtime $(BENCH_TIME) -timeout 60m ./bench/... 2>&1 | tee $(BENCH_OUT)
+	cd test && $(GO) run ./bench/cmd/benchtable $(BENCH_OUT)
 
 ## tidy: go mod tidy in every module.
 tidy:

@@ -218,7 +218,7 @@ func render(w io.Writer, t *table) int {
 	}
 	fmt.Fprintf(w, "rounds: %d (values are medians over rounds; ratios are medians of per-round sdk/raw ratios)\n", t.rounds)
 
-	var calls, bulk, large, exch, mem []string
+	var calls, bulk, large, exch, mem, toks []string
 	for _, k := range t.order {
 		switch {
 		case strings.HasPrefix(k, "Call/"):
@@ -231,6 +231,8 @@ func render(w io.Writer, t *table) int {
 			exch = append(exch, k)
 		case strings.HasPrefix(k, "InMemory/"):
 			mem = append(mem, k)
+		case strings.HasPrefix(k, "TokenSource/"):
+			toks = append(toks, k)
 		}
 	}
 
@@ -322,6 +324,19 @@ func render(w io.Writer, t *table) int {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				strings.TrimPrefix(k, "InMemory/"), num(sc), num(rc), num(sc-rc), num(sa), num(ra), num(sa-ra),
 				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")))
+		}
+	}
+	if len(toks) > 0 {
+		fmt.Fprintln(w, "\n### Diagnostic: fetching the bearer token, per call")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| credentials | ns/op | allocs/op |")
+		fmt.Fprintln(w, "|---|--:|--:|")
+		for _, k := range toks {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "| %s | %.0f | %s |\n", strings.TrimPrefix(k, "TokenSource/"), med(p.sdk, "ns/op"), num(med(p.sdk, "allocs/op")))
 		}
 	}
 	if missed > 0 {
