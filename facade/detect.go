@@ -223,14 +223,10 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gdetect.ParseDetectDeidentifyStringResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var r gdetect.DeidentifyStringResponse
+	if err := decodeJSON(op, resp, &r); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	r := parsed.JSON200
 	out := &DeidentifyTextResponse{
 		ProcessedText:  deref(r.ProcessedText),
 		WordCount:      int(deref(r.WordCount)),
@@ -278,14 +274,11 @@ func (d *Detect) ReidentifyText(ctx context.Context, req ReidentifyTextRequest) 
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gdetect.ParseDetectReidentifyStringResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var r gdetect.ReidentifyStringResponse
+	if err := decodeJSON(op, resp, &r); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	return &ReidentifyTextResponse{ProcessedText: parsed.JSON200.Text, RequestID: requestID(resp)}, nil
+	return &ReidentifyTextResponse{ProcessedText: r.Text, RequestID: requestID(resp)}, nil
 }
 
 // detectOptions are the validated wire forms of the options shared by text

@@ -91,14 +91,11 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gdetect.ParseDetectReidentifyFileResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	r := new(gdetect.ReidentifyFileResponse)
+	if err := decodeJSON(op, resp, r); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	r, rid := parsed.JSON200, requestID(resp)
+	rid := requestID(resp)
 	status := RunStatus(strings.ToUpper(string(deref(r.Status))))
 	if status == RunStatusFailed {
 		return nil, &RunFailedError{Operation: op, Status: status, RequestID: rid}
@@ -163,14 +160,10 @@ func (d *Detect) CheckGuardrails(ctx context.Context, req CheckGuardrailsRequest
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gdetect.ParseDetectCheckGuardrailsResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	r := new(gdetect.DetectGuardrailsResponse)
+	if err := decodeJSON(op, resp, r); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil {
-		return nil, protocolError(op, resp, "response has no JSON body", nil)
-	}
-	r := parsed.JSON200
 	return &CheckGuardrailsResponse{
 		Text:        r.Text,
 		Toxic:       deref(r.Toxic),

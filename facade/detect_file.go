@@ -333,14 +333,14 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gdetect.ParseDetectDeidentifyFileResponse(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var started gdetect.DeidentifyFileResponse
+	if err := decodeJSON(op, resp, &started); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil || deref(parsed.JSON200.RunId) == "" {
+	if deref(started.RunId) == "" {
 		return nil, protocolError(op, resp, "response has no run_id", nil)
 	}
-	runID := *parsed.JSON200.RunId
+	runID := *started.RunId
 
 	out, err := d.pollRun(ctx, op, s, runID, plan.wait)
 	if err != nil || out.Status != RunStatusSuccess || plan.outDir == "" {
@@ -451,14 +451,11 @@ func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID str
 	if err != nil {
 		return nil, "", err
 	}
-	parsed, err := gdetect.ParseDetectGetRunResponse(resp)
-	if err != nil {
-		return nil, "", protocolError(op, resp, "cannot decode response", err)
+	var run gdetect.DetectRunsResponse
+	if err := decodeJSON(op, resp, &run); err != nil {
+		return nil, "", err
 	}
-	if parsed.JSON200 == nil {
-		return nil, "", protocolError(op, resp, "response has no JSON body", nil)
-	}
-	return parsed.JSON200, requestID(resp), nil
+	return &run, requestID(resp), nil
 }
 
 func runStatus(r *gdetect.DetectRunsResponse) RunStatus {

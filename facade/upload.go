@@ -77,16 +77,16 @@ func (v *Vault) UploadFile(ctx context.Context, req UploadFileRequest) (*UploadF
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := gvault.ParseUploadFileV2Response(resp)
-	if err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
+	var parsed gvault.V2UploadFileResponse
+	if err := decodeJSON(op, resp, &parsed); err != nil {
+		return nil, err
 	}
-	if parsed.JSON200 == nil || parsed.JSON200.SkyflowID == nil {
+	if parsed.SkyflowID == nil {
 		return nil, protocolError(op, resp, "response has no skyflowID", nil)
 	}
 	return &UploadFileResponse{
-		SkyflowID:    *parsed.JSON200.SkyflowID,
-		FileMetadata: parsed.JSON200.FileMetadata,
+		SkyflowID:    *parsed.SkyflowID,
+		FileMetadata: parsed.FileMetadata,
 		RequestID:    requestID(resp),
 	}, nil
 }
