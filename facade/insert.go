@@ -3,6 +3,7 @@ package facade
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -394,7 +395,8 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 // failChunk records every record of a failed request as an error.
 func failChunk(out *InsertResponse, lo, hi int, err error) {
 	status, rid, msg := 0, "", err.Error()
-	if e, ok := err.(*APIError); ok {
+	var e *APIError
+	if errors.As(err, &e) {
 		status, rid, msg = e.StatusCode, e.RequestID, e.Message
 	}
 	for i := lo; i < hi; i++ {

@@ -1,6 +1,8 @@
 package facade
 
 import (
+	"errors"
+
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
@@ -128,5 +130,5 @@ var (
 // callers that add their own retry loop on top.
 func IsRetryable(err error) bool {
 	var e *APIError
-	return asAPIError(err, &e) && e.Retryable()
+	return errors.As(err, &e) && e.Retryable()
 }

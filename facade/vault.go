@@ -254,8 +254,6 @@ func protocolError(op string, resp *http.Response, reason string, cause error) *
 	return e
 }
 
-func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }
-
 // readBody returns the whole body of resp and closes it. A body the
 // transport already read whole is returned as is, without a copy.
 func readBody(resp *http.Response) ([]byte, error) {
