@@ -1,8 +1,6 @@
-// Package skyflow is the root of the Skyflow Go SDK module. Applications use the
-// facade package (github.com/skyflowgo/skyflow/facade) and the auth package
-// (github.com/skyflowgo/skyflow/auth); this package only carries the
-// code-generation directives that rebuild gen/ from the OpenAPI specs in
-// api/openapi.
+// go generate ./... rebuilds gen/ (the SDK's clients) and the emulator's servers
+// in test/mockserver/internal from the OpenAPI specs in api/openapi.
+
 package skyflow
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config api/codegen/oauth.yaml api/openapi/oauth.yaml

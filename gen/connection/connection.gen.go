@@ -4,9 +4,7 @@
 package connection
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,18 +13,6 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 )
-
-// ConnectionFormBody Form fields; nested objects and arrays are flattened as `a[b][0]=x`.
-type ConnectionFormBody map[string]interface{}
-
-// ConnectionRequestBody A free-form JSON body, as the connection's route expects it.
-type ConnectionRequestBody map[string]interface{}
-
-// ConnectionResponseBody The third party's answer (usually a JSON object).
-type ConnectionResponseBody = interface{}
-
-// ConnectionXMLBody An XML document.
-type ConnectionXMLBody = string
 
 // ErrorDetail defines model for ErrorDetail.
 type ErrorDetail map[string]interface{}
@@ -57,1657 +43,227 @@ type ErrorResponseError struct {
 // Error defines model for Error.
 type Error = ErrorResponse
 
-// InvokeConnectionDeleteJSONRequestBody defines body for InvokeConnectionDelete for application/json ContentType.
-type InvokeConnectionDeleteJSONRequestBody = ConnectionRequestBody
+// No request body aliases are generated: the client methods take the
+// named request schemas directly.
 
-// InvokeConnectionDeleteFormdataRequestBody defines body for InvokeConnectionDelete for application/x-www-form-urlencoded ContentType.
-type InvokeConnectionDeleteFormdataRequestBody = ConnectionFormBody
-
-// InvokeConnectionDeleteMultipartRequestBody defines body for InvokeConnectionDelete for multipart/form-data ContentType.
-type InvokeConnectionDeleteMultipartRequestBody = ConnectionFormBody
-
-// InvokeConnectionPatchJSONRequestBody defines body for InvokeConnectionPatch for application/json ContentType.
-type InvokeConnectionPatchJSONRequestBody = ConnectionRequestBody
-
-// InvokeConnectionPatchFormdataRequestBody defines body for InvokeConnectionPatch for application/x-www-form-urlencoded ContentType.
-type InvokeConnectionPatchFormdataRequestBody = ConnectionFormBody
-
-// InvokeConnectionPatchMultipartRequestBody defines body for InvokeConnectionPatch for multipart/form-data ContentType.
-type InvokeConnectionPatchMultipartRequestBody = ConnectionFormBody
-
-// InvokeConnectionPostJSONRequestBody defines body for InvokeConnectionPost for application/json ContentType.
-type InvokeConnectionPostJSONRequestBody = ConnectionRequestBody
-
-// InvokeConnectionPostFormdataRequestBody defines body for InvokeConnectionPost for application/x-www-form-urlencoded ContentType.
-type InvokeConnectionPostFormdataRequestBody = ConnectionFormBody
-
-// InvokeConnectionPostMultipartRequestBody defines body for InvokeConnectionPost for multipart/form-data ContentType.
-type InvokeConnectionPostMultipartRequestBody = ConnectionFormBody
-
-// InvokeConnectionPutJSONRequestBody defines body for InvokeConnectionPut for application/json ContentType.
-type InvokeConnectionPutJSONRequestBody = ConnectionRequestBody
-
-// InvokeConnectionPutFormdataRequestBody defines body for InvokeConnectionPut for application/x-www-form-urlencoded ContentType.
-type InvokeConnectionPutFormdataRequestBody = ConnectionFormBody
-
-// InvokeConnectionPutMultipartRequestBody defines body for InvokeConnectionPut for multipart/form-data ContentType.
-type InvokeConnectionPutMultipartRequestBody = ConnectionFormBody
-
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn edits a request just before it is sent (headers,
+// credentials, body length).
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends HTTP requests; *http.Client implements it.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client sends the operations of this API to one server.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL of the API, ending with a slash.
 	Server string
-
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
-
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
-	RequestEditors []RequestEditorFn
+	// Doer sends the requests.
+	Doer HttpRequestDoer
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*Client) error
-
-// Creates a new Client, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
+// NewClient returns a Client for the base URL server that sends its
+// requests with doer.
+func NewClient(server string, doer HttpRequestDoer) *Client {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
 	}
-	// mutate client and add all optional params
-	for _, o := range opts {
-		if err := o(&client); err != nil {
+	return &Client{Server: server, Doer: doer}
+}
+
+// send applies the editors to req, in order, and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	req = req.WithContext(ctx)
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
-	if !strings.HasSuffix(client.Server, "/") {
-		client.Server += "/"
-	}
-	// create httpClient, if not already present
-	if client.Client == nil {
-		client.Client = &http.Client{}
-	}
-	return &client, nil
+	return c.Doer.Do(req)
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *Client) error {
-		c.Client = doer
-		return nil
-	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *Client) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// InvokeConnectionDeleteWithBody Invoke a connection route with DELETE.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDeleteWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionDelete Invoke a connection route with DELETE.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDelete(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionDeleteWithFormdataBody Invoke a connection route with DELETE.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type.
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDeleteWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionGet Invoke a connection route with GET.
-	//
-	// Corresponds with GET /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionGet` operationId).
-	InvokeConnectionGet(ctx context.Context, connectionID string, route string, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPatchWithBody Invoke a connection route with PATCH.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatchWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPatch Invoke a connection route with PATCH.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatch(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPatchWithFormdataBody Invoke a connection route with PATCH.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type.
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatchWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPostWithBody Invoke a connection route with POST.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPostWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPost Invoke a connection route with POST.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPost(ctx context.Context, connectionID string, route string, body InvokeConnectionPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPostWithFormdataBody Invoke a connection route with POST.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type.
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPostWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPostFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPutWithBody Invoke a connection route with PUT.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPutWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPut Invoke a connection route with PUT.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPut(ctx context.Context, connectionID string, route string, body InvokeConnectionPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// InvokeConnectionPutWithFormdataBody Invoke a connection route with PUT.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type.
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPutWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPutFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-}
-
-// InvokeConnectionDeleteWithBody Invoke a connection route with DELETE.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *Client) InvokeConnectionDeleteWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// InvokeConnectionDeleteWithBody sends DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
+// the caller encodes.
+func (c *Client) InvokeConnectionDeleteWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInvokeConnectionDeleteRequestWithBody(c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// InvokeConnectionDelete Invoke a connection route with DELETE.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *Client) InvokeConnectionDelete(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionDeleteRequest(c.Server, connectionID, route, body)
+// NewInvokeConnectionDeleteRequestWithBody builds the DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} request with
+// the given body and content type.
+func NewInvokeConnectionDeleteRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// InvokeConnectionDeleteWithFormdataBody Invoke a connection route with DELETE.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type.
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *Client) InvokeConnectionDeleteWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionDeleteRequestWithFormdataBody(c.Server, connectionID, route, body)
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodDelete, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
 }
 
-// InvokeConnectionGet Invoke a connection route with GET.
-//
-// Corresponds with GET /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionGet` operationId).
-func (c *Client) InvokeConnectionGet(ctx context.Context, connectionID string, route string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// InvokeConnectionGet sends GET /v1/gateway/outboundRoutes/{connectionID}/{route}.
+func (c *Client) InvokeConnectionGet(ctx context.Context, connectionID string, route string, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInvokeConnectionGetRequest(c.Server, connectionID, route)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// InvokeConnectionPatchWithBody Invoke a connection route with PATCH.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *Client) InvokeConnectionPatchWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewInvokeConnectionGetRequest builds the GET /v1/gateway/outboundRoutes/{connectionID}/{route} request.
+func NewInvokeConnectionGetRequest(server string, connectionID string, route string) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// InvokeConnectionPatchWithBody sends PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
+// the caller encodes.
+func (c *Client) InvokeConnectionPatchWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInvokeConnectionPatchRequestWithBody(c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// InvokeConnectionPatch Invoke a connection route with PATCH.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *Client) InvokeConnectionPatch(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPatchRequest(c.Server, connectionID, route, body)
+// NewInvokeConnectionPatchRequestWithBody builds the PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} request with
+// the given body and content type.
+func NewInvokeConnectionPatchRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// InvokeConnectionPatchWithFormdataBody Invoke a connection route with PATCH.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type.
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *Client) InvokeConnectionPatchWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPatchRequestWithFormdataBody(c.Server, connectionID, route, body)
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPatch, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
 }
 
-// InvokeConnectionPostWithBody Invoke a connection route with POST.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *Client) InvokeConnectionPostWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// InvokeConnectionPostWithBody sends POST /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
+// the caller encodes.
+func (c *Client) InvokeConnectionPostWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInvokeConnectionPostRequestWithBody(c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// InvokeConnectionPost Invoke a connection route with POST.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *Client) InvokeConnectionPost(ctx context.Context, connectionID string, route string, body InvokeConnectionPostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPostRequest(c.Server, connectionID, route, body)
+// NewInvokeConnectionPostRequestWithBody builds the POST /v1/gateway/outboundRoutes/{connectionID}/{route} request with
+// the given body and content type.
+func NewInvokeConnectionPostRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// InvokeConnectionPostWithFormdataBody Invoke a connection route with POST.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type.
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *Client) InvokeConnectionPostWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPostFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPostRequestWithFormdataBody(c.Server, connectionID, route, body)
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
 }
 
-// InvokeConnectionPutWithBody Invoke a connection route with PUT.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *Client) InvokeConnectionPutWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// InvokeConnectionPutWithBody sends PUT /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
+// the caller encodes.
+func (c *Client) InvokeConnectionPutWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewInvokeConnectionPutRequestWithBody(c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// InvokeConnectionPut Invoke a connection route with PUT.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *Client) InvokeConnectionPut(ctx context.Context, connectionID string, route string, body InvokeConnectionPutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPutRequest(c.Server, connectionID, route, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// InvokeConnectionPutWithFormdataBody Invoke a connection route with PUT.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type.
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *Client) InvokeConnectionPutWithFormdataBody(ctx context.Context, connectionID string, route string, body InvokeConnectionPutFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPutRequestWithFormdataBody(c.Server, connectionID, route, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// NewInvokeConnectionDeleteRequest calls the generic InvokeConnectionDelete builder with application/json body
-func NewInvokeConnectionDeleteRequest(server string, connectionID string, route string, body InvokeConnectionDeleteJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewInvokeConnectionDeleteRequestWithBody(server, connectionID, route, "application/json", bodyReader)
-}
-
-// NewInvokeConnectionDeleteRequestWithFormdataBody calls the generic InvokeConnectionDelete builder with application/x-www-form-urlencoded body
-func NewInvokeConnectionDeleteRequestWithFormdataBody(server string, connectionID string, route string, body InvokeConnectionDeleteFormdataRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	bodyStr, err := runtime.MarshalForm(body, nil)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewInvokeConnectionDeleteRequestWithBody(server, connectionID, route, "application/x-www-form-urlencoded", bodyReader)
-}
-
-// NewInvokeConnectionDeleteRequestWithBody constructs an http.Request for the InvokeConnectionDelete method, with any body, and a specified content type
-func NewInvokeConnectionDeleteRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewInvokeConnectionGetRequest constructs an http.Request for the InvokeConnectionGet method
-func NewInvokeConnectionGetRequest(server string, connectionID string, route string) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewInvokeConnectionPatchRequest calls the generic InvokeConnectionPatch builder with application/json body
-func NewInvokeConnectionPatchRequest(server string, connectionID string, route string, body InvokeConnectionPatchJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewInvokeConnectionPatchRequestWithBody(server, connectionID, route, "application/json", bodyReader)
-}
-
-// NewInvokeConnectionPatchRequestWithFormdataBody calls the generic InvokeConnectionPatch builder with application/x-www-form-urlencoded body
-func NewInvokeConnectionPatchRequestWithFormdataBody(server string, connectionID string, route string, body InvokeConnectionPatchFormdataRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	bodyStr, err := runtime.MarshalForm(body, nil)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewInvokeConnectionPatchRequestWithBody(server, connectionID, route, "application/x-www-form-urlencoded", bodyReader)
-}
-
-// NewInvokeConnectionPatchRequestWithBody constructs an http.Request for the InvokeConnectionPatch method, with any body, and a specified content type
-func NewInvokeConnectionPatchRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewInvokeConnectionPostRequest calls the generic InvokeConnectionPost builder with application/json body
-func NewInvokeConnectionPostRequest(server string, connectionID string, route string, body InvokeConnectionPostJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewInvokeConnectionPostRequestWithBody(server, connectionID, route, "application/json", bodyReader)
-}
-
-// NewInvokeConnectionPostRequestWithFormdataBody calls the generic InvokeConnectionPost builder with application/x-www-form-urlencoded body
-func NewInvokeConnectionPostRequestWithFormdataBody(server string, connectionID string, route string, body InvokeConnectionPostFormdataRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	bodyStr, err := runtime.MarshalForm(body, nil)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewInvokeConnectionPostRequestWithBody(server, connectionID, route, "application/x-www-form-urlencoded", bodyReader)
-}
-
-// NewInvokeConnectionPostRequestWithBody constructs an http.Request for the InvokeConnectionPost method, with any body, and a specified content type
-func NewInvokeConnectionPostRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewInvokeConnectionPutRequest calls the generic InvokeConnectionPut builder with application/json body
-func NewInvokeConnectionPutRequest(server string, connectionID string, route string, body InvokeConnectionPutJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewInvokeConnectionPutRequestWithBody(server, connectionID, route, "application/json", bodyReader)
-}
-
-// NewInvokeConnectionPutRequestWithFormdataBody calls the generic InvokeConnectionPut builder with application/x-www-form-urlencoded body
-func NewInvokeConnectionPutRequestWithFormdataBody(server string, connectionID string, route string, body InvokeConnectionPutFormdataRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	bodyStr, err := runtime.MarshalForm(body, nil)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewInvokeConnectionPutRequestWithBody(server, connectionID, route, "application/x-www-form-urlencoded", bodyReader)
-}
-
-// NewInvokeConnectionPutRequestWithBody constructs an http.Request for the InvokeConnectionPut method, with any body, and a specified content type
+// NewInvokeConnectionPutRequestWithBody builds the PUT /v1/gateway/outboundRoutes/{connectionID}/{route} request with
+// the given body and content type.
 func NewInvokeConnectionPutRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
 	if err != nil {
 		return nil, err
 	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPut, target.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
-
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// InvokeConnectionDeleteWithBodyWithResponse Invoke a connection route with DELETE.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDeleteWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error)
-
-	// InvokeConnectionDeleteWithResponse Invoke a connection route with DELETE.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDeleteWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error)
-
-	// InvokeConnectionDeleteWithFormdataBodyWithResponse Invoke a connection route with DELETE.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-	InvokeConnectionDeleteWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error)
-
-	// InvokeConnectionGetWithResponse Invoke a connection route with GET.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionGet` operationId).
-	InvokeConnectionGetWithResponse(ctx context.Context, connectionID string, route string, reqEditors ...RequestEditorFn) (*InvokeConnectionGetResponse, error)
-
-	// InvokeConnectionPatchWithBodyWithResponse Invoke a connection route with PATCH.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatchWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error)
-
-	// InvokeConnectionPatchWithResponse Invoke a connection route with PATCH.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatchWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error)
-
-	// InvokeConnectionPatchWithFormdataBodyWithResponse Invoke a connection route with PATCH.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-	InvokeConnectionPatchWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error)
-
-	// InvokeConnectionPostWithBodyWithResponse Invoke a connection route with POST.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPostWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error)
-
-	// InvokeConnectionPostWithResponse Invoke a connection route with POST.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPostWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPostJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error)
-
-	// InvokeConnectionPostWithFormdataBodyWithResponse Invoke a connection route with POST.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-	InvokeConnectionPostWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPostFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error)
-
-	// InvokeConnectionPutWithBodyWithResponse Invoke a connection route with PUT.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPutWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error)
-
-	// InvokeConnectionPutWithResponse Invoke a connection route with PUT.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPutWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPutJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error)
-
-	// InvokeConnectionPutWithFormdataBodyWithResponse Invoke a connection route with PUT.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-	InvokeConnectionPutWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPutFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error)
-}
-
-// InvokeConnectionDeleteResponse200Headers the declared response headers of an HTTP 200 response for InvokeConnectionDelete
-type InvokeConnectionDeleteResponse200Headers struct {
-	XRequestId *string
-}
-
-// InvokeConnectionDeleteResponseDefaultHeaders the declared response headers of an HTTP default response for InvokeConnectionDelete
-type InvokeConnectionDeleteResponseDefaultHeaders struct {
-	ErrorFromClient *string
-	XRequestId      *string
-}
-
-type InvokeConnectionDeleteResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ConnectionResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *InvokeConnectionDeleteResponse200Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *InvokeConnectionDeleteResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InvokeConnectionDeleteResponse) GetJSON200() *ConnectionResponseBody {
-	return r.JSON200
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r InvokeConnectionDeleteResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r InvokeConnectionDeleteResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r InvokeConnectionDeleteResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r InvokeConnectionDeleteResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r InvokeConnectionDeleteResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// InvokeConnectionGetResponse200Headers the declared response headers of an HTTP 200 response for InvokeConnectionGet
-type InvokeConnectionGetResponse200Headers struct {
-	XRequestId *string
-}
-
-// InvokeConnectionGetResponseDefaultHeaders the declared response headers of an HTTP default response for InvokeConnectionGet
-type InvokeConnectionGetResponseDefaultHeaders struct {
-	ErrorFromClient *string
-	XRequestId      *string
-}
-
-type InvokeConnectionGetResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ConnectionResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *InvokeConnectionGetResponse200Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *InvokeConnectionGetResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InvokeConnectionGetResponse) GetJSON200() *ConnectionResponseBody {
-	return r.JSON200
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r InvokeConnectionGetResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r InvokeConnectionGetResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r InvokeConnectionGetResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r InvokeConnectionGetResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r InvokeConnectionGetResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// InvokeConnectionPatchResponse200Headers the declared response headers of an HTTP 200 response for InvokeConnectionPatch
-type InvokeConnectionPatchResponse200Headers struct {
-	XRequestId *string
-}
-
-// InvokeConnectionPatchResponseDefaultHeaders the declared response headers of an HTTP default response for InvokeConnectionPatch
-type InvokeConnectionPatchResponseDefaultHeaders struct {
-	ErrorFromClient *string
-	XRequestId      *string
-}
-
-type InvokeConnectionPatchResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ConnectionResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *InvokeConnectionPatchResponse200Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *InvokeConnectionPatchResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InvokeConnectionPatchResponse) GetJSON200() *ConnectionResponseBody {
-	return r.JSON200
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r InvokeConnectionPatchResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r InvokeConnectionPatchResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r InvokeConnectionPatchResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r InvokeConnectionPatchResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r InvokeConnectionPatchResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// InvokeConnectionPostResponse200Headers the declared response headers of an HTTP 200 response for InvokeConnectionPost
-type InvokeConnectionPostResponse200Headers struct {
-	XRequestId *string
-}
-
-// InvokeConnectionPostResponseDefaultHeaders the declared response headers of an HTTP default response for InvokeConnectionPost
-type InvokeConnectionPostResponseDefaultHeaders struct {
-	ErrorFromClient *string
-	XRequestId      *string
-}
-
-type InvokeConnectionPostResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ConnectionResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *InvokeConnectionPostResponse200Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *InvokeConnectionPostResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InvokeConnectionPostResponse) GetJSON200() *ConnectionResponseBody {
-	return r.JSON200
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r InvokeConnectionPostResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r InvokeConnectionPostResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r InvokeConnectionPostResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r InvokeConnectionPostResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r InvokeConnectionPostResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// InvokeConnectionPutResponse200Headers the declared response headers of an HTTP 200 response for InvokeConnectionPut
-type InvokeConnectionPutResponse200Headers struct {
-	XRequestId *string
-}
-
-// InvokeConnectionPutResponseDefaultHeaders the declared response headers of an HTTP default response for InvokeConnectionPut
-type InvokeConnectionPutResponseDefaultHeaders struct {
-	ErrorFromClient *string
-	XRequestId      *string
-}
-
-type InvokeConnectionPutResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ConnectionResponseBody
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *InvokeConnectionPutResponse200Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *InvokeConnectionPutResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r InvokeConnectionPutResponse) GetJSON200() *ConnectionResponseBody {
-	return r.JSON200
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r InvokeConnectionPutResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r InvokeConnectionPutResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r InvokeConnectionPutResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r InvokeConnectionPutResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r InvokeConnectionPutResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// InvokeConnectionDeleteWithBodyWithResponse Invoke a connection route with DELETE.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *ClientWithResponses) InvokeConnectionDeleteWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error) {
-	rsp, err := c.InvokeConnectionDeleteWithBody(ctx, connectionID, route, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionDeleteResponse(rsp)
-}
-
-// InvokeConnectionDeleteWithResponse Invoke a connection route with DELETE.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *ClientWithResponses) InvokeConnectionDeleteWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error) {
-	rsp, err := c.InvokeConnectionDelete(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionDeleteResponse(rsp)
-}
-
-// InvokeConnectionDeleteWithFormdataBodyWithResponse Invoke a connection route with DELETE.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionDelete` operationId).
-func (c *ClientWithResponses) InvokeConnectionDeleteWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionDeleteFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionDeleteResponse, error) {
-	rsp, err := c.InvokeConnectionDeleteWithFormdataBody(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionDeleteResponse(rsp)
-}
-
-// InvokeConnectionGetWithResponse Invoke a connection route with GET.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionGet` operationId).
-func (c *ClientWithResponses) InvokeConnectionGetWithResponse(ctx context.Context, connectionID string, route string, reqEditors ...RequestEditorFn) (*InvokeConnectionGetResponse, error) {
-	rsp, err := c.InvokeConnectionGet(ctx, connectionID, route, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionGetResponse(rsp)
-}
-
-// InvokeConnectionPatchWithBodyWithResponse Invoke a connection route with PATCH.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *ClientWithResponses) InvokeConnectionPatchWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error) {
-	rsp, err := c.InvokeConnectionPatchWithBody(ctx, connectionID, route, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPatchResponse(rsp)
-}
-
-// InvokeConnectionPatchWithResponse Invoke a connection route with PATCH.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *ClientWithResponses) InvokeConnectionPatchWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error) {
-	rsp, err := c.InvokeConnectionPatch(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPatchResponse(rsp)
-}
-
-// InvokeConnectionPatchWithFormdataBodyWithResponse Invoke a connection route with PATCH.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPatch` operationId).
-func (c *ClientWithResponses) InvokeConnectionPatchWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPatchFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPatchResponse, error) {
-	rsp, err := c.InvokeConnectionPatchWithFormdataBody(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPatchResponse(rsp)
-}
-
-// InvokeConnectionPostWithBodyWithResponse Invoke a connection route with POST.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *ClientWithResponses) InvokeConnectionPostWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error) {
-	rsp, err := c.InvokeConnectionPostWithBody(ctx, connectionID, route, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPostResponse(rsp)
-}
-
-// InvokeConnectionPostWithResponse Invoke a connection route with POST.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *ClientWithResponses) InvokeConnectionPostWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPostJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error) {
-	rsp, err := c.InvokeConnectionPost(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPostResponse(rsp)
-}
-
-// InvokeConnectionPostWithFormdataBodyWithResponse Invoke a connection route with POST.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPost` operationId).
-func (c *ClientWithResponses) InvokeConnectionPostWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPostFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPostResponse, error) {
-	rsp, err := c.InvokeConnectionPostWithFormdataBody(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPostResponse(rsp)
-}
-
-// InvokeConnectionPutWithBodyWithResponse Invoke a connection route with PUT.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *ClientWithResponses) InvokeConnectionPutWithBodyWithResponse(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error) {
-	rsp, err := c.InvokeConnectionPutWithBody(ctx, connectionID, route, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPutResponse(rsp)
-}
-
-// InvokeConnectionPutWithResponse Invoke a connection route with PUT.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *ClientWithResponses) InvokeConnectionPutWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPutJSONRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error) {
-	rsp, err := c.InvokeConnectionPut(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPutResponse(rsp)
-}
-
-// InvokeConnectionPutWithFormdataBodyWithResponse Invoke a connection route with PUT.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /v1/gateway/outboundRoutes/{connectionID}/{route} (the `InvokeConnectionPut` operationId).
-func (c *ClientWithResponses) InvokeConnectionPutWithFormdataBodyWithResponse(ctx context.Context, connectionID string, route string, body InvokeConnectionPutFormdataRequestBody, reqEditors ...RequestEditorFn) (*InvokeConnectionPutResponse, error) {
-	rsp, err := c.InvokeConnectionPutWithFormdataBody(ctx, connectionID, route, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseInvokeConnectionPutResponse(rsp)
-}
-
-// ParseInvokeConnectionDeleteResponse parses an HTTP response from a InvokeConnectionDeleteWithResponse call
-func ParseInvokeConnectionDeleteResponse(rsp *http.Response) (*InvokeConnectionDeleteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &InvokeConnectionDeleteResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ConnectionResponseBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers InvokeConnectionDeleteResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case true:
-		var headers InvokeConnectionDeleteResponseDefaultHeaders
-		if values := rsp.Header.Values("error-from-client"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "error-from-client", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.ErrorFromClient = &value
-		}
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseInvokeConnectionGetResponse parses an HTTP response from a InvokeConnectionGetWithResponse call
-func ParseInvokeConnectionGetResponse(rsp *http.Response) (*InvokeConnectionGetResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &InvokeConnectionGetResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ConnectionResponseBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers InvokeConnectionGetResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case true:
-		var headers InvokeConnectionGetResponseDefaultHeaders
-		if values := rsp.Header.Values("error-from-client"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "error-from-client", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.ErrorFromClient = &value
-		}
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseInvokeConnectionPatchResponse parses an HTTP response from a InvokeConnectionPatchWithResponse call
-func ParseInvokeConnectionPatchResponse(rsp *http.Response) (*InvokeConnectionPatchResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &InvokeConnectionPatchResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ConnectionResponseBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers InvokeConnectionPatchResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case true:
-		var headers InvokeConnectionPatchResponseDefaultHeaders
-		if values := rsp.Header.Values("error-from-client"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "error-from-client", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.ErrorFromClient = &value
-		}
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseInvokeConnectionPostResponse parses an HTTP response from a InvokeConnectionPostWithResponse call
-func ParseInvokeConnectionPostResponse(rsp *http.Response) (*InvokeConnectionPostResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &InvokeConnectionPostResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ConnectionResponseBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers InvokeConnectionPostResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case true:
-		var headers InvokeConnectionPostResponseDefaultHeaders
-		if values := rsp.Header.Values("error-from-client"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "error-from-client", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.ErrorFromClient = &value
-		}
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseInvokeConnectionPutResponse parses an HTTP response from a InvokeConnectionPutWithResponse call
-func ParseInvokeConnectionPutResponse(rsp *http.Response) (*InvokeConnectionPutResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &InvokeConnectionPutResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ConnectionResponseBody
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers InvokeConnectionPutResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case true:
-		var headers InvokeConnectionPutResponseDefaultHeaders
-		if values := rsp.Header.Values("error-from-client"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "error-from-client", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.ErrorFromClient = &value
-		}
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
+// No response wrappers are generated: the SDK reads every answer itself,
+// through one bounded read and one decoder, into the models above.

@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/oapi-codegen/runtime"
 )
 
 // ErrorDetail defines model for ErrorDetail.
@@ -79,464 +77,82 @@ type V1GetAuthTokenResponse struct {
 // Error defines model for Error.
 type Error = ErrorResponse
 
-// GetAuthTokenJSONRequestBody defines body for GetAuthToken for application/json ContentType.
-type GetAuthTokenJSONRequestBody = V1GetAuthTokenRequest
+// No request body aliases are generated: the client methods take the
+// named request schemas directly.
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn edits a request just before it is sent (headers,
+// credentials, body length).
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends HTTP requests; *http.Client implements it.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client sends the operations of this API to one server.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL of the API, ending with a slash.
 	Server string
-
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
-
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
-	RequestEditors []RequestEditorFn
+	// Doer sends the requests.
+	Doer HttpRequestDoer
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*Client) error
-
-// Creates a new Client, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
+// NewClient returns a Client for the base URL server that sends its
+// requests with doer.
+func NewClient(server string, doer HttpRequestDoer) *Client {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
 	}
-	// mutate client and add all optional params
-	for _, o := range opts {
-		if err := o(&client); err != nil {
+	return &Client{Server: server, Doer: doer}
+}
+
+// send applies the editors to req, in order, and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	req = req.WithContext(ctx)
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
-	if !strings.HasSuffix(client.Server, "/") {
-		client.Server += "/"
-	}
-	// create httpClient, if not already present
-	if client.Client == nil {
-		client.Client = &http.Client{}
-	}
-	return &client, nil
+	return c.Doer.Do(req)
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *Client) error {
-		c.Client = doer
-		return nil
-	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *Client) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// GetAuthTokenWithBody Exchange a signed service-account assertion for a bearer token.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-	GetAuthTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetAuthToken Exchange a signed service-account assertion for a bearer token.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-	GetAuthToken(ctx context.Context, body GetAuthTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-}
-
-// GetAuthTokenWithBody Exchange a signed service-account assertion for a bearer token.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-func (c *Client) GetAuthTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAuthTokenRequestWithBody(c.Server, contentType, body)
-	if err != nil {
-		return nil, err
-	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// GetAuthToken Exchange a signed service-account assertion for a bearer token.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-func (c *Client) GetAuthToken(ctx context.Context, body GetAuthTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// GetAuthToken sends POST /v1/auth/sa/oauth/token with body as its JSON request.
+func (c *Client) GetAuthToken(ctx context.Context, body V1GetAuthTokenRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAuthTokenRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// NewGetAuthTokenRequest calls the generic GetAuthToken builder with application/json body
-func NewGetAuthTokenRequest(server string, body GetAuthTokenJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+// NewGetAuthTokenRequest builds the GetAuthToken request with body encoded as JSON.
+func NewGetAuthTokenRequest(server string, body V1GetAuthTokenRequest) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewGetAuthTokenRequestWithBody(server, "application/json", bodyReader)
+	return NewGetAuthTokenRequestWithBody(server, "application/json", bytes.NewReader(buf))
 }
 
-// NewGetAuthTokenRequestWithBody constructs an http.Request for the GetAuthToken method, with any body, and a specified content type
+// NewGetAuthTokenRequestWithBody builds the POST /v1/auth/sa/oauth/token request with
+// the given body and content type.
 func NewGetAuthTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/v1/auth/sa/oauth/token")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/auth/sa/oauth/token"))
 	if err != nil {
 		return nil, err
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
-
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// GetAuthTokenWithBodyWithResponse Exchange a signed service-account assertion for a bearer token.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-	GetAuthTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error)
-
-	// GetAuthTokenWithResponse Exchange a signed service-account assertion for a bearer token.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-	GetAuthTokenWithResponse(ctx context.Context, body GetAuthTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error)
-}
-
-// GetAuthTokenResponse200Headers the declared response headers of an HTTP 200 response for GetAuthToken
-type GetAuthTokenResponse200Headers struct {
-	XRequestId *string
-}
-
-// GetAuthTokenResponse400Headers the declared response headers of an HTTP 400 response for GetAuthToken
-type GetAuthTokenResponse400Headers struct {
-	XRequestId *string
-}
-
-// GetAuthTokenResponse401Headers the declared response headers of an HTTP 401 response for GetAuthToken
-type GetAuthTokenResponse401Headers struct {
-	XRequestId *string
-}
-
-// GetAuthTokenResponse404Headers the declared response headers of an HTTP 404 response for GetAuthToken
-type GetAuthTokenResponse404Headers struct {
-	XRequestId *string
-}
-
-// GetAuthTokenResponseDefaultHeaders the declared response headers of an HTTP default response for GetAuthToken
-type GetAuthTokenResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type GetAuthTokenResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1GetAuthTokenResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *GetAuthTokenResponse200Headers
-	// Headers400 the parsed response headers for an HTTP 400 response
-	Headers400 *GetAuthTokenResponse400Headers
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *GetAuthTokenResponse401Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *GetAuthTokenResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *GetAuthTokenResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetAuthTokenResponse) GetJSON200() *V1GetAuthTokenResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r GetAuthTokenResponse) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r GetAuthTokenResponse) GetJSON401() *Error {
-	return r.JSON401
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetAuthTokenResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r GetAuthTokenResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r GetAuthTokenResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetAuthTokenResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetAuthTokenResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetAuthTokenResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// GetAuthTokenWithBodyWithResponse Exchange a signed service-account assertion for a bearer token.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-func (c *ClientWithResponses) GetAuthTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error) {
-	rsp, err := c.GetAuthTokenWithBody(ctx, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetAuthTokenResponse(rsp)
-}
-
-// GetAuthTokenWithResponse Exchange a signed service-account assertion for a bearer token.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/auth/sa/oauth/token (the `GetAuthToken` operationId).
-func (c *ClientWithResponses) GetAuthTokenWithResponse(ctx context.Context, body GetAuthTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAuthTokenResponse, error) {
-	rsp, err := c.GetAuthToken(ctx, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetAuthTokenResponse(rsp)
-}
-
-// ParseGetAuthTokenResponse parses an HTTP response from a GetAuthTokenWithResponse call
-func ParseGetAuthTokenResponse(rsp *http.Response) (*GetAuthTokenResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetAuthTokenResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1GetAuthTokenResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers GetAuthTokenResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 400:
-		var headers GetAuthTokenResponse400Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers400 = &headers
-	case rsp.StatusCode == 401:
-		var headers GetAuthTokenResponse401Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers401 = &headers
-	case rsp.StatusCode == 404:
-		var headers GetAuthTokenResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers GetAuthTokenResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
+// No response wrappers are generated: the SDK reads every answer itself,
+// through one bounded read and one decoder, into the models above.

@@ -813,15 +813,6 @@ type V1DeleteFileResponse struct {
 	SkyflowId *string `json:"skyflow_id,omitempty"`
 }
 
-// V1DeleteRecordResponse defines model for V1DeleteRecordResponse.
-type V1DeleteRecordResponse struct {
-	// Deleted Whether the record was deleted.
-	Deleted *bool `json:"deleted,omitempty"`
-
-	// SkyflowId The deleted record's id.
-	SkyflowId *string `json:"skyflow_id,omitempty"`
-}
-
 // V1DetokenizePayload defines model for V1DetokenizePayload.
 type V1DetokenizePayload struct {
 	// ContinueOnError Report failures per token instead of failing the call.
@@ -844,16 +835,16 @@ type V1DetokenizeRecordRequest struct {
 // V1DetokenizeRecordResponse defines model for V1DetokenizeRecordResponse.
 type V1DetokenizeRecordResponse struct {
 	// Error Why this token failed (with continueOnError).
-	Error *string `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
 
 	// Token The input token.
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 
 	// Value The value, redacted as asked.
-	Value *string `json:"value,omitempty"`
+	Value string `json:"value,omitempty"`
 
 	// ValueType Type of the stored value (the value itself is always sent as a string).
-	ValueType *DetokenizeRecordResponseValueType `json:"valueType,omitempty"`
+	ValueType DetokenizeRecordResponseValueType `json:"valueType,omitempty"`
 }
 
 // V1DetokenizeResponse defines model for V1DetokenizeResponse.
@@ -923,14 +914,14 @@ type V1RecordFields map[string]interface{}
 // V1RecordMetaProperties The id and tokens of a written record.
 type V1RecordMetaProperties struct {
 	// SkyflowId The record's id.
-	SkyflowId *string `json:"skyflow_id,omitempty"`
+	SkyflowId string `json:"skyflow_id,omitempty"`
 
 	// Tokens Column name to token.
 	Tokens V1RecordTokens `json:"tokens,omitempty"`
 }
 
 // V1RecordTokens Column name to token.
-type V1RecordTokens map[string]interface{}
+type V1RecordTokens = map[string]string
 
 // V1SortOrder Sort direction.
 type V1SortOrder string
@@ -952,7 +943,7 @@ type V1TokenizeRecordRequest struct {
 // V1TokenizeRecordResponse defines model for V1TokenizeRecordResponse.
 type V1TokenizeRecordResponse struct {
 	// Token The token of the value.
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 }
 
 // V1TokenizeResponse defines model for V1TokenizeResponse.
@@ -981,15 +972,6 @@ type V1UpdateRecordResponse struct {
 
 	// Tokens Column name to token.
 	Tokens V1RecordTokens `json:"tokens,omitempty"`
-}
-
-// V1UploadFileRequest defines model for V1UploadFileRequest.
-type V1UploadFileRequest struct {
-	// ColumnName File column to store the file in.
-	ColumnName string `json:"columnName"`
-
-	// File The file content.
-	File openapi_types.File `json:"file"`
 }
 
 // V1VaultSchemaConfig Where a stored card lives.
@@ -1205,5070 +1187,955 @@ type RecordServiceBulkGetRecordParams struct {
 	OrderBy *V1OrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
 }
 
-// RecordServiceGetRecordParams defines parameters for RecordServiceGetRecord.
-type RecordServiceGetRecordParams struct {
-	// Redaction Redaction applied to returned values.
-	Redaction *Redaction `form:"redaction,omitempty" json:"redaction,omitempty"`
+// No request body aliases are generated: the client methods take the
+// named request schemas directly.
 
-	// Tokenization Return tokens instead of values.
-	Tokenization *bool `form:"tokenization,omitempty" json:"tokenization,omitempty"`
-
-	// Fields Columns to return (all when absent).
-	Fields Fields `form:"fields,omitempty" json:"fields,omitempty"`
-
-	// DownloadURL Return download URLs for file columns.
-	DownloadURL *DownloadURL `form:"downloadURL,omitempty" json:"downloadURL,omitempty"`
-}
-
-// BINListServiceListCardsOfBINJSONRequestBody defines body for BINListServiceListCardsOfBIN for application/json ContentType.
-type BINListServiceListCardsOfBINJSONRequestBody = V1BINListRequest
-
-// RecordServiceBatchOperationJSONRequestBody defines body for RecordServiceBatchOperation for application/json ContentType.
-type RecordServiceBatchOperationJSONRequestBody = V1BatchOperationRequest
-
-// TokenServiceDetokenizeJSONRequestBody defines body for TokenServiceDetokenize for application/json ContentType.
-type TokenServiceDetokenizeJSONRequestBody = V1DetokenizePayload
-
-// QueryServiceExecuteQueryJSONRequestBody defines body for QueryServiceExecuteQuery for application/json ContentType.
-type QueryServiceExecuteQueryJSONRequestBody = QueryServiceExecuteQueryBody
-
-// TokenServiceTokenizeJSONRequestBody defines body for TokenServiceTokenize for application/json ContentType.
-type TokenServiceTokenizeJSONRequestBody = V1TokenizePayload
-
-// RecordServiceBulkDeleteRecordJSONRequestBody defines body for RecordServiceBulkDeleteRecord for application/json ContentType.
-type RecordServiceBulkDeleteRecordJSONRequestBody = V1BulkDeleteRecordRequest
-
-// RecordServiceInsertRecordJSONRequestBody defines body for RecordServiceInsertRecord for application/json ContentType.
-type RecordServiceInsertRecordJSONRequestBody = V1InsertRecordRequest
-
-// RecordServiceUpdateRecordJSONRequestBody defines body for RecordServiceUpdateRecord for application/json ContentType.
-type RecordServiceUpdateRecordJSONRequestBody = V1UpdateRecordRequest
-
-// FileServiceUploadFileMultipartRequestBody defines body for FileServiceUploadFile for multipart/form-data ContentType.
-type FileServiceUploadFileMultipartRequestBody = V1UploadFileRequest
-
-// UploadFileV2MultipartRequestBody defines body for UploadFileV2 for multipart/form-data ContentType.
-type UploadFileV2MultipartRequestBody = V2UploadFileRequest
-
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn edits a request just before it is sent (headers,
+// credentials, body length).
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends HTTP requests; *http.Client implements it.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client sends the operations of this API to one server.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL of the API, ending with a slash.
 	Server string
-
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
-
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
-	RequestEditors []RequestEditorFn
+	// Doer sends the requests.
+	Doer HttpRequestDoer
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*Client) error
-
-// Creates a new Client, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
+// NewClient returns a Client for the base URL server that sends its
+// requests with doer.
+func NewClient(server string, doer HttpRequestDoer) *Client {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
 	}
-	// mutate client and add all optional params
-	for _, o := range opts {
-		if err := o(&client); err != nil {
+	return &Client{Server: server, Doer: doer}
+}
+
+// send applies the editors to req, in order, and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	req = req.WithContext(ctx)
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
-	if !strings.HasSuffix(client.Server, "/") {
-		client.Server += "/"
-	}
-	// create httpClient, if not already present
-	if client.Client == nil {
-		client.Client = &http.Client{}
-	}
-	return &client, nil
+	return c.Doer.Do(req)
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *Client) error {
-		c.Client = doer
-		return nil
-	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *Client) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// AuditServiceListAuditEvents List audit events of an account.
-	//
-	// Corresponds with GET /v1/audit/events (the `AuditServiceListAuditEvents` operationId).
-	AuditServiceListAuditEvents(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BINListServiceListCardsOfBINWithBody Look up card metadata by BIN (or by a stored card).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-	BINListServiceListCardsOfBINWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// BINListServiceListCardsOfBIN Look up card metadata by BIN (or by a stored card).
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-	BINListServiceListCardsOfBIN(ctx context.Context, body BINListServiceListCardsOfBINJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceBatchOperationWithBody Perform several record operations in one call (used for insert with continueOnError).
-	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-	RecordServiceBatchOperationWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceBatchOperation Perform several record operations in one call (used for insert with continueOnError).
-	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-	RecordServiceBatchOperation(ctx context.Context, vaultID VaultID, body RecordServiceBatchOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// TokenServiceDetokenizeWithBody Return the values (redacted as asked) behind tokens.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-	TokenServiceDetokenizeWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// TokenServiceDetokenize Return the values (redacted as asked) behind tokens.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-	TokenServiceDetokenize(ctx context.Context, vaultID VaultID, body TokenServiceDetokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// QueryServiceExecuteQueryWithBody Run a SQL SELECT query against the vault.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-	QueryServiceExecuteQueryWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// QueryServiceExecuteQuery Run a SQL SELECT query against the vault.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-	QueryServiceExecuteQuery(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// TokenServiceTokenizeWithBody Return the existing tokens of values in column groups.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-	TokenServiceTokenizeWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// TokenServiceTokenize Return the existing tokens of values in column groups.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-	TokenServiceTokenize(ctx context.Context, vaultID VaultID, body TokenServiceTokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceBulkDeleteRecordWithBody Delete records by skyflow id ("*" as the only id deletes every record of the table).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-	RecordServiceBulkDeleteRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceBulkDeleteRecord Delete records by skyflow id ("*" as the only id deletes every record of the table).
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-	RecordServiceBulkDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceBulkDeleteRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceBulkGetRecord Get records by skyflow ids, by values of a unique column, or the first page of a table.
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkGetRecord` operationId).
-	RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceInsertRecordWithBody Insert records into a table (all or nothing).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-	RecordServiceInsertRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceInsertRecord Insert records into a table (all or nothing).
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-	RecordServiceInsertRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceInsertRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceDeleteRecord Delete one record.
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceDeleteRecord` operationId).
-	RecordServiceDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceGetRecord Get one record by skyflow id.
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceGetRecord` operationId).
-	RecordServiceGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, params *RecordServiceGetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceUpdateRecordWithBody Update the fields (and optionally the tokens) of one record.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-	RecordServiceUpdateRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RecordServiceUpdateRecord Update the fields (and optionally the tokens) of one record.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-	RecordServiceUpdateRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body RecordServiceUpdateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// FileServiceUploadFileWithBody Upload a file into a file column of an existing record (v1).
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName}/{ID}/files (the `FileServiceUploadFile` operationId).
-	FileServiceUploadFileWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// FileServiceDeleteFile Delete the file stored in a file column of a record.
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} (the `FileServiceDeleteFile` operationId).
-	FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// FileServiceGetFileScanStatus Get the anti-virus scan status of a stored file.
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status (the `FileServiceGetFileScanStatus` operationId).
-	FileServiceGetFileScanStatus(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// UploadFileV2WithBody Upload a file into a file column; without skyflowID a new record is created.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v2/vaults/{vaultID}/files/upload (the `UploadFileV2` operationId).
-	UploadFileV2WithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-}
-
-// AuditServiceListAuditEvents List audit events of an account.
-//
-// Corresponds with GET /v1/audit/events (the `AuditServiceListAuditEvents` operationId).
-func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// AuditServiceListAuditEvents sends GET /v1/audit/events.
+func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditServiceListAuditEventsParams, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAuditServiceListAuditEventsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// BINListServiceListCardsOfBINWithBody Look up card metadata by BIN (or by a stored card).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-func (c *Client) BINListServiceListCardsOfBINWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBINListServiceListCardsOfBINRequestWithBody(c.Server, contentType, body)
+// NewAuditServiceListAuditEventsRequest builds the GET /v1/audit/events request.
+func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceListAuditEventsParams) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	target, err := base.Parse("." + fmt.Sprintf("/v1/audit/events"))
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	if params != nil {
+		var query []string
+		if params.FilterOpsContextChangeID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.changeID", *params.FilterOpsContextChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextRequestID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.requestID", *params.FilterOpsContextRequestID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextTraceID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.traceID", *params.FilterOpsContextTraceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextSessionID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.sessionID", *params.FilterOpsContextSessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextActor != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actor", *params.FilterOpsContextActor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextActorType != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actorType", *params.FilterOpsContextActorType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextAccessType != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.accessType", *params.FilterOpsContextAccessType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextIpAddress != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.ipAddress", *params.FilterOpsContextIpAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextOrigin != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.origin", *params.FilterOpsContextOrigin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextAuthMode != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.authMode", *params.FilterOpsContextAuthMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextJwtID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.jwtID", *params.FilterOpsContextJwtID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsContextBearerTokenContextID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.bearerTokenContextID", *params.FilterOpsContextBearerTokenContextID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsParentAccountID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.parentAccountID", *params.FilterOpsParentAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.accountID", params.FilterOpsAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+		if fragment != "" {
+			query = append(query, fragment)
+		}
+		if params.FilterOpsWorkspaceID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.workspaceID", *params.FilterOpsWorkspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsVaultID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.vaultID", *params.FilterOpsVaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsResourceIDs != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceIDs", *params.FilterOpsResourceIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsActionType != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.actionType", *params.FilterOpsActionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsResourceType != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceType", *params.FilterOpsResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsTags != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.tags", *params.FilterOpsTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsResponseCode != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseCode", *params.FilterOpsResponseCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsStartTime != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.startTime", *params.FilterOpsStartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsEndTime != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.endTime", *params.FilterOpsEndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsApiName != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.apiName", *params.FilterOpsApiName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsResponseMessage != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseMessage", *params.FilterOpsResponseMessage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsHttpMethod != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpMethod", *params.FilterOpsHttpMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.FilterOpsHttpURI != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpURI", *params.FilterOpsHttpURI, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.SortOpsSortBy != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "sortOps.sortBy", *params.SortOpsSortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.SortOpsOrderBy != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "sortOps.orderBy", *params.SortOpsOrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.AfterOpsTimestamp != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "afterOps.timestamp", *params.AfterOpsTimestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.AfterOpsChangeID != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "afterOps.changeID", *params.AfterOpsChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Limit != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Offset != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		target.RawQuery = strings.Join(query, "&")
+	}
+	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
 }
 
-// BINListServiceListCardsOfBIN Look up card metadata by BIN (or by a stored card).
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-func (c *Client) BINListServiceListCardsOfBIN(ctx context.Context, body BINListServiceListCardsOfBINJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// BINListServiceListCardsOfBIN sends POST /v1/card_lookup with body as its JSON request.
+func (c *Client) BINListServiceListCardsOfBIN(ctx context.Context, body V1BINListRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewBINListServiceListCardsOfBINRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// RecordServiceBatchOperationWithBody Perform several record operations in one call (used for insert with continueOnError).
-//
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-func (c *Client) RecordServiceBatchOperationWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceBatchOperationRequestWithBody(c.Server, vaultID, contentType, body)
+// NewBINListServiceListCardsOfBINRequest builds the BINListServiceListCardsOfBIN request with body encoded as JSON.
+func NewBINListServiceListCardsOfBINRequest(server string, body V1BINListRequest) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewBINListServiceListCardsOfBINRequestWithBody(server, "application/json", bytes.NewReader(buf))
 }
 
-// RecordServiceBatchOperation Perform several record operations in one call (used for insert with continueOnError).
-//
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-func (c *Client) RecordServiceBatchOperation(ctx context.Context, vaultID VaultID, body RecordServiceBatchOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewBINListServiceListCardsOfBINRequestWithBody builds the POST /v1/card_lookup request with
+// the given body and content type.
+func NewBINListServiceListCardsOfBINRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/card_lookup"))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// RecordServiceBatchOperation sends POST /v1/vaults/{vaultID} with body as its JSON request.
+func (c *Client) RecordServiceBatchOperation(ctx context.Context, vaultID VaultID, body V1BatchOperationRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordServiceBatchOperationRequest(c.Server, vaultID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// TokenServiceDetokenizeWithBody Return the values (redacted as asked) behind tokens.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-func (c *Client) TokenServiceDetokenizeWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTokenServiceDetokenizeRequestWithBody(c.Server, vaultID, contentType, body)
+// NewRecordServiceBatchOperationRequest builds the RecordServiceBatchOperation request with body encoded as JSON.
+func NewRecordServiceBatchOperationRequest(server string, vaultID VaultID, body V1BatchOperationRequest) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewRecordServiceBatchOperationRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
 }
 
-// TokenServiceDetokenize Return the values (redacted as asked) behind tokens.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-func (c *Client) TokenServiceDetokenize(ctx context.Context, vaultID VaultID, body TokenServiceDetokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewRecordServiceBatchOperationRequestWithBody builds the POST /v1/vaults/{vaultID} request with
+// the given body and content type.
+func NewRecordServiceBatchOperationRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s", pathParam0))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// TokenServiceDetokenize sends POST /v1/vaults/{vaultID}/detokenize with body as its JSON request.
+func (c *Client) TokenServiceDetokenize(ctx context.Context, vaultID VaultID, body V1DetokenizePayload, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTokenServiceDetokenizeRequest(c.Server, vaultID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// QueryServiceExecuteQueryWithBody Run a SQL SELECT query against the vault.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-func (c *Client) QueryServiceExecuteQueryWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryServiceExecuteQueryRequestWithBody(c.Server, vaultID, contentType, body)
+// NewTokenServiceDetokenizeRequest builds the TokenServiceDetokenize request with body encoded as JSON.
+func NewTokenServiceDetokenizeRequest(server string, vaultID VaultID, body V1DetokenizePayload) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewTokenServiceDetokenizeRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
 }
 
-// QueryServiceExecuteQuery Run a SQL SELECT query against the vault.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-func (c *Client) QueryServiceExecuteQuery(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewTokenServiceDetokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/detokenize request with
+// the given body and content type.
+func NewTokenServiceDetokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/detokenize", pathParam0))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// QueryServiceExecuteQuery sends POST /v1/vaults/{vaultID}/query with body as its JSON request.
+func (c *Client) QueryServiceExecuteQuery(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryBody, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewQueryServiceExecuteQueryRequest(c.Server, vaultID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// TokenServiceTokenizeWithBody Return the existing tokens of values in column groups.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-func (c *Client) TokenServiceTokenizeWithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTokenServiceTokenizeRequestWithBody(c.Server, vaultID, contentType, body)
+// NewQueryServiceExecuteQueryRequest builds the QueryServiceExecuteQuery request with body encoded as JSON.
+func NewQueryServiceExecuteQueryRequest(server string, vaultID VaultID, body QueryServiceExecuteQueryBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewQueryServiceExecuteQueryRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
 }
 
-// TokenServiceTokenize Return the existing tokens of values in column groups.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-func (c *Client) TokenServiceTokenize(ctx context.Context, vaultID VaultID, body TokenServiceTokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewQueryServiceExecuteQueryRequestWithBody builds the POST /v1/vaults/{vaultID}/query request with
+// the given body and content type.
+func NewQueryServiceExecuteQueryRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/query", pathParam0))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// TokenServiceTokenize sends POST /v1/vaults/{vaultID}/tokenize with body as its JSON request.
+func (c *Client) TokenServiceTokenize(ctx context.Context, vaultID VaultID, body V1TokenizePayload, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTokenServiceTokenizeRequest(c.Server, vaultID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// RecordServiceBulkDeleteRecordWithBody Delete records by skyflow id ("*" as the only id deletes every record of the table).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-func (c *Client) RecordServiceBulkDeleteRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceBulkDeleteRecordRequestWithBody(c.Server, vaultID, objectName, contentType, body)
+// NewTokenServiceTokenizeRequest builds the TokenServiceTokenize request with body encoded as JSON.
+func NewTokenServiceTokenizeRequest(server string, vaultID VaultID, body V1TokenizePayload) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewTokenServiceTokenizeRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
 }
 
-// RecordServiceBulkDeleteRecord Delete records by skyflow id ("*" as the only id deletes every record of the table).
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-func (c *Client) RecordServiceBulkDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceBulkDeleteRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewTokenServiceTokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/tokenize request with
+// the given body and content type.
+func NewTokenServiceTokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/tokenize", pathParam0))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// RecordServiceBulkDeleteRecord sends DELETE /v1/vaults/{vaultID}/{objectName} with body as its JSON request.
+func (c *Client) RecordServiceBulkDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body V1BulkDeleteRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordServiceBulkDeleteRecordRequest(c.Server, vaultID, objectName, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// RecordServiceBulkGetRecord Get records by skyflow ids, by values of a unique column, or the first page of a table.
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkGetRecord` operationId).
-func (c *Client) RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewRecordServiceBulkDeleteRecordRequest builds the RecordServiceBulkDeleteRecord request with body encoded as JSON.
+func NewRecordServiceBulkDeleteRecordRequest(server string, vaultID VaultID, objectName ObjectName, body V1BulkDeleteRecordRequest) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewRecordServiceBulkDeleteRecordRequestWithBody(server, vaultID, objectName, "application/json", bytes.NewReader(buf))
+}
+
+// NewRecordServiceBulkDeleteRecordRequestWithBody builds the DELETE /v1/vaults/{vaultID}/{objectName} request with
+// the given body and content type.
+func NewRecordServiceBulkDeleteRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodDelete, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// RecordServiceBulkGetRecord sends GET /v1/vaults/{vaultID}/{objectName}.
+func (c *Client) RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordServiceBulkGetRecordRequest(c.Server, vaultID, objectName, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// RecordServiceInsertRecordWithBody Insert records into a table (all or nothing).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-func (c *Client) RecordServiceInsertRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceInsertRecordRequestWithBody(c.Server, vaultID, objectName, contentType, body)
+// NewRecordServiceBulkGetRecordRequest builds the GET /v1/vaults/{vaultID}/{objectName} request.
+func NewRecordServiceBulkGetRecordRequest(server string, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		var query []string
+		if params.SkyflowIds != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "skyflow_ids", params.SkyflowIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Redaction != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "redaction", *params.Redaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Tokenization != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "tokenization", *params.Tokenization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Fields != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "fields", params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Offset != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.Limit != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.DownloadURL != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "downloadURL", *params.DownloadURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.ColumnName != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "column_name", *params.ColumnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.ColumnValues != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "column_values", params.ColumnValues, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		if params.OrderBy != nil {
+			fragment, err := runtime.StyleParamWithOptions("form", true, "order_by", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			if fragment != "" {
+				query = append(query, fragment)
+			}
+		}
+		target.RawQuery = strings.Join(query, "&")
+	}
+	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
 }
 
-// RecordServiceInsertRecord Insert records into a table (all or nothing).
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-func (c *Client) RecordServiceInsertRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceInsertRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// RecordServiceInsertRecord sends POST /v1/vaults/{vaultID}/{objectName} with body as its JSON request.
+func (c *Client) RecordServiceInsertRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body V1InsertRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordServiceInsertRecordRequest(c.Server, vaultID, objectName, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// RecordServiceDeleteRecord Delete one record.
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceDeleteRecord` operationId).
-func (c *Client) RecordServiceDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceDeleteRecordRequest(c.Server, vaultID, objectName, id)
+// NewRecordServiceInsertRecordRequest builds the RecordServiceInsertRecord request with body encoded as JSON.
+func NewRecordServiceInsertRecordRequest(server string, vaultID VaultID, objectName ObjectName, body V1InsertRecordRequest) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewRecordServiceInsertRecordRequestWithBody(server, vaultID, objectName, "application/json", bytes.NewReader(buf))
 }
 
-// RecordServiceGetRecord Get one record by skyflow id.
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceGetRecord` operationId).
-func (c *Client) RecordServiceGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, params *RecordServiceGetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceGetRecordRequest(c.Server, vaultID, objectName, id, params)
+// NewRecordServiceInsertRecordRequestWithBody builds the POST /v1/vaults/{vaultID}/{objectName} request with
+// the given body and content type.
+func NewRecordServiceInsertRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
-}
-
-// RecordServiceUpdateRecordWithBody Update the fields (and optionally the tokens) of one record.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-func (c *Client) RecordServiceUpdateRecordWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceUpdateRecordRequestWithBody(c.Server, vaultID, objectName, id, contentType, body)
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
 		return nil, err
 	}
-	return c.Client.Do(req)
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
 }
 
-// RecordServiceUpdateRecord Update the fields (and optionally the tokens) of one record.
-//
-// Takes a body of the `application/json` content type.
-//
-// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-func (c *Client) RecordServiceUpdateRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body RecordServiceUpdateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// RecordServiceUpdateRecord sends PUT /v1/vaults/{vaultID}/{objectName}/{ID} with body as its JSON request.
+func (c *Client) RecordServiceUpdateRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body V1UpdateRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordServiceUpdateRecordRequest(c.Server, vaultID, objectName, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// FileServiceUploadFileWithBody Upload a file into a file column of an existing record (v1).
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName}/{ID}/files (the `FileServiceUploadFile` operationId).
-func (c *Client) FileServiceUploadFileWithBody(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFileServiceUploadFileRequestWithBody(c.Server, vaultID, objectName, id, contentType, body)
+// NewRecordServiceUpdateRecordRequest builds the RecordServiceUpdateRecord request with body encoded as JSON.
+func NewRecordServiceUpdateRecordRequest(server string, vaultID VaultID, objectName ObjectName, id RecordID, body V1UpdateRecordRequest) (*http.Request, error) {
+	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return NewRecordServiceUpdateRecordRequestWithBody(server, vaultID, objectName, id, "application/json", bytes.NewReader(buf))
 }
 
-// FileServiceDeleteFile Delete the file stored in a file column of a record.
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} (the `FileServiceDeleteFile` operationId).
-func (c *Client) FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewRecordServiceUpdateRecordRequestWithBody builds the PUT /v1/vaults/{vaultID}/{objectName}/{ID} request with
+// the given body and content type.
+func NewRecordServiceUpdateRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s", pathParam0, pathParam1, pathParam2))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodPut, target.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// FileServiceDeleteFile sends DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}.
+func (c *Client) FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFileServiceDeleteFileRequest(c.Server, vaultID, tableName, id, columnName)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// FileServiceGetFileScanStatus Get the anti-virus scan status of a stored file.
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status (the `FileServiceGetFileScanStatus` operationId).
-func (c *Client) FileServiceGetFileScanStatus(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewFileServiceDeleteFileRequest builds the DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} request.
+func NewFileServiceDeleteFileRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s", pathParam0, pathParam1, pathParam2, pathParam3))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodDelete, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// FileServiceGetFileScanStatus sends GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status.
+func (c *Client) FileServiceGetFileScanStatus(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFileServiceGetFileScanStatusRequest(c.Server, vaultID, tableName, id, columnName)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// UploadFileV2WithBody Upload a file into a file column; without skyflowID a new record is created.
-//
-// Takes any type of body and a specified content type.
-//
-// Corresponds with POST /v2/vaults/{vaultID}/files/upload (the `UploadFileV2` operationId).
-func (c *Client) UploadFileV2WithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+// NewFileServiceGetFileScanStatusRequest builds the GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status request.
+func NewFileServiceGetFileScanStatusRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
+	base, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s/scan-status", pathParam0, pathParam1, pathParam2, pathParam3))
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// UploadFileV2WithBody sends POST /v2/vaults/{vaultID}/files/upload with a body
+// the caller encodes.
+func (c *Client) UploadFileV2WithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUploadFileV2RequestWithBody(c.Server, vaultID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, editors)
 }
 
-// NewAuditServiceListAuditEventsRequest constructs an http.Request for the AuditServiceListAuditEvents method
-func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceListAuditEventsParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/audit/events")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.FilterOpsContextChangeID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.changeID", *params.FilterOpsContextChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextRequestID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.requestID", *params.FilterOpsContextRequestID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextTraceID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.traceID", *params.FilterOpsContextTraceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextSessionID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.sessionID", *params.FilterOpsContextSessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextActor != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actor", *params.FilterOpsContextActor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextActorType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actorType", *params.FilterOpsContextActorType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextAccessType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.accessType", *params.FilterOpsContextAccessType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextIpAddress != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.ipAddress", *params.FilterOpsContextIpAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextOrigin != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.origin", *params.FilterOpsContextOrigin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextAuthMode != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.authMode", *params.FilterOpsContextAuthMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextJwtID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.jwtID", *params.FilterOpsContextJwtID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsContextBearerTokenContextID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.bearerTokenContextID", *params.FilterOpsContextBearerTokenContextID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsParentAccountID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.parentAccountID", *params.FilterOpsParentAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.accountID", params.FilterOpsAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
-
-		if params.FilterOpsWorkspaceID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.workspaceID", *params.FilterOpsWorkspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsVaultID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.vaultID", *params.FilterOpsVaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsResourceIDs != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceIDs", *params.FilterOpsResourceIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsActionType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.actionType", *params.FilterOpsActionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsResourceType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceType", *params.FilterOpsResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsTags != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.tags", *params.FilterOpsTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsResponseCode != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseCode", *params.FilterOpsResponseCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsStartTime != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.startTime", *params.FilterOpsStartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsEndTime != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.endTime", *params.FilterOpsEndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsApiName != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.apiName", *params.FilterOpsApiName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsResponseMessage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseMessage", *params.FilterOpsResponseMessage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsHttpMethod != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpMethod", *params.FilterOpsHttpMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.FilterOpsHttpURI != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpURI", *params.FilterOpsHttpURI, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.SortOpsSortBy != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOps.sortBy", *params.SortOpsSortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.SortOpsOrderBy != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOps.orderBy", *params.SortOpsOrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.AfterOpsTimestamp != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "afterOps.timestamp", *params.AfterOpsTimestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.AfterOpsChangeID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "afterOps.changeID", *params.AfterOpsChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewBINListServiceListCardsOfBINRequest calls the generic BINListServiceListCardsOfBIN builder with application/json body
-func NewBINListServiceListCardsOfBINRequest(server string, body BINListServiceListCardsOfBINJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewBINListServiceListCardsOfBINRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewBINListServiceListCardsOfBINRequestWithBody constructs an http.Request for the BINListServiceListCardsOfBIN method, with any body, and a specified content type
-func NewBINListServiceListCardsOfBINRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/card_lookup")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRecordServiceBatchOperationRequest calls the generic RecordServiceBatchOperation builder with application/json body
-func NewRecordServiceBatchOperationRequest(server string, vaultID VaultID, body RecordServiceBatchOperationJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRecordServiceBatchOperationRequestWithBody(server, vaultID, "application/json", bodyReader)
-}
-
-// NewRecordServiceBatchOperationRequestWithBody constructs an http.Request for the RecordServiceBatchOperation method, with any body, and a specified content type
-func NewRecordServiceBatchOperationRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewTokenServiceDetokenizeRequest calls the generic TokenServiceDetokenize builder with application/json body
-func NewTokenServiceDetokenizeRequest(server string, vaultID VaultID, body TokenServiceDetokenizeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewTokenServiceDetokenizeRequestWithBody(server, vaultID, "application/json", bodyReader)
-}
-
-// NewTokenServiceDetokenizeRequestWithBody constructs an http.Request for the TokenServiceDetokenize method, with any body, and a specified content type
-func NewTokenServiceDetokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/detokenize", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewQueryServiceExecuteQueryRequest calls the generic QueryServiceExecuteQuery builder with application/json body
-func NewQueryServiceExecuteQueryRequest(server string, vaultID VaultID, body QueryServiceExecuteQueryJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewQueryServiceExecuteQueryRequestWithBody(server, vaultID, "application/json", bodyReader)
-}
-
-// NewQueryServiceExecuteQueryRequestWithBody constructs an http.Request for the QueryServiceExecuteQuery method, with any body, and a specified content type
-func NewQueryServiceExecuteQueryRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/query", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewTokenServiceTokenizeRequest calls the generic TokenServiceTokenize builder with application/json body
-func NewTokenServiceTokenizeRequest(server string, vaultID VaultID, body TokenServiceTokenizeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewTokenServiceTokenizeRequestWithBody(server, vaultID, "application/json", bodyReader)
-}
-
-// NewTokenServiceTokenizeRequestWithBody constructs an http.Request for the TokenServiceTokenize method, with any body, and a specified content type
-func NewTokenServiceTokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/tokenize", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRecordServiceBulkDeleteRecordRequest calls the generic RecordServiceBulkDeleteRecord builder with application/json body
-func NewRecordServiceBulkDeleteRecordRequest(server string, vaultID VaultID, objectName ObjectName, body RecordServiceBulkDeleteRecordJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRecordServiceBulkDeleteRecordRequestWithBody(server, vaultID, objectName, "application/json", bodyReader)
-}
-
-// NewRecordServiceBulkDeleteRecordRequestWithBody constructs an http.Request for the RecordServiceBulkDeleteRecord method, with any body, and a specified content type
-func NewRecordServiceBulkDeleteRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRecordServiceBulkGetRecordRequest constructs an http.Request for the RecordServiceBulkGetRecord method
-func NewRecordServiceBulkGetRecordRequest(server string, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.SkyflowIds != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skyflow_ids", params.SkyflowIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Redaction != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "redaction", *params.Redaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Tokenization != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tokenization", *params.Tokenization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Fields != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.DownloadURL != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "downloadURL", *params.DownloadURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ColumnName != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "column_name", *params.ColumnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ColumnValues != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "column_values", params.ColumnValues, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.OrderBy != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order_by", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewRecordServiceInsertRecordRequest calls the generic RecordServiceInsertRecord builder with application/json body
-func NewRecordServiceInsertRecordRequest(server string, vaultID VaultID, objectName ObjectName, body RecordServiceInsertRecordJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRecordServiceInsertRecordRequestWithBody(server, vaultID, objectName, "application/json", bodyReader)
-}
-
-// NewRecordServiceInsertRecordRequestWithBody constructs an http.Request for the RecordServiceInsertRecord method, with any body, and a specified content type
-func NewRecordServiceInsertRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRecordServiceDeleteRecordRequest constructs an http.Request for the RecordServiceDeleteRecord method
-func NewRecordServiceDeleteRecordRequest(server string, vaultID VaultID, objectName ObjectName, id RecordID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewRecordServiceGetRecordRequest constructs an http.Request for the RecordServiceGetRecord method
-func NewRecordServiceGetRecordRequest(server string, vaultID VaultID, objectName ObjectName, id RecordID, params *RecordServiceGetRecordParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Redaction != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "redaction", *params.Redaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Tokenization != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tokenization", *params.Tokenization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Fields != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.DownloadURL != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "downloadURL", *params.DownloadURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewRecordServiceUpdateRecordRequest calls the generic RecordServiceUpdateRecord builder with application/json body
-func NewRecordServiceUpdateRecordRequest(server string, vaultID VaultID, objectName ObjectName, id RecordID, body RecordServiceUpdateRecordJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRecordServiceUpdateRecordRequestWithBody(server, vaultID, objectName, id, "application/json", bodyReader)
-}
-
-// NewRecordServiceUpdateRecordRequestWithBody constructs an http.Request for the RecordServiceUpdateRecord method, with any body, and a specified content type
-func NewRecordServiceUpdateRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewFileServiceUploadFileRequestWithBody constructs an http.Request for the FileServiceUploadFile method, with any body, and a specified content type
-func NewFileServiceUploadFileRequestWithBody(server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s/files", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewFileServiceDeleteFileRequest constructs an http.Request for the FileServiceDeleteFile method
-func NewFileServiceDeleteFileRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam3 string
-
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewFileServiceGetFileScanStatusRequest constructs an http.Request for the FileServiceGetFileScanStatus method
-func NewFileServiceGetFileScanStatusRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam3 string
-
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s/scan-status", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUploadFileV2RequestWithBody constructs an http.Request for the UploadFileV2 method, with any body, and a specified content type
+// NewUploadFileV2RequestWithBody builds the POST /v2/vaults/{vaultID}/files/upload request with
+// the given body and content type.
 func NewUploadFileV2RequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	base, err := url.Parse(server)
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/v2/vaults/%s/files/upload", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
+	target, err := base.Parse("." + fmt.Sprintf("/v2/vaults/%s/files/upload", pathParam0))
 	if err != nil {
 		return nil, err
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequest(http.MethodPost, target.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	req.Header.Add("Content-Type", contentType)
-
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// AuditServiceListAuditEventsWithResponse List audit events of an account.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/audit/events (the `AuditServiceListAuditEvents` operationId).
-	AuditServiceListAuditEventsWithResponse(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*AuditServiceListAuditEventsResponse, error)
-
-	// BINListServiceListCardsOfBINWithBodyWithResponse Look up card metadata by BIN (or by a stored card).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-	BINListServiceListCardsOfBINWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BINListServiceListCardsOfBINResponse, error)
-
-	// BINListServiceListCardsOfBINWithResponse Look up card metadata by BIN (or by a stored card).
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-	BINListServiceListCardsOfBINWithResponse(ctx context.Context, body BINListServiceListCardsOfBINJSONRequestBody, reqEditors ...RequestEditorFn) (*BINListServiceListCardsOfBINResponse, error)
-
-	// RecordServiceBatchOperationWithBodyWithResponse Perform several record operations in one call (used for insert with continueOnError).
-	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-	RecordServiceBatchOperationWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceBatchOperationResponse, error)
-
-	// RecordServiceBatchOperationWithResponse Perform several record operations in one call (used for insert with continueOnError).
-	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-	RecordServiceBatchOperationWithResponse(ctx context.Context, vaultID VaultID, body RecordServiceBatchOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceBatchOperationResponse, error)
-
-	// TokenServiceDetokenizeWithBodyWithResponse Return the values (redacted as asked) behind tokens.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-	TokenServiceDetokenizeWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TokenServiceDetokenizeResponse, error)
-
-	// TokenServiceDetokenizeWithResponse Return the values (redacted as asked) behind tokens.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-	TokenServiceDetokenizeWithResponse(ctx context.Context, vaultID VaultID, body TokenServiceDetokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*TokenServiceDetokenizeResponse, error)
-
-	// QueryServiceExecuteQueryWithBodyWithResponse Run a SQL SELECT query against the vault.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-	QueryServiceExecuteQueryWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*QueryServiceExecuteQueryResponse, error)
-
-	// QueryServiceExecuteQueryWithResponse Run a SQL SELECT query against the vault.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-	QueryServiceExecuteQueryWithResponse(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryJSONRequestBody, reqEditors ...RequestEditorFn) (*QueryServiceExecuteQueryResponse, error)
-
-	// TokenServiceTokenizeWithBodyWithResponse Return the existing tokens of values in column groups.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-	TokenServiceTokenizeWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TokenServiceTokenizeResponse, error)
-
-	// TokenServiceTokenizeWithResponse Return the existing tokens of values in column groups.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-	TokenServiceTokenizeWithResponse(ctx context.Context, vaultID VaultID, body TokenServiceTokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*TokenServiceTokenizeResponse, error)
-
-	// RecordServiceBulkDeleteRecordWithBodyWithResponse Delete records by skyflow id ("*" as the only id deletes every record of the table).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-	RecordServiceBulkDeleteRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceBulkDeleteRecordResponse, error)
-
-	// RecordServiceBulkDeleteRecordWithResponse Delete records by skyflow id ("*" as the only id deletes every record of the table).
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-	RecordServiceBulkDeleteRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceBulkDeleteRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceBulkDeleteRecordResponse, error)
-
-	// RecordServiceBulkGetRecordWithResponse Get records by skyflow ids, by values of a unique column, or the first page of a table.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkGetRecord` operationId).
-	RecordServiceBulkGetRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, reqEditors ...RequestEditorFn) (*RecordServiceBulkGetRecordResponse, error)
-
-	// RecordServiceInsertRecordWithBodyWithResponse Insert records into a table (all or nothing).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-	RecordServiceInsertRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceInsertRecordResponse, error)
-
-	// RecordServiceInsertRecordWithResponse Insert records into a table (all or nothing).
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-	RecordServiceInsertRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceInsertRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceInsertRecordResponse, error)
-
-	// RecordServiceDeleteRecordWithResponse Delete one record.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceDeleteRecord` operationId).
-	RecordServiceDeleteRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, reqEditors ...RequestEditorFn) (*RecordServiceDeleteRecordResponse, error)
-
-	// RecordServiceGetRecordWithResponse Get one record by skyflow id.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceGetRecord` operationId).
-	RecordServiceGetRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, params *RecordServiceGetRecordParams, reqEditors ...RequestEditorFn) (*RecordServiceGetRecordResponse, error)
-
-	// RecordServiceUpdateRecordWithBodyWithResponse Update the fields (and optionally the tokens) of one record.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-	RecordServiceUpdateRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceUpdateRecordResponse, error)
-
-	// RecordServiceUpdateRecordWithResponse Update the fields (and optionally the tokens) of one record.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-	RecordServiceUpdateRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body RecordServiceUpdateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceUpdateRecordResponse, error)
-
-	// FileServiceUploadFileWithBodyWithResponse Upload a file into a file column of an existing record (v1).
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/vaults/{vaultID}/{objectName}/{ID}/files (the `FileServiceUploadFile` operationId).
-	FileServiceUploadFileWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FileServiceUploadFileResponse, error)
-
-	// FileServiceDeleteFileWithResponse Delete the file stored in a file column of a record.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} (the `FileServiceDeleteFile` operationId).
-	FileServiceDeleteFileWithResponse(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*FileServiceDeleteFileResponse, error)
-
-	// FileServiceGetFileScanStatusWithResponse Get the anti-virus scan status of a stored file.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status (the `FileServiceGetFileScanStatus` operationId).
-	FileServiceGetFileScanStatusWithResponse(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*FileServiceGetFileScanStatusResponse, error)
-
-	// UploadFileV2WithBodyWithResponse Upload a file into a file column; without skyflowID a new record is created.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v2/vaults/{vaultID}/files/upload (the `UploadFileV2` operationId).
-	UploadFileV2WithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFileV2Response, error)
-}
-
-// AuditServiceListAuditEventsResponse200Headers the declared response headers of an HTTP 200 response for AuditServiceListAuditEvents
-type AuditServiceListAuditEventsResponse200Headers struct {
-	XRequestId *string
-}
-
-// AuditServiceListAuditEventsResponse404Headers the declared response headers of an HTTP 404 response for AuditServiceListAuditEvents
-type AuditServiceListAuditEventsResponse404Headers struct {
-	XRequestId *string
-}
-
-// AuditServiceListAuditEventsResponseDefaultHeaders the declared response headers of an HTTP default response for AuditServiceListAuditEvents
-type AuditServiceListAuditEventsResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type AuditServiceListAuditEventsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1AuditResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *AuditServiceListAuditEventsResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *AuditServiceListAuditEventsResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *AuditServiceListAuditEventsResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AuditServiceListAuditEventsResponse) GetJSON200() *V1AuditResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AuditServiceListAuditEventsResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r AuditServiceListAuditEventsResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r AuditServiceListAuditEventsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r AuditServiceListAuditEventsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r AuditServiceListAuditEventsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AuditServiceListAuditEventsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// BINListServiceListCardsOfBINResponse200Headers the declared response headers of an HTTP 200 response for BINListServiceListCardsOfBIN
-type BINListServiceListCardsOfBINResponse200Headers struct {
-	XRequestId *string
-}
-
-// BINListServiceListCardsOfBINResponse404Headers the declared response headers of an HTTP 404 response for BINListServiceListCardsOfBIN
-type BINListServiceListCardsOfBINResponse404Headers struct {
-	XRequestId *string
-}
-
-// BINListServiceListCardsOfBINResponseDefaultHeaders the declared response headers of an HTTP default response for BINListServiceListCardsOfBIN
-type BINListServiceListCardsOfBINResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type BINListServiceListCardsOfBINResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1BINListResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *BINListServiceListCardsOfBINResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *BINListServiceListCardsOfBINResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *BINListServiceListCardsOfBINResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r BINListServiceListCardsOfBINResponse) GetJSON200() *V1BINListResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r BINListServiceListCardsOfBINResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r BINListServiceListCardsOfBINResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r BINListServiceListCardsOfBINResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r BINListServiceListCardsOfBINResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r BINListServiceListCardsOfBINResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r BINListServiceListCardsOfBINResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceBatchOperationResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceBatchOperation
-type RecordServiceBatchOperationResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBatchOperationResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceBatchOperation
-type RecordServiceBatchOperationResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBatchOperationResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceBatchOperation
-type RecordServiceBatchOperationResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceBatchOperationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1BatchOperationResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceBatchOperationResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceBatchOperationResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceBatchOperationResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceBatchOperationResponse) GetJSON200() *V1BatchOperationResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceBatchOperationResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceBatchOperationResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceBatchOperationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceBatchOperationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceBatchOperationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceBatchOperationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// TokenServiceDetokenizeResponse200Headers the declared response headers of an HTTP 200 response for TokenServiceDetokenize
-type TokenServiceDetokenizeResponse200Headers struct {
-	XRequestId *string
-}
-
-// TokenServiceDetokenizeResponse404Headers the declared response headers of an HTTP 404 response for TokenServiceDetokenize
-type TokenServiceDetokenizeResponse404Headers struct {
-	XRequestId *string
-}
-
-// TokenServiceDetokenizeResponseDefaultHeaders the declared response headers of an HTTP default response for TokenServiceDetokenize
-type TokenServiceDetokenizeResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type TokenServiceDetokenizeResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1DetokenizeResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *TokenServiceDetokenizeResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *TokenServiceDetokenizeResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *TokenServiceDetokenizeResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TokenServiceDetokenizeResponse) GetJSON200() *V1DetokenizeResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r TokenServiceDetokenizeResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TokenServiceDetokenizeResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r TokenServiceDetokenizeResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r TokenServiceDetokenizeResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r TokenServiceDetokenizeResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r TokenServiceDetokenizeResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// QueryServiceExecuteQueryResponse200Headers the declared response headers of an HTTP 200 response for QueryServiceExecuteQuery
-type QueryServiceExecuteQueryResponse200Headers struct {
-	XRequestId *string
-}
-
-// QueryServiceExecuteQueryResponse404Headers the declared response headers of an HTTP 404 response for QueryServiceExecuteQuery
-type QueryServiceExecuteQueryResponse404Headers struct {
-	XRequestId *string
-}
-
-// QueryServiceExecuteQueryResponseDefaultHeaders the declared response headers of an HTTP default response for QueryServiceExecuteQuery
-type QueryServiceExecuteQueryResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type QueryServiceExecuteQueryResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1GetQueryResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *QueryServiceExecuteQueryResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *QueryServiceExecuteQueryResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *QueryServiceExecuteQueryResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r QueryServiceExecuteQueryResponse) GetJSON200() *V1GetQueryResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r QueryServiceExecuteQueryResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r QueryServiceExecuteQueryResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r QueryServiceExecuteQueryResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r QueryServiceExecuteQueryResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r QueryServiceExecuteQueryResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r QueryServiceExecuteQueryResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// TokenServiceTokenizeResponse200Headers the declared response headers of an HTTP 200 response for TokenServiceTokenize
-type TokenServiceTokenizeResponse200Headers struct {
-	XRequestId *string
-}
-
-// TokenServiceTokenizeResponse404Headers the declared response headers of an HTTP 404 response for TokenServiceTokenize
-type TokenServiceTokenizeResponse404Headers struct {
-	XRequestId *string
-}
-
-// TokenServiceTokenizeResponseDefaultHeaders the declared response headers of an HTTP default response for TokenServiceTokenize
-type TokenServiceTokenizeResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type TokenServiceTokenizeResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1TokenizeResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *TokenServiceTokenizeResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *TokenServiceTokenizeResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *TokenServiceTokenizeResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r TokenServiceTokenizeResponse) GetJSON200() *V1TokenizeResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r TokenServiceTokenizeResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r TokenServiceTokenizeResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r TokenServiceTokenizeResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r TokenServiceTokenizeResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r TokenServiceTokenizeResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r TokenServiceTokenizeResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceBulkDeleteRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceBulkDeleteRecord
-type RecordServiceBulkDeleteRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBulkDeleteRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceBulkDeleteRecord
-type RecordServiceBulkDeleteRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBulkDeleteRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceBulkDeleteRecord
-type RecordServiceBulkDeleteRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceBulkDeleteRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1BulkDeleteRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceBulkDeleteRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceBulkDeleteRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceBulkDeleteRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceBulkDeleteRecordResponse) GetJSON200() *V1BulkDeleteRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceBulkDeleteRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceBulkDeleteRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceBulkDeleteRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceBulkDeleteRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceBulkDeleteRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceBulkDeleteRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceBulkGetRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceBulkGetRecord
-type RecordServiceBulkGetRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBulkGetRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceBulkGetRecord
-type RecordServiceBulkGetRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceBulkGetRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceBulkGetRecord
-type RecordServiceBulkGetRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceBulkGetRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1BulkGetRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceBulkGetRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceBulkGetRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceBulkGetRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceBulkGetRecordResponse) GetJSON200() *V1BulkGetRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceBulkGetRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceBulkGetRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceBulkGetRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceBulkGetRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceBulkGetRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceBulkGetRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceInsertRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceInsertRecord
-type RecordServiceInsertRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceInsertRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceInsertRecord
-type RecordServiceInsertRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceInsertRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceInsertRecord
-type RecordServiceInsertRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceInsertRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1InsertRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceInsertRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceInsertRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceInsertRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceInsertRecordResponse) GetJSON200() *V1InsertRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceInsertRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceInsertRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceInsertRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceInsertRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceInsertRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceInsertRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceDeleteRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceDeleteRecord
-type RecordServiceDeleteRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceDeleteRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceDeleteRecord
-type RecordServiceDeleteRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceDeleteRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceDeleteRecord
-type RecordServiceDeleteRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceDeleteRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1DeleteRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceDeleteRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceDeleteRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceDeleteRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceDeleteRecordResponse) GetJSON200() *V1DeleteRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceDeleteRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceDeleteRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceDeleteRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceDeleteRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceDeleteRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceDeleteRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceGetRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceGetRecord
-type RecordServiceGetRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceGetRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceGetRecord
-type RecordServiceGetRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceGetRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceGetRecord
-type RecordServiceGetRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceGetRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1FieldRecords
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceGetRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceGetRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceGetRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceGetRecordResponse) GetJSON200() *V1FieldRecords {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceGetRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceGetRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceGetRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceGetRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceGetRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceGetRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// RecordServiceUpdateRecordResponse200Headers the declared response headers of an HTTP 200 response for RecordServiceUpdateRecord
-type RecordServiceUpdateRecordResponse200Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceUpdateRecordResponse404Headers the declared response headers of an HTTP 404 response for RecordServiceUpdateRecord
-type RecordServiceUpdateRecordResponse404Headers struct {
-	XRequestId *string
-}
-
-// RecordServiceUpdateRecordResponseDefaultHeaders the declared response headers of an HTTP default response for RecordServiceUpdateRecord
-type RecordServiceUpdateRecordResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type RecordServiceUpdateRecordResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1UpdateRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RecordServiceUpdateRecordResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *RecordServiceUpdateRecordResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *RecordServiceUpdateRecordResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RecordServiceUpdateRecordResponse) GetJSON200() *V1UpdateRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RecordServiceUpdateRecordResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r RecordServiceUpdateRecordResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r RecordServiceUpdateRecordResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RecordServiceUpdateRecordResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RecordServiceUpdateRecordResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RecordServiceUpdateRecordResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// FileServiceUploadFileResponse200Headers the declared response headers of an HTTP 200 response for FileServiceUploadFile
-type FileServiceUploadFileResponse200Headers struct {
-	XRequestId *string
-}
-
-// FileServiceUploadFileResponse404Headers the declared response headers of an HTTP 404 response for FileServiceUploadFile
-type FileServiceUploadFileResponse404Headers struct {
-	XRequestId *string
-}
-
-// FileServiceUploadFileResponseDefaultHeaders the declared response headers of an HTTP default response for FileServiceUploadFile
-type FileServiceUploadFileResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type FileServiceUploadFileResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1UpdateRecordResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *FileServiceUploadFileResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *FileServiceUploadFileResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *FileServiceUploadFileResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FileServiceUploadFileResponse) GetJSON200() *V1UpdateRecordResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FileServiceUploadFileResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r FileServiceUploadFileResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r FileServiceUploadFileResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FileServiceUploadFileResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FileServiceUploadFileResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FileServiceUploadFileResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// FileServiceDeleteFileResponse200Headers the declared response headers of an HTTP 200 response for FileServiceDeleteFile
-type FileServiceDeleteFileResponse200Headers struct {
-	XRequestId *string
-}
-
-// FileServiceDeleteFileResponse404Headers the declared response headers of an HTTP 404 response for FileServiceDeleteFile
-type FileServiceDeleteFileResponse404Headers struct {
-	XRequestId *string
-}
-
-// FileServiceDeleteFileResponseDefaultHeaders the declared response headers of an HTTP default response for FileServiceDeleteFile
-type FileServiceDeleteFileResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type FileServiceDeleteFileResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1DeleteFileResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *FileServiceDeleteFileResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *FileServiceDeleteFileResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *FileServiceDeleteFileResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FileServiceDeleteFileResponse) GetJSON200() *V1DeleteFileResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FileServiceDeleteFileResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r FileServiceDeleteFileResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r FileServiceDeleteFileResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FileServiceDeleteFileResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FileServiceDeleteFileResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FileServiceDeleteFileResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// FileServiceGetFileScanStatusResponse200Headers the declared response headers of an HTTP 200 response for FileServiceGetFileScanStatus
-type FileServiceGetFileScanStatusResponse200Headers struct {
-	XRequestId *string
-}
-
-// FileServiceGetFileScanStatusResponse404Headers the declared response headers of an HTTP 404 response for FileServiceGetFileScanStatus
-type FileServiceGetFileScanStatusResponse404Headers struct {
-	XRequestId *string
-}
-
-// FileServiceGetFileScanStatusResponseDefaultHeaders the declared response headers of an HTTP default response for FileServiceGetFileScanStatus
-type FileServiceGetFileScanStatusResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type FileServiceGetFileScanStatusResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V1GetFileScanStatusResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *FileServiceGetFileScanStatusResponse200Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *FileServiceGetFileScanStatusResponse404Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *FileServiceGetFileScanStatusResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FileServiceGetFileScanStatusResponse) GetJSON200() *V1GetFileScanStatusResponse {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FileServiceGetFileScanStatusResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r FileServiceGetFileScanStatusResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r FileServiceGetFileScanStatusResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FileServiceGetFileScanStatusResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FileServiceGetFileScanStatusResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FileServiceGetFileScanStatusResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UploadFileV2Response200Headers the declared response headers of an HTTP 200 response for UploadFileV2
-type UploadFileV2Response200Headers struct {
-	XRequestId *string
-}
-
-// UploadFileV2Response400Headers the declared response headers of an HTTP 400 response for UploadFileV2
-type UploadFileV2Response400Headers struct {
-	XRequestId *string
-}
-
-// UploadFileV2Response401Headers the declared response headers of an HTTP 401 response for UploadFileV2
-type UploadFileV2Response401Headers struct {
-	XRequestId *string
-}
-
-// UploadFileV2Response404Headers the declared response headers of an HTTP 404 response for UploadFileV2
-type UploadFileV2Response404Headers struct {
-	XRequestId *string
-}
-
-// UploadFileV2Response500Headers the declared response headers of an HTTP 500 response for UploadFileV2
-type UploadFileV2Response500Headers struct {
-	XRequestId *string
-}
-
-// UploadFileV2ResponseDefaultHeaders the declared response headers of an HTTP default response for UploadFileV2
-type UploadFileV2ResponseDefaultHeaders struct {
-	XRequestId *string
-}
-
-type UploadFileV2Response struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *V2UploadFileResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSON500 the response for an HTTP 500 `application/json` response
-	JSON500 *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *UploadFileV2Response200Headers
-	// Headers400 the parsed response headers for an HTTP 400 response
-	Headers400 *UploadFileV2Response400Headers
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *UploadFileV2Response401Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *UploadFileV2Response404Headers
-	// Headers500 the parsed response headers for an HTTP 500 response
-	Headers500 *UploadFileV2Response500Headers
-	// HeadersDefault the parsed response headers for an HTTP default response
-	HeadersDefault *UploadFileV2ResponseDefaultHeaders
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadFileV2Response) GetJSON200() *V2UploadFileResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UploadFileV2Response) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UploadFileV2Response) GetJSON401() *Error {
-	return r.JSON401
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UploadFileV2Response) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r UploadFileV2Response) GetJSON500() *Error {
-	return r.JSON500
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UploadFileV2Response) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r UploadFileV2Response) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UploadFileV2Response) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UploadFileV2Response) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UploadFileV2Response) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// AuditServiceListAuditEventsWithResponse List audit events of an account.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/audit/events (the `AuditServiceListAuditEvents` operationId).
-func (c *ClientWithResponses) AuditServiceListAuditEventsWithResponse(ctx context.Context, params *AuditServiceListAuditEventsParams, reqEditors ...RequestEditorFn) (*AuditServiceListAuditEventsResponse, error) {
-	rsp, err := c.AuditServiceListAuditEvents(ctx, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseAuditServiceListAuditEventsResponse(rsp)
-}
-
-// BINListServiceListCardsOfBINWithBodyWithResponse Look up card metadata by BIN (or by a stored card).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-func (c *ClientWithResponses) BINListServiceListCardsOfBINWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BINListServiceListCardsOfBINResponse, error) {
-	rsp, err := c.BINListServiceListCardsOfBINWithBody(ctx, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBINListServiceListCardsOfBINResponse(rsp)
-}
-
-// BINListServiceListCardsOfBINWithResponse Look up card metadata by BIN (or by a stored card).
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/card_lookup (the `BINListServiceListCardsOfBIN` operationId).
-func (c *ClientWithResponses) BINListServiceListCardsOfBINWithResponse(ctx context.Context, body BINListServiceListCardsOfBINJSONRequestBody, reqEditors ...RequestEditorFn) (*BINListServiceListCardsOfBINResponse, error) {
-	rsp, err := c.BINListServiceListCardsOfBIN(ctx, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseBINListServiceListCardsOfBINResponse(rsp)
-}
-
-// RecordServiceBatchOperationWithBodyWithResponse Perform several record operations in one call (used for insert with continueOnError).
-//
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-func (c *ClientWithResponses) RecordServiceBatchOperationWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceBatchOperationResponse, error) {
-	rsp, err := c.RecordServiceBatchOperationWithBody(ctx, vaultID, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceBatchOperationResponse(rsp)
-}
-
-// RecordServiceBatchOperationWithResponse Perform several record operations in one call (used for insert with continueOnError).
-//
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID} (the `RecordServiceBatchOperation` operationId).
-func (c *ClientWithResponses) RecordServiceBatchOperationWithResponse(ctx context.Context, vaultID VaultID, body RecordServiceBatchOperationJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceBatchOperationResponse, error) {
-	rsp, err := c.RecordServiceBatchOperation(ctx, vaultID, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceBatchOperationResponse(rsp)
-}
-
-// TokenServiceDetokenizeWithBodyWithResponse Return the values (redacted as asked) behind tokens.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-func (c *ClientWithResponses) TokenServiceDetokenizeWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TokenServiceDetokenizeResponse, error) {
-	rsp, err := c.TokenServiceDetokenizeWithBody(ctx, vaultID, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTokenServiceDetokenizeResponse(rsp)
-}
-
-// TokenServiceDetokenizeWithResponse Return the values (redacted as asked) behind tokens.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/detokenize (the `TokenServiceDetokenize` operationId).
-func (c *ClientWithResponses) TokenServiceDetokenizeWithResponse(ctx context.Context, vaultID VaultID, body TokenServiceDetokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*TokenServiceDetokenizeResponse, error) {
-	rsp, err := c.TokenServiceDetokenize(ctx, vaultID, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTokenServiceDetokenizeResponse(rsp)
-}
-
-// QueryServiceExecuteQueryWithBodyWithResponse Run a SQL SELECT query against the vault.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-func (c *ClientWithResponses) QueryServiceExecuteQueryWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*QueryServiceExecuteQueryResponse, error) {
-	rsp, err := c.QueryServiceExecuteQueryWithBody(ctx, vaultID, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseQueryServiceExecuteQueryResponse(rsp)
-}
-
-// QueryServiceExecuteQueryWithResponse Run a SQL SELECT query against the vault.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/query (the `QueryServiceExecuteQuery` operationId).
-func (c *ClientWithResponses) QueryServiceExecuteQueryWithResponse(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryJSONRequestBody, reqEditors ...RequestEditorFn) (*QueryServiceExecuteQueryResponse, error) {
-	rsp, err := c.QueryServiceExecuteQuery(ctx, vaultID, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseQueryServiceExecuteQueryResponse(rsp)
-}
-
-// TokenServiceTokenizeWithBodyWithResponse Return the existing tokens of values in column groups.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-func (c *ClientWithResponses) TokenServiceTokenizeWithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*TokenServiceTokenizeResponse, error) {
-	rsp, err := c.TokenServiceTokenizeWithBody(ctx, vaultID, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTokenServiceTokenizeResponse(rsp)
-}
-
-// TokenServiceTokenizeWithResponse Return the existing tokens of values in column groups.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/tokenize (the `TokenServiceTokenize` operationId).
-func (c *ClientWithResponses) TokenServiceTokenizeWithResponse(ctx context.Context, vaultID VaultID, body TokenServiceTokenizeJSONRequestBody, reqEditors ...RequestEditorFn) (*TokenServiceTokenizeResponse, error) {
-	rsp, err := c.TokenServiceTokenize(ctx, vaultID, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTokenServiceTokenizeResponse(rsp)
-}
-
-// RecordServiceBulkDeleteRecordWithBodyWithResponse Delete records by skyflow id ("*" as the only id deletes every record of the table).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-func (c *ClientWithResponses) RecordServiceBulkDeleteRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceBulkDeleteRecordResponse, error) {
-	rsp, err := c.RecordServiceBulkDeleteRecordWithBody(ctx, vaultID, objectName, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceBulkDeleteRecordResponse(rsp)
-}
-
-// RecordServiceBulkDeleteRecordWithResponse Delete records by skyflow id ("*" as the only id deletes every record of the table).
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkDeleteRecord` operationId).
-func (c *ClientWithResponses) RecordServiceBulkDeleteRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceBulkDeleteRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceBulkDeleteRecordResponse, error) {
-	rsp, err := c.RecordServiceBulkDeleteRecord(ctx, vaultID, objectName, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceBulkDeleteRecordResponse(rsp)
-}
-
-// RecordServiceBulkGetRecordWithResponse Get records by skyflow ids, by values of a unique column, or the first page of a table.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{objectName} (the `RecordServiceBulkGetRecord` operationId).
-func (c *ClientWithResponses) RecordServiceBulkGetRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, reqEditors ...RequestEditorFn) (*RecordServiceBulkGetRecordResponse, error) {
-	rsp, err := c.RecordServiceBulkGetRecord(ctx, vaultID, objectName, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceBulkGetRecordResponse(rsp)
-}
-
-// RecordServiceInsertRecordWithBodyWithResponse Insert records into a table (all or nothing).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-func (c *ClientWithResponses) RecordServiceInsertRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceInsertRecordResponse, error) {
-	rsp, err := c.RecordServiceInsertRecordWithBody(ctx, vaultID, objectName, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceInsertRecordResponse(rsp)
-}
-
-// RecordServiceInsertRecordWithResponse Insert records into a table (all or nothing).
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName} (the `RecordServiceInsertRecord` operationId).
-func (c *ClientWithResponses) RecordServiceInsertRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, body RecordServiceInsertRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceInsertRecordResponse, error) {
-	rsp, err := c.RecordServiceInsertRecord(ctx, vaultID, objectName, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceInsertRecordResponse(rsp)
-}
-
-// RecordServiceDeleteRecordWithResponse Delete one record.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceDeleteRecord` operationId).
-func (c *ClientWithResponses) RecordServiceDeleteRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, reqEditors ...RequestEditorFn) (*RecordServiceDeleteRecordResponse, error) {
-	rsp, err := c.RecordServiceDeleteRecord(ctx, vaultID, objectName, id, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceDeleteRecordResponse(rsp)
-}
-
-// RecordServiceGetRecordWithResponse Get one record by skyflow id.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceGetRecord` operationId).
-func (c *ClientWithResponses) RecordServiceGetRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, params *RecordServiceGetRecordParams, reqEditors ...RequestEditorFn) (*RecordServiceGetRecordResponse, error) {
-	rsp, err := c.RecordServiceGetRecord(ctx, vaultID, objectName, id, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceGetRecordResponse(rsp)
-}
-
-// RecordServiceUpdateRecordWithBodyWithResponse Update the fields (and optionally the tokens) of one record.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-func (c *ClientWithResponses) RecordServiceUpdateRecordWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceUpdateRecordResponse, error) {
-	rsp, err := c.RecordServiceUpdateRecordWithBody(ctx, vaultID, objectName, id, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceUpdateRecordResponse(rsp)
-}
-
-// RecordServiceUpdateRecordWithResponse Update the fields (and optionally the tokens) of one record.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with PUT /v1/vaults/{vaultID}/{objectName}/{ID} (the `RecordServiceUpdateRecord` operationId).
-func (c *ClientWithResponses) RecordServiceUpdateRecordWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body RecordServiceUpdateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceUpdateRecordResponse, error) {
-	rsp, err := c.RecordServiceUpdateRecord(ctx, vaultID, objectName, id, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRecordServiceUpdateRecordResponse(rsp)
-}
-
-// FileServiceUploadFileWithBodyWithResponse Upload a file into a file column of an existing record (v1).
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/vaults/{vaultID}/{objectName}/{ID}/files (the `FileServiceUploadFile` operationId).
-func (c *ClientWithResponses) FileServiceUploadFileWithBodyWithResponse(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*FileServiceUploadFileResponse, error) {
-	rsp, err := c.FileServiceUploadFileWithBody(ctx, vaultID, objectName, id, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFileServiceUploadFileResponse(rsp)
-}
-
-// FileServiceDeleteFileWithResponse Delete the file stored in a file column of a record.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} (the `FileServiceDeleteFile` operationId).
-func (c *ClientWithResponses) FileServiceDeleteFileWithResponse(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*FileServiceDeleteFileResponse, error) {
-	rsp, err := c.FileServiceDeleteFile(ctx, vaultID, tableName, id, columnName, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFileServiceDeleteFileResponse(rsp)
-}
-
-// FileServiceGetFileScanStatusWithResponse Get the anti-virus scan status of a stored file.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status (the `FileServiceGetFileScanStatus` operationId).
-func (c *ClientWithResponses) FileServiceGetFileScanStatusWithResponse(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, reqEditors ...RequestEditorFn) (*FileServiceGetFileScanStatusResponse, error) {
-	rsp, err := c.FileServiceGetFileScanStatus(ctx, vaultID, tableName, id, columnName, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFileServiceGetFileScanStatusResponse(rsp)
-}
-
-// UploadFileV2WithBodyWithResponse Upload a file into a file column; without skyflowID a new record is created.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v2/vaults/{vaultID}/files/upload (the `UploadFileV2` operationId).
-func (c *ClientWithResponses) UploadFileV2WithBodyWithResponse(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFileV2Response, error) {
-	rsp, err := c.UploadFileV2WithBody(ctx, vaultID, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUploadFileV2Response(rsp)
-}
-
-// ParseAuditServiceListAuditEventsResponse parses an HTTP response from a AuditServiceListAuditEventsWithResponse call
-func ParseAuditServiceListAuditEventsResponse(rsp *http.Response) (*AuditServiceListAuditEventsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &AuditServiceListAuditEventsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1AuditResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers AuditServiceListAuditEventsResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers AuditServiceListAuditEventsResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers AuditServiceListAuditEventsResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseBINListServiceListCardsOfBINResponse parses an HTTP response from a BINListServiceListCardsOfBINWithResponse call
-func ParseBINListServiceListCardsOfBINResponse(rsp *http.Response) (*BINListServiceListCardsOfBINResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &BINListServiceListCardsOfBINResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1BINListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers BINListServiceListCardsOfBINResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers BINListServiceListCardsOfBINResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers BINListServiceListCardsOfBINResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceBatchOperationResponse parses an HTTP response from a RecordServiceBatchOperationWithResponse call
-func ParseRecordServiceBatchOperationResponse(rsp *http.Response) (*RecordServiceBatchOperationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceBatchOperationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1BatchOperationResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceBatchOperationResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceBatchOperationResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceBatchOperationResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseTokenServiceDetokenizeResponse parses an HTTP response from a TokenServiceDetokenizeWithResponse call
-func ParseTokenServiceDetokenizeResponse(rsp *http.Response) (*TokenServiceDetokenizeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &TokenServiceDetokenizeResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1DetokenizeResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers TokenServiceDetokenizeResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers TokenServiceDetokenizeResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers TokenServiceDetokenizeResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseQueryServiceExecuteQueryResponse parses an HTTP response from a QueryServiceExecuteQueryWithResponse call
-func ParseQueryServiceExecuteQueryResponse(rsp *http.Response) (*QueryServiceExecuteQueryResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &QueryServiceExecuteQueryResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1GetQueryResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers QueryServiceExecuteQueryResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers QueryServiceExecuteQueryResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers QueryServiceExecuteQueryResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseTokenServiceTokenizeResponse parses an HTTP response from a TokenServiceTokenizeWithResponse call
-func ParseTokenServiceTokenizeResponse(rsp *http.Response) (*TokenServiceTokenizeResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &TokenServiceTokenizeResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1TokenizeResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers TokenServiceTokenizeResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers TokenServiceTokenizeResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers TokenServiceTokenizeResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceBulkDeleteRecordResponse parses an HTTP response from a RecordServiceBulkDeleteRecordWithResponse call
-func ParseRecordServiceBulkDeleteRecordResponse(rsp *http.Response) (*RecordServiceBulkDeleteRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceBulkDeleteRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1BulkDeleteRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceBulkDeleteRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceBulkDeleteRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceBulkDeleteRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceBulkGetRecordResponse parses an HTTP response from a RecordServiceBulkGetRecordWithResponse call
-func ParseRecordServiceBulkGetRecordResponse(rsp *http.Response) (*RecordServiceBulkGetRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceBulkGetRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1BulkGetRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceBulkGetRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceBulkGetRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceBulkGetRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceInsertRecordResponse parses an HTTP response from a RecordServiceInsertRecordWithResponse call
-func ParseRecordServiceInsertRecordResponse(rsp *http.Response) (*RecordServiceInsertRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceInsertRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1InsertRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceInsertRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceInsertRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceInsertRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceDeleteRecordResponse parses an HTTP response from a RecordServiceDeleteRecordWithResponse call
-func ParseRecordServiceDeleteRecordResponse(rsp *http.Response) (*RecordServiceDeleteRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceDeleteRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1DeleteRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceDeleteRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceDeleteRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceDeleteRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceGetRecordResponse parses an HTTP response from a RecordServiceGetRecordWithResponse call
-func ParseRecordServiceGetRecordResponse(rsp *http.Response) (*RecordServiceGetRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceGetRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1FieldRecords
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceGetRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceGetRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceGetRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseRecordServiceUpdateRecordResponse parses an HTTP response from a RecordServiceUpdateRecordWithResponse call
-func ParseRecordServiceUpdateRecordResponse(rsp *http.Response) (*RecordServiceUpdateRecordResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RecordServiceUpdateRecordResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1UpdateRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers RecordServiceUpdateRecordResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers RecordServiceUpdateRecordResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers RecordServiceUpdateRecordResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseFileServiceUploadFileResponse parses an HTTP response from a FileServiceUploadFileWithResponse call
-func ParseFileServiceUploadFileResponse(rsp *http.Response) (*FileServiceUploadFileResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FileServiceUploadFileResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1UpdateRecordResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers FileServiceUploadFileResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers FileServiceUploadFileResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers FileServiceUploadFileResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseFileServiceDeleteFileResponse parses an HTTP response from a FileServiceDeleteFileWithResponse call
-func ParseFileServiceDeleteFileResponse(rsp *http.Response) (*FileServiceDeleteFileResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FileServiceDeleteFileResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1DeleteFileResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers FileServiceDeleteFileResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers FileServiceDeleteFileResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers FileServiceDeleteFileResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseFileServiceGetFileScanStatusResponse parses an HTTP response from a FileServiceGetFileScanStatusWithResponse call
-func ParseFileServiceGetFileScanStatusResponse(rsp *http.Response) (*FileServiceGetFileScanStatusResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FileServiceGetFileScanStatusResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V1GetFileScanStatusResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers FileServiceGetFileScanStatusResponse200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 404:
-		var headers FileServiceGetFileScanStatusResponse404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case true:
-		var headers FileServiceGetFileScanStatusResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUploadFileV2Response parses an HTTP response from a UploadFileV2WithResponse call
-func ParseUploadFileV2Response(rsp *http.Response) (*UploadFileV2Response, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UploadFileV2Response{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest V2UploadFileResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers UploadFileV2Response200Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 400:
-		var headers UploadFileV2Response400Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers400 = &headers
-	case rsp.StatusCode == 401:
-		var headers UploadFileV2Response401Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers401 = &headers
-	case rsp.StatusCode == 404:
-		var headers UploadFileV2Response404Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers404 = &headers
-	case rsp.StatusCode == 500:
-		var headers UploadFileV2Response500Headers
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.Headers500 = &headers
-	case true:
-		var headers UploadFileV2ResponseDefaultHeaders
-		if values := rsp.Header.Values("x-request-id"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "x-request-id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRequestId = &value
-		}
-		response.HeadersDefault = &headers
-	}
-
-	return response, nil
-}
+// No response wrappers are generated: the SDK reads every answer itself,
+// through one bounded read and one decoder, into the models above.
