@@ -1,11 +1,11 @@
 // Package transport holds the SDK's one HTTP layer below the generated
 // clients: a Doer that retries transient failures with jittered exponential
-// backoff, honours Retry-After, bounds each attempt with a timeout, and never
-// retries a request that could write data twice.
+// backoff, honours Retry-After, bounds each attempt with a timeout, never
+// retries a request that could write data twice, and reads answers within
+// the attempt up to the call's size limit.
 package transport
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -18,18 +18,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
-// Policy configures retries. The zero value means no retries.
+// Policy configures retries. Zero durations take the defaults of
+// DefaultPolicy; MaxRetries 0 means no retries.
 type Policy struct {
 	// MaxRetries is the number of retries after the first attempt.
 	MaxRetries int
-	// InitialBackoff is the backoff before the first retry; it doubles on
-	// each retry (full jitter is applied).
+	// InitialBackoff is the backoff ceiling before the first retry; it
+	// doubles on each retry (full jitter is applied). 0 means 500 ms.
 	InitialBackoff time.Duration
-	// MaxBackoff caps one backoff, and caps how long a Retry-After header
-	// can make the client wait.
+	// MaxBackoff caps one backoff. A Retry-After asking for longer is not
+	// waited for: the answer is returned at once. 0 means 8 s.
 	MaxBackoff time.Duration
 	// RetryNonIdempotent allows retrying requests marked non-idempotent
 	// after failures where the server may already have applied them
@@ -38,31 +40,52 @@ type Policy struct {
 	RetryNonIdempotent bool
 }
 
+// The defaults of Policy's zero durations.
+const (
+	DefaultInitialBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff     = 8 * time.Second
+)
+
 // DefaultPolicy is the policy a client uses unless told otherwise: two
 // retries, backoff from 500 ms doubling with full jitter, capped at 8 s.
 func DefaultPolicy() Policy {
-	return Policy{MaxRetries: 2, InitialBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second}
+	return Policy{MaxRetries: 2, InitialBackoff: DefaultInitialBackoff, MaxBackoff: DefaultMaxBackoff}
 }
 
-type ctxKey int
-
-const (
-	nonIdempotentKey ctxKey = iota
-	attemptHookKey
-)
-
-// NonIdempotent marks the requests made with ctx as writes that may not be
-// repeated when the server could have applied them (an insert without
-// upsert, an upload that creates a record). They are then retried only when
-// the server certainly did not process them: the connection was never made,
-// or the server answered 429 (rate limited before processing).
-func NonIdempotent(ctx context.Context) context.Context {
-	return context.WithValue(ctx, nonIdempotentKey, true)
+// withDefaults fills the zero durations.
+func (p Policy) withDefaults() Policy {
+	if p.InitialBackoff <= 0 {
+		p.InitialBackoff = DefaultInitialBackoff
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = DefaultMaxBackoff
+	}
+	return p
 }
 
-func isNonIdempotent(ctx context.Context) bool {
-	v, _ := ctx.Value(nonIdempotentKey).(bool)
-	return v
+// Call describes the call a request belongs to.
+type Call struct {
+	// NonIdempotent marks a write that may not be repeated when the server
+	// could have applied it (an insert without upsert, an upload that
+	// creates a record, a POST through a connection). It is then retried
+	// only when the server certainly did not process it: the connection
+	// was never made, or the server answered 429.
+	NonIdempotent bool
+	// Limit caps the answer's body in bytes (0: no cap). The Doer reads at
+	// most Limit+1 bytes of it within the attempt; ReadBody enforces it.
+	Limit int64
+}
+
+type callKey struct{}
+
+// With returns ctx carrying the call's description for the Doer.
+func With(ctx context.Context, c Call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+func callOf(ctx context.Context) Call {
+	c, _ := ctx.Value(callKey{}).(Call)
+	return c
 }
 
 // Doer implements the generated clients' HttpRequestDoer on top of an
@@ -72,7 +95,7 @@ type Doer struct {
 	policy         Policy
 	attemptTimeout time.Duration
 	logger         func() *slog.Logger
-	// sleep waits for d or until ctx is done; replaced in tests.
+	// sleep waits for d or until ctx is done (tests replace it).
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -82,15 +105,8 @@ func New(client *http.Client, policy Policy, attemptTimeout time.Duration, logge
 	if client == nil {
 		client = &http.Client{}
 	}
-	return &Doer{client: client, policy: policy, attemptTimeout: attemptTimeout, logger: logger, sleep: sleepCtx}
+	return &Doer{client: client, policy: policy.withDefaults(), attemptTimeout: attemptTimeout, logger: logger, sleep: sleepCtx}
 }
-
-// SetSleep replaces how the Doer waits between attempts (tests record the
-// waits instead of sleeping). It must be called before the Doer is used.
-func (d *Doer) SetSleep(sleep func(ctx context.Context, d time.Duration) error) { d.sleep = sleep }
-
-// Client returns the underlying *http.Client.
-func (d *Doer) Client() *http.Client { return d.client }
 
 func sleepCtx(ctx context.Context, dur time.Duration) error {
 	if dur <= 0 {
@@ -107,10 +123,11 @@ func sleepCtx(ctx context.Context, dur time.Duration) error {
 }
 
 // Do sends req, retrying as the policy allows. The request's context bounds
-// the whole call, retries and backoffs included.
+// the whole call, retries and backoffs included. When the context ends
+// during a backoff, the previous attempt's answer (or error) is returned.
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	nonIdem := isNonIdempotent(ctx)
+	call := callOf(ctx)
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 && req.GetBody != nil {
 			body, err := req.GetBody()
@@ -119,27 +136,17 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			}
 			req.Body = body
 		}
-		resp, err := d.attempt(req)
+		resp, err := d.attempt(req, call.Limit)
 		if attempt >= d.policy.MaxRetries || ctx.Err() != nil {
 			return resp, err
 		}
-		wait, retry := d.shouldRetry(req, resp, err, nonIdem)
+		backoff, retry := d.shouldRetry(req, resp, err, call.NonIdempotent, attempt)
 		if !retry {
 			return resp, err
-		}
-		backoff := d.backoff(attempt)
-		if wait > backoff {
-			backoff = wait
-		}
-		if d.policy.MaxBackoff > 0 && backoff > d.policy.MaxBackoff {
-			backoff = d.policy.MaxBackoff
 		}
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
-			// Drain a little so the connection can be reused, then close.
-			_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-			_ = resp.Body.Close()
 		}
 		if l := d.log(); l != nil {
 			l.LogAttrs(ctx, slog.LevelWarn, "retrying request",
@@ -150,12 +157,17 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				slog.Duration("backoff", backoff))
 		}
 		if serr := d.sleep(ctx, backoff); serr != nil {
-			if err != nil {
-				return nil, err
-			}
-			return nil, serr
+			return resp, err
+		}
+		if resp != nil {
+			discard(resp)
 		}
 	}
+}
+
+func discard(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	_ = resp.Body.Close()
 }
 
 func (d *Doer) log() *slog.Logger {
@@ -166,22 +178,22 @@ func (d *Doer) log() *slog.Logger {
 }
 
 // maxBuffered is how much of a response body an attempt reads before
-// returning: bodies up to this size are read whole, so a connection that
-// breaks mid-body is a failed attempt (and can be retried) rather than a
-// truncated response. Larger bodies stream after their first maxBuffered
-// bytes.
+// returning: bodies up to this size (or the call's limit) are read whole,
+// so a connection that breaks mid-body is a failed attempt (and can be
+// retried) rather than a truncated answer. Larger bodies stream after their
+// first maxBuffered bytes.
 const maxBuffered = 8 << 20
 
 // attempt sends one try, bounded by the per-attempt timeout (which also
 // covers reading the buffered part of the body; the timeout's context stays
 // alive until the response body is closed).
-func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
+func (d *Doer) attempt(req *http.Request, limit int64) (*http.Response, error) {
 	if d.attemptTimeout <= 0 {
 		resp, err := d.client.Do(req)
 		if err != nil {
 			return nil, err
 		}
-		return resp, buffer(resp, nil)
+		return resp, buffer(resp, limit, nil)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), d.attemptTimeout)
 	resp, err := d.client.Do(req.WithContext(ctx))
@@ -189,30 +201,35 @@ func (d *Doer) attempt(req *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, err
 	}
-	if err := buffer(resp, cancel); err != nil {
+	if err := buffer(resp, limit, cancel); err != nil {
 		cancel()
 		return nil, err
 	}
 	return resp, nil
 }
 
-// buffer reads up to maxBuffered bytes of the body. A body that ends within
-// them is replaced by a *bufferedBody holding it whole (read into one slice
-// sized from Content-Length when known); a longer one streams after its
-// first maxBuffered bytes. On a read error the body is closed and the error
-// returned. cancel, when not nil, is called when the new body is closed.
-func buffer(resp *http.Response, cancel context.CancelFunc) error {
+// buffer reads up to maxBuffered bytes of the body (limit+1 when the call
+// has a smaller limit). A body that ends within them is replaced by a
+// *bufferedBody holding it whole (read into one slice sized from
+// Content-Length when known); a longer one streams after the bytes read. On
+// a read error the body is closed and a *BodyError returned. cancel, when
+// not nil, is called when the new body is closed.
+func buffer(resp *http.Response, limit int64, cancel context.CancelFunc) error {
 	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
 		if cancel != nil && resp.Body != nil {
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		}
 		return nil
 	}
-	size := 512
-	if resp.ContentLength > 0 {
-		size = int(min(resp.ContentLength, maxBuffered)) + 1 // +1 reads the EOF in one go
+	most := int64(maxBuffered)
+	if limit > 0 && limit+1 < most {
+		most = limit + 1
 	}
-	data, complete, err := readUpTo(resp.Body, size, maxBuffered)
+	size := int64(512)
+	if resp.ContentLength > 0 {
+		size = min(resp.ContentLength+1, most) // +1 reads the EOF in one go
+	}
+	data, complete, err := readUpTo(resp.Body, int(size), int(most))
 	if err != nil {
 		_ = resp.Body.Close()
 		return &BodyError{Err: err}
@@ -222,10 +239,7 @@ func buffer(resp *http.Response, cancel context.CancelFunc) error {
 		resp.Body = &bufferedBody{data: data, cancel: cancel}
 		return nil
 	}
-	resp.Body = readCloser{io.MultiReader(bytes.NewReader(data), resp.Body), resp.Body}
-	if cancel != nil {
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	}
+	resp.Body = &partialBody{head: data, rest: resp.Body, cancel: cancel}
 	return nil
 }
 
@@ -266,15 +280,6 @@ func (b *bufferedBody) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (b *bufferedBody) WriteTo(w io.Writer) (int64, error) {
-	if b.off >= len(b.data) {
-		return 0, nil
-	}
-	n, err := w.Write(b.data[b.off:])
-	b.off += n
-	return int64(n), err
-}
-
 func (b *bufferedBody) Close() error {
 	if b.cancel != nil {
 		b.cancel()
@@ -282,32 +287,28 @@ func (b *bufferedBody) Close() error {
 	return nil
 }
 
-// Bytes returns the unread rest of a response body that the Doer read
-// whole, without copying it, and marks it read; ok is false for any other
-// body (read it as usual). The bytes belong to the caller.
-func Bytes(body io.Reader) (data []byte, ok bool) {
-	b, ok := body.(*bufferedBody)
-	if !ok {
-		return nil, false
-	}
-	data = b.data[b.off:]
-	b.off = len(b.data)
-	return data, true
+// partialBody is a response body whose first bytes the Doer read.
+type partialBody struct {
+	head   []byte
+	rest   io.ReadCloser
+	cancel context.CancelFunc
 }
 
-// BodyError reports a response whose body could not be read (the
-// connection broke mid-response).
-type BodyError struct{ Err error }
+func (b *partialBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return b.rest.Read(p)
+}
 
-// Error implements error.
-func (e *BodyError) Error() string { return "reading response body: " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *BodyError) Unwrap() error { return e.Err }
-
-type readCloser struct {
-	io.Reader
-	io.Closer
+func (b *partialBody) Close() error {
+	err := b.rest.Close()
+	if b.cancel != nil {
+		b.cancel()
+	}
+	return err
 }
 
 type cancelOnClose struct {
@@ -321,12 +322,69 @@ func (c *cancelOnClose) Close() error {
 	return err
 }
 
-// shouldRetry decides whether to retry and how long the server asked to
-// wait.
-func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, nonIdem bool) (time.Duration, bool) {
+// ErrTooLarge is returned by ReadBody for an answer larger than its limit.
+var ErrTooLarge = errors.New("answer exceeds the size limit")
+
+// ReadBody reads and closes a response body, at most limit bytes (0: no
+// limit). A longer body is an error wrapping ErrTooLarge, read no further. A
+// body the Doer read whole is returned without a copy; a read failure is a
+// *BodyError.
+func ReadBody(body io.ReadCloser, limit int64) ([]byte, error) {
+	defer body.Close()
+	if b, ok := body.(*bufferedBody); ok {
+		data := b.data[b.off:]
+		b.off = len(b.data)
+		if limit > 0 && int64(len(data)) > limit {
+			return nil, tooLarge(limit)
+		}
+		return data, nil
+	}
+	r := io.Reader(body)
+	if limit > 0 {
+		r = io.LimitReader(body, limit+1)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &BodyError{Err: err}
+	}
+	if limit > 0 && int64(len(data)) > limit {
+		return nil, tooLarge(limit)
+	}
+	return data, nil
+}
+
+// SizeError reports an answer larger than the call's limit.
+type SizeError struct {
+	// Limit is the limit, in bytes.
+	Limit int64
+}
+
+// Error implements error.
+func (e *SizeError) Error() string {
+	return "answer exceeds the size limit of " + strconv.FormatInt(e.Limit, 10) + " bytes"
+}
+
+// Is makes a SizeError match ErrTooLarge.
+func (e *SizeError) Is(target error) bool { return target == ErrTooLarge }
+
+func tooLarge(limit int64) error { return &SizeError{Limit: limit} }
+
+// BodyError reports a response whose body could not be read (the
+// connection broke mid-answer).
+type BodyError struct{ Err error }
+
+// Error implements error.
+func (e *BodyError) Error() string { return "reading the answer: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *BodyError) Unwrap() error { return e.Err }
+
+// shouldRetry decides whether to retry, and how long to wait first.
+func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, nonIdem bool, attempt int) (time.Duration, bool) {
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return 0, false // the body cannot be replayed
 	}
+	backoff := d.backoff(attempt)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			// A per-attempt timeout (the caller's ctx is still alive) is a
@@ -334,26 +392,33 @@ func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, no
 			if req.Context().Err() != nil {
 				return 0, false
 			}
-			return 0, !nonIdem || d.policy.RetryNonIdempotent
+			return backoff, !nonIdem || d.policy.RetryNonIdempotent
 		}
-		if notSent(err) {
-			return 0, true
+		if NotSent(err) {
+			return backoff, true
 		}
-		return 0, !nonIdem || d.policy.RetryNonIdempotent
+		return backoff, !nonIdem || d.policy.RetryNonIdempotent
 	}
-	if !errs.RetryableStatus(resp.StatusCode) {
+	if !skyflow.RetryableStatus(resp.StatusCode) {
 		return 0, false
 	}
-	wait := retryAfter(resp.Header.Get("Retry-After"))
-	if resp.StatusCode == http.StatusTooManyRequests {
-		return wait, true // rejected before processing
+	if wait, ok := errs.RetryAfter(resp.Header); ok {
+		if wait > d.policy.MaxBackoff {
+			// The server asks for longer than the client may wait: the
+			// answer goes back to the caller, who sees the delay.
+			return 0, false
+		}
+		backoff = max(backoff, wait)
 	}
-	return wait, !nonIdem || d.policy.RetryNonIdempotent
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return backoff, true // rejected before processing
+	}
+	return backoff, !nonIdem || d.policy.RetryNonIdempotent
 }
 
-// notSent reports errors that prove the request never reached the server:
+// NotSent reports errors that prove the request never reached the server:
 // the connection could not be made.
-func notSent(err error) bool {
+func NotSent(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true
@@ -361,31 +426,10 @@ func notSent(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED)
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return time.Until(t)
-	}
-	return 0
-}
-
 // backoff is the full-jitter exponential backoff before retry attempt+1.
 func (d *Doer) backoff(attempt int) time.Duration {
-	base := d.policy.InitialBackoff
-	if base <= 0 {
-		return 0
-	}
-	ceiling := base << uint(min(attempt, 20))
-	if d.policy.MaxBackoff > 0 && ceiling > d.policy.MaxBackoff {
+	ceiling := d.policy.InitialBackoff << uint(min(attempt, 20))
+	if ceiling <= 0 || ceiling > d.policy.MaxBackoff {
 		ceiling = d.policy.MaxBackoff
 	}
 	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
