@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"time"
@@ -76,8 +77,8 @@ type BearerTokenOptions struct {
 // endpoint. Each call performs one exchange; for repeated use prefer a
 // TokenSource (NewTokenSource), which caches and refreshes the token.
 //
-// Server errors are returned as *APIError (Operation "GenerateBearerToken");
-// bad credentials or options as *ValidationError; transport and context
+// Server errors are returned as *skyflow.APIError (Operation "GenerateBearerToken");
+// bad credentials or options as *skyflow.ValidationError; transport and context
 // errors wrapped with %w.
 func GenerateBearerToken(ctx context.Context, path string, opts BearerTokenOptions) (*Token, error) {
 	const op = "GenerateBearerToken"
@@ -135,7 +136,7 @@ type exchanger struct {
 	scope    string
 	ctxClaim any
 	now      func() time.Time
-	client   *oauth.ClientWithResponses
+	client   *oauth.Client
 }
 
 func newExchanger(op string, sa *ServiceAccount, roles []string, ctxClaim any, doer HTTPDoer, now func() time.Time) (*exchanger, error) {
@@ -145,16 +146,14 @@ func newExchanger(op string, sa *ServiceAccount, roles []string, ctxClaim any, d
 	if now == nil {
 		now = time.Now
 	}
-	client, err := oauth.NewClientWithResponses(sa.origin,
-		oauth.WithHTTPClient(doer),
-		oauth.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set("Accept", "application/json")
-			return nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("auth: %s: building the token client: %w", op, err)
-	}
+	client := oauth.NewClient(sa.origin, doer)
 	return &exchanger{op: op, sa: sa, scope: scopeOf(roles), ctxClaim: ctxClaim, now: now, client: client}, nil
+}
+
+// acceptJSON asks the token endpoint for a JSON answer.
+func acceptJSON(_ context.Context, req *http.Request) error {
+	req.Header["Accept"] = []string{"application/json"}
+	return nil
 }
 
 // assertion signs the RS256 JWT presented to the token endpoint.
@@ -190,7 +189,7 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 		scope := e.scope
 		body.Scope = &scope
 	}
-	resp, err := e.client.GetAuthToken(ctx, body)
+	resp, err := e.client.GetAuthToken(ctx, body, acceptJSON)
 	if err != nil {
 		return nil, fmt.Errorf("auth: %s: token exchange failed: %w", e.op, err)
 	}
@@ -204,8 +203,8 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 		apiErr.Operation = e.op
 		return nil, apiErr
 	}
-	badResponse := func(msg string, cause error) *APIError {
-		return &APIError{
+	badResponse := func(msg string, cause error) *skyflow.APIError {
+		return &skyflow.APIError{
 			StatusCode: resp.StatusCode,
 			HTTPStatus: http.StatusText(resp.StatusCode),
 			Message:    msg,

@@ -120,7 +120,7 @@ func (c Credentials) hasKind() bool {
 // readable; service-account credentials hold clientID, keyID, tokenURI and an
 // RSA privateKey (PKCS#1 or PKCS#8 PEM); and the token URI is https (or http
 // on a loopback host). The first problem found is returned as a
-// *ValidationError whose Err is one of the package's sentinels. Validate
+// *skyflow.ValidationError whose Err is one of the package's sentinels. Validate
 // does not consult the environment; see CredentialsFromEnv.
 func (c Credentials) Validate() error {
 	_, err := c.resolve(time.Now())
@@ -275,7 +275,7 @@ func scopeOf(roles []string) string {
 // SKYFLOW_CREDENTIALS environment variable (a credentials JSON string).
 // lookup reads a variable; nil means os.LookupEnv, and tests can pass a map
 // lookup instead of touching the process environment. An unset or blank
-// variable gives a *ValidationError matching ErrNoCredentials. The result is
+// variable gives a *skyflow.ValidationError matching ErrNoCredentials. The result is
 // not validated; call Validate or pass it to NewTokenSource.
 func CredentialsFromEnv(lookup func(key string) (string, bool)) (Credentials, error) {
 	if lookup == nil {

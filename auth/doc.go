@@ -97,14 +97,14 @@
 // assertion, credentials JSON or credentials file path ever appears in it,
 // nor in a log record.
 //
-//   - Problems with credentials or options are *ValidationError values
+//   - Problems with credentials or options are *skyflow.ValidationError values
 //     (alias of the SDK-wide type). Field names the input ("APIKey",
 //     "clientID", `Context["bad-key"]`, ...), Reason says what is wrong, and
 //     errors.Is matches both ErrValidation and a specific sentinel such as
 //     ErrInvalidAPIKey, ErrMissingClientID, ErrInvalidTokenURI or
 //     ErrTokenExpired. A missing credentials file also matches fs.ErrNotExist.
 //   - Error responses of the token endpoint, and 2xx responses without an
-//     access token, are *APIError values with status, message and request
+//     access token, are *skyflow.APIError values with status, message and request
 //     id; a 401 matches ErrUnauthorized.
 //   - Transport and context errors are wrapped with %w, so
 //     errors.Is(err, context.DeadlineExceeded) works.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
+
+	"github.com/skyflowgo/skyflow"
 )
 
 // RequestEditor is the signature of the request editors of the generated
@@ -11,42 +14,83 @@ import (
 // passed wherever any generated package expects its RequestEditorFn.
 type RequestEditor = func(ctx context.Context, req *http.Request) error
 
-// ConnectionAuthHeader is the header that carries the token on connection
-// (gateway) calls.
-const ConnectionAuthHeader = "X-Skyflow-Authorization"
-
-var (
-	errNilSource  = errors.New("auth: token source is nil")
-	errEmptyToken = errors.New("auth: token source returned an empty token")
+// The headers that carry credentials. These editors are the only code of
+// the SDK that writes them.
+const (
+	// authorizationHeader carries "Bearer <token>" on vault and Detect
+	// calls.
+	authorizationHeader = "Authorization"
+	// connectionAuthHeader carries the raw token on connection (gateway)
+	// calls.
+	connectionAuthHeader = "X-Skyflow-Authorization"
+	bearerPrefix         = "Bearer "
 )
 
+// CredentialHeaders lists the request headers that carry credentials: the
+// SDK sets them and refuses them as caller-supplied headers.
+func CredentialHeaders() []string {
+	return []string{authorizationHeader, connectionAuthHeader}
+}
+
+// ErrEmptyToken is returned (inside a *skyflow.AuthError) when a token
+// source returns an empty token.
+var ErrEmptyToken = errors.New("auth: token source returned an empty token")
+
 // BearerEditor returns a request editor that sets
-// "Authorization: Bearer <token>" from ts, using the request's context. An
-// error from ts aborts the request and is returned unchanged.
+// "Authorization: Bearer <token>" from ts, using the request's context. A
+// failure of ts aborts the request with a *skyflow.AuthError wrapping it.
 func BearerEditor(ts TokenSource) RequestEditor {
-	return headerEditor(ts, "Authorization", "Bearer ")
+	return headerEditor(ts, authorizationHeader, bearerPrefix)
 }
 
 // ConnectionEditor returns a request editor for connection calls: it sets
-// "x-skyflow-authorization: <token>" (no "Bearer " prefix) from ts. An error
-// from ts aborts the request and is returned unchanged.
+// "x-skyflow-authorization: <token>" (no "Bearer " prefix) from ts. A
+// failure of ts aborts the request with a *skyflow.AuthError wrapping it.
 func ConnectionEditor(ts TokenSource) RequestEditor {
-	return headerEditor(ts, ConnectionAuthHeader, "")
+	return headerEditor(ts, connectionAuthHeader, "")
 }
 
 func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
 	return func(ctx context.Context, req *http.Request) error {
-		if ts == nil {
-			return errNilSource
-		}
 		tok, err := ts.Token(ctx)
 		if err != nil {
-			return err
+			return &skyflow.AuthError{Err: err}
 		}
 		if tok == "" {
-			return errEmptyToken
+			return &skyflow.AuthError{Err: ErrEmptyToken}
 		}
-		req.Header.Set(header, prefix+tok)
+		req.Header[header] = []string{prefix + tok}
 		return nil
 	}
+}
+
+// TokenRefused tells ts that the server refused (HTTP 401) the token that
+// req carried, as set by BearerEditor or ConnectionEditor. A source that
+// caches tokens (an Invalidator) drops that token if it is still the one it
+// holds, and TokenRefused reports true: a new token can be fetched, and the
+// request sent once more. For other sources it reports false: asking again
+// would give the same token.
+func TokenRefused(ts TokenSource, req *http.Request) bool {
+	inv, ok := ts.(Invalidator)
+	if !ok || req == nil {
+		return false
+	}
+	tok := sentToken(req)
+	if tok == "" {
+		return false
+	}
+	inv.Invalidate(tok)
+	return true
+}
+
+// sentToken returns the token a request carried.
+func sentToken(req *http.Request) string {
+	if v := req.Header.Get(connectionAuthHeader); v != "" {
+		return v
+	}
+	v := req.Header.Get(authorizationHeader)
+	if len(v) > len(bearerPrefix) && strings.EqualFold(v[:len(bearerPrefix)], bearerPrefix) {
+		return v[len(bearerPrefix):]
+	}
+	return ""
 }

@@ -3,33 +3,12 @@ package auth
 import (
 	"errors"
 
-	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow"
 )
 
-// APIError is the error returned when the token endpoint answers with an
-// error status, or with a 2xx response that holds no usable access token. It
-// is the SDK-wide API error type, so errors.As(err, &apiErr) works with the
-// same *APIError everywhere in the SDK. A 401 matches ErrUnauthorized through
-// errors.Is.
-type APIError = errs.APIError
-
-// ValidationError reports credentials or options rejected before any network
-// call. Field names the offending input (for example "clientID" or
-// `Context["bad-key"]`) and Reason says what is wrong; neither ever holds the
-// secret itself. Every *ValidationError matches ErrValidation, and its Err
-// field holds one of the more specific sentinels below.
-type ValidationError = errs.ValidationError
-
-// Sentinels shared with the rest of the SDK, re-exported for convenience.
-var (
-	// ErrValidation is matched by every *ValidationError.
-	ErrValidation = errs.ErrValidation
-	// ErrUnauthorized is matched by an *APIError with status 401.
-	ErrUnauthorized = errs.ErrUnauthorized
-)
-
-// Specific sentinels carried in ValidationError.Err. Match them with
-// errors.Is.
+// Sentinels carried in skyflow.ValidationError.Err by credentials and
+// options problems. Match them with errors.Is; every such error also
+// matches skyflow.ErrValidation.
 var (
 	// ErrNoCredentials means no credentials were given and none were found
 	// in the environment.
@@ -88,6 +67,6 @@ var (
 )
 
 // invalid builds a *ValidationError carrying a specific sentinel.
-func invalid(field string, sentinel error, reason string) *ValidationError {
-	return &ValidationError{Field: field, Reason: reason, Err: sentinel}
+func invalid(field string, sentinel error, reason string) *skyflow.ValidationError {
+	return &skyflow.ValidationError{Field: field, Reason: reason, Err: sentinel}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"log"
 	"log/slog"
 	"net/http"
@@ -40,9 +41,9 @@ func ExampleNewTokenSource_environment() {
 
 func ExampleCredentials_Validate() {
 	err := auth.Credentials{APIKey: "not-a-key"}.Validate()
-	var ve *auth.ValidationError
+	var ve *skyflow.ValidationError
 	fmt.Println(errors.As(err, &ve), ve.Field)
-	fmt.Println(errors.Is(err, auth.ErrInvalidAPIKey), errors.Is(err, auth.ErrValidation))
+	fmt.Println(errors.Is(err, auth.ErrInvalidAPIKey), errors.Is(err, skyflow.ErrValidation))
 
 	err = auth.Credentials{APIKey: "sky-ab12c-0123456789abcdef0123456789abcdef", Path: "creds.json"}.Validate()
 	fmt.Println(errors.Is(err, auth.ErrMultipleCredentials))
@@ -158,7 +159,7 @@ func ExampleServiceAccountSource_Invalidate() {
 func ExampleGenerateBearerToken() {
 	tok, err := auth.GenerateBearerToken(context.Background(), "credentials.json",
 		auth.BearerTokenOptions{RoleIDs: []string{"role-id-1"}})
-	var apiErr *auth.APIError
+	var apiErr *skyflow.APIError
 	if errors.As(err, &apiErr) {
 		log.Fatalf("token endpoint said %d: %s (request id %s)", apiErr.StatusCode, apiErr.Message, apiErr.RequestID)
 	}

@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/json"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"math"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func TestScopeOf(t *testing.T) {
 func TestCheckRoles(t *testing.T) {
 	for _, bad := range [][]string{{""}, {"a", ""}, {"a b"}, {"a\tb"}, {"a\u00a0b"}} {
 		_, err := checkRoles("Roles", bad)
-		if !errors.Is(err, ErrInvalidRole) || !errors.Is(err, ErrValidation) {
+		if !errors.Is(err, ErrInvalidRole) || !errors.Is(err, skyflow.ErrValidation) {
 			t.Errorf("%q: got %v", bad, err)
 		}
 	}
@@ -93,7 +94,7 @@ func TestNormalizeCtx(t *testing.T) {
 		}
 	}
 	_, err := normalizeCtx("Context", map[string]any{"ok": 1, "bad-key": 2})
-	var ve *ValidationError
+	var ve *skyflow.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, ErrInvalidContextKey) || ve.Field != `Context["bad-key"]` {
 		t.Fatalf("bad key: got %#v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -66,7 +67,7 @@ func (sa *ServiceAccount) LogValue() slog.Value {
 
 // LoadServiceAccount reads and parses a service-account credentials file.
 // tokenURI, when not empty, replaces the file's tokenURI (both as the aud
-// claim and as the exchange host). Errors are *ValidationError values that
+// claim and as the exchange host). Errors are *skyflow.ValidationError values that
 // never contain the file path or its content.
 func LoadServiceAccount(path, tokenURI string) (*ServiceAccount, error) {
 	data, err := readCredentialsFile(path)
@@ -112,10 +113,10 @@ func readCredentialsFile(path string) ([]byte, error) {
 func fileError(err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &ValidationError{Field: "Path", Reason: "credentials file does not exist",
+		return &skyflow.ValidationError{Field: "Path", Reason: "credentials file does not exist",
 			Err: fmt.Errorf("%w: %w", ErrCredentialsFile, fs.ErrNotExist)}
 	case errors.Is(err, fs.ErrPermission):
-		return &ValidationError{Field: "Path", Reason: "permission denied reading credentials file",
+		return &skyflow.ValidationError{Field: "Path", Reason: "permission denied reading credentials file",
 			Err: fmt.Errorf("%w: %w", ErrCredentialsFile, fs.ErrPermission)}
 	}
 	reason := "credentials file cannot be read"

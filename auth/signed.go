@@ -45,7 +45,7 @@ type SignedDataToken struct {
 // GenerateSignedDataTokens reads the service-account credentials file at
 // path and signs each data token, for use in place of the plain token in
 // detokenize calls. It is local: no network call is made. Errors are
-// *ValidationError values that never contain the path or a secret.
+// *skyflow.ValidationError values that never contain the path or a secret.
 func GenerateSignedDataTokens(path string, opts SignedDataTokensOptions) ([]SignedDataToken, error) {
 	if err := checkDataTokens(opts.DataTokens); err != nil {
 		return nil, err

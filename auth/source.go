@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"log/slog"
 	"sync"
 	"time"
@@ -91,7 +92,7 @@ func WithEnvLookup(lookup func(key string) (string, bool)) Option {
 // for service-account credentials (parsed here, once). When creds set none
 // of APIKey, Token, Path and CredentialsJSON, the service-account credentials
 // JSON of SKYFLOW_CREDENTIALS is used instead, with creds' Roles, Context and
-// TokenURI. Errors are *ValidationError values (see Credentials.Validate).
+// TokenURI. Errors are *skyflow.ValidationError values (see Credentials.Validate).
 func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	o := buildOptions(opts)
 	fromEnv := false
@@ -106,7 +107,7 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	}
 	r, err := creds.resolve(o.now())
 	if err != nil {
-		var ve *ValidationError
+		var ve *skyflow.ValidationError
 		if fromEnv && errors.As(err, &ve) {
 			ve.Reason += " (credentials from " + EnvCredentials + ")"
 		}
@@ -142,7 +143,7 @@ func (s apiKeySource) Token(context.Context) (string, error) { return string(s),
 // StaticTokenSource returns a TokenSource for a bearer token obtained
 // elsewhere. The token must be a JWT with an exp claim. It is refused at
 // construction if already expired, and every Token call after its expiry
-// fails with a *ValidationError matching ErrTokenExpired: a static token
+// fails with a *skyflow.ValidationError matching ErrTokenExpired: a static token
 // cannot be refreshed, so the error says to supply a fresh one. Only
 // WithClock among the options has an effect.
 func StaticTokenSource(token string, opts ...Option) (TokenSource, error) {

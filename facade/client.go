@@ -1,6 +1,7 @@
 package facade
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,10 @@ type Client struct {
 	chunkSize      int
 	concurrency    int
 	lookupEnv      func(string) (string, bool)
+	// maxResponse caps every success answer but Detect file results,
+	// maxFileResponse caps those.
+	maxResponse     int64
+	maxFileResponse int64
 
 	level  slog.LevelVar
 	off    atomic.Bool
@@ -63,6 +68,8 @@ type settings struct {
 	chunkSize      int
 	concurrency    int
 	lookupEnv      func(string) (string, bool)
+	maxResponse    int64
+	maxFile        int64
 }
 
 // RetryPolicy configures how the client retries transient failures:
@@ -80,10 +87,11 @@ type RetryPolicy struct {
 	// disables retries.
 	MaxRetries int
 	// InitialBackoff is the backoff ceiling before the first retry (it
-	// doubles each retry). Default 500 ms.
+	// doubles each retry). 0 means 500 ms.
 	InitialBackoff time.Duration
-	// MaxBackoff caps one wait, including one asked for by Retry-After.
-	// Default 8 s.
+	// MaxBackoff caps one wait. 0 means 8 s. A Retry-After asking for a
+	// longer wait is not waited for: the call fails at once with the
+	// *skyflow.APIError, whose RetryAfter holds the server's delay.
 	MaxBackoff time.Duration
 	// RetryNonIdempotent retries non-idempotent writes in every transient
 	// case (see the type's documentation).
@@ -109,6 +117,46 @@ const (
 	// rate limits from a single call.
 	DefaultConcurrency = 4
 )
+
+// Response size limits: a success answer larger than its limit is not read
+// further, and the call fails with a *skyflow.APIError matching
+// skyflow.ErrUnexpectedResponse. Error answers are read up to 1 MiB.
+const (
+	// DefaultMaxResponseSize caps record, token, query, Detect text and
+	// connection answers: far above the largest legitimate one (a page of
+	// 25 records, 25 detokenized values), small enough that a runaway
+	// answer cannot exhaust memory.
+	DefaultMaxResponseSize = 64 << 20
+	// DefaultMaxFileResponseSize caps Detect file results (a run's
+	// processed file and outputs, base64 encoded inside JSON, about 4/3 of
+	// the files' size).
+	DefaultMaxFileResponseSize = 1 << 30
+)
+
+// WithMaxResponseSize sets the largest success answer read, in bytes, for
+// every call but Detect file results (default DefaultMaxResponseSize).
+func WithMaxResponseSize(n int64) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errs.Invalid("MaxResponseSize", "must be at least 1")
+		}
+		s.maxResponse = n
+		return nil
+	}
+}
+
+// WithMaxFileResponseSize sets the largest Detect file result read, in
+// bytes (DeidentifyFile, GetDetectRun, ReidentifyFile; default
+// DefaultMaxFileResponseSize).
+func WithMaxFileResponseSize(n int64) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return errs.Invalid("MaxFileResponseSize", "must be at least 1")
+		}
+		s.maxFile = n
+		return nil
+	}
+}
 
 // WithVault adds a vault configuration. The first vault added is the
 // default one (Vault("")).
@@ -241,16 +289,17 @@ func WithConcurrency(n int) Option {
 	}
 }
 
-// WithEnvLookup replaces os.LookupEnv for reading SKYFLOW_CREDENTIALS (for
-// tests, or to read the variable from elsewhere).
-func WithEnvLookup(lookup func(string) (string, bool)) Option {
+// withEnvLookup replaces os.LookupEnv for reading SKYFLOW_CREDENTIALS
+// (tests reach it through export_test.go).
+func withEnvLookup(lookup func(string) (string, bool)) Option {
 	return func(s *settings) error { s.lookupEnv = lookup; return nil }
 }
 
 // New builds a Client. Every configuration is validated here; nothing is
 // sent over the network until the first call.
 func New(opts ...Option) (*Client, error) {
-	s := settings{level: LogLevelError, chunkSize: DefaultChunkSize, concurrency: DefaultConcurrency}
+	s := settings{level: LogLevelError, chunkSize: DefaultChunkSize, concurrency: DefaultConcurrency,
+		maxResponse: DefaultMaxResponseSize, maxFile: DefaultMaxFileResponseSize}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -268,6 +317,9 @@ func New(opts ...Option) (*Client, error) {
 		chunkSize:      s.chunkSize,
 		concurrency:    s.concurrency,
 		lookupEnv:      s.lookupEnv,
+		maxResponse:    s.maxResponse,
+
+		maxFileResponse: s.maxFile,
 	}
 	if c.lookupEnv == nil {
 		c.lookupEnv = os.LookupEnv
@@ -324,9 +376,6 @@ func newTransport() *http.Transport {
 	return t
 }
 
-// HTTPClient returns the *http.Client the client sends requests with.
-func (c *Client) HTTPClient() *http.Client { return c.httpClient }
-
 // AddVault adds a vault configuration at runtime. The id must be new.
 func (c *Client) AddVault(cfg VaultConfig) error {
 	base, err := cfg.validate()
@@ -362,6 +411,7 @@ func (c *Client) UpdateVault(cfg VaultConfig) error {
 	}
 	merged.Credentials = copyCredentials(merged.Credentials)
 	c.vaultMap[cfg.VaultID] = &vaultEntry{cfg: merged, baseURL: base}
+	c.pruneTokensLocked()
 	return nil
 }
 
@@ -374,6 +424,7 @@ func (c *Client) RemoveVault(vaultID string) error {
 	}
 	delete(c.vaultMap, vaultID)
 	c.vaults = slices.DeleteFunc(c.vaults, func(id string) bool { return id == vaultID })
+	c.pruneTokensLocked()
 	return nil
 }
 
@@ -429,6 +480,7 @@ func (c *Client) UpdateConnection(cfg ConnectionConfig) error {
 	}
 	merged.Credentials = copyCredentials(merged.Credentials)
 	c.connMap[cfg.ConnectionID] = &connEntry{cfg: merged}
+	c.pruneTokensLocked()
 	return nil
 }
 
@@ -441,6 +493,7 @@ func (c *Client) RemoveConnection(connectionID string) error {
 	}
 	delete(c.connMap, connectionID)
 	c.conns = slices.DeleteFunc(c.conns, func(id string) bool { return id == connectionID })
+	c.pruneTokensLocked()
 	return nil
 }
 
@@ -486,6 +539,7 @@ func (c *Client) SetCredentials(creds auth.Credentials) error {
 			c.connMap[id] = &connEntry{cfg: e.cfg}
 		}
 	}
+	c.pruneTokensLocked()
 	return nil
 }
 
@@ -515,23 +569,27 @@ func (c *Client) tokenSourceFor(own auth.TokenSource, ownCreds *auth.Credentials
 		creds = c.creds
 		c.mu.RUnlock()
 	}
+	fromEnv := false
 	if creds == nil {
 		env, err := auth.CredentialsFromEnv(c.lookupEnv)
 		if err != nil {
 			return nil, err
 		}
-		creds = &env
+		creds, fromEnv = &env, true
 	}
-	return c.tokens.get(*creds, c)
+	return c.tokens.get(*creds, fromEnv, c)
 }
 
-// tokenCache shares token sources by credentials fingerprint.
+// tokenCache shares token sources by credentials fingerprint. Sources of
+// credentials no configuration uses any more are dropped (prune), so
+// rotated keys and their tokens do not linger in memory.
 type tokenCache struct {
-	mu sync.Mutex
-	m  map[string]auth.TokenSource
+	mu     sync.Mutex
+	m      map[string]auth.TokenSource
+	envKey string // the key of the source made from SKYFLOW_CREDENTIALS
 }
 
-func (t *tokenCache) get(creds auth.Credentials, c *Client) (auth.TokenSource, error) {
+func (t *tokenCache) get(creds auth.Credentials, fromEnv bool, c *Client) (auth.TokenSource, error) {
 	key := creds.Fingerprint()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -540,19 +598,65 @@ func (t *tokenCache) get(creds auth.Credentials, c *Client) (auth.TokenSource, e
 	}
 	ts, err := auth.NewTokenSource(creds,
 		auth.WithHTTPClient(c.doer),
-		auth.WithLogger(c.logger),
-		auth.WithEnvLookup(c.lookupEnv))
+		auth.WithLogger(c.logger))
 	if err != nil {
 		return nil, err
 	}
 	if t.m == nil {
 		t.m = map[string]auth.TokenSource{}
 	}
+	if fromEnv {
+		if t.envKey != "" {
+			delete(t.m, t.envKey)
+		}
+		t.envKey = key
+	}
 	t.m[key] = ts
 	return ts, nil
 }
 
-// setCommonHeaders adds the headers every vault and Detect request carries.
+// prune drops the sources whose credentials are not in live (the source
+// made from the environment is kept while no explicit credentials replace
+// it).
+func (t *tokenCache) prune(live map[string]bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k := range t.m {
+		if !live[k] && k != t.envKey {
+			delete(t.m, k)
+		}
+	}
+}
+
+// size is the number of cached token sources.
+func (t *tokenCache) size() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.m)
+}
+
+// pruneTokensLocked drops the token sources no configuration uses. c.mu
+// must be held.
+func (c *Client) pruneTokensLocked() {
+	live := map[string]bool{}
+	if c.creds != nil {
+		live[c.creds.Fingerprint()] = true
+	}
+	for _, e := range c.vaultMap {
+		if e.cfg.Credentials != nil {
+			live[e.cfg.Credentials.Fingerprint()] = true
+		}
+	}
+	for _, e := range c.connMap {
+		if e.cfg.Credentials != nil {
+			live[e.cfg.Credentials.Fingerprint()] = true
+		}
+	}
+	c.tokens.prune(live)
+}
+
+// setCommonHeaders adds the headers every vault, Detect and connection
+// request carries.
 func (c *Client) setCommonHeaders(req *http.Request) {
 	h := req.Header
 	for k, vs := range c.headers {
@@ -560,4 +664,18 @@ func (c *Client) setCommonHeaders(req *http.Request) {
 	}
 	h["User-Agent"] = []string{c.userAgent}
 	h["Sky-Metadata"] = []string{c.skyMetadata}
+}
+
+// endpointFor builds the endpoint of a vault or connection: the common
+// headers, then the credential header from auth's editor.
+func (c *Client) endpointFor(target slog.Attr, ts auth.TokenSource, authEdit auth.RequestEditor, authFirst bool) *endpoint {
+	return &endpoint{
+		target:    target,
+		tokens:    ts,
+		authFirst: authFirst,
+		edit: func(ctx context.Context, req *http.Request) error {
+			c.setCommonHeaders(req)
+			return authEdit(ctx, req)
+		},
+	}
 }

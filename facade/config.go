@@ -1,11 +1,14 @@
 package facade
 
 import (
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/skyflowgo/skyflow/auth"
+	gconn "github.com/skyflowgo/skyflow/gen/connection"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
@@ -147,29 +150,49 @@ func copyCredentials(c *auth.Credentials) *auth.Credentials {
 	return &cp
 }
 
-// connEntry is one configured connection and its lazily resolved token
-// source. Entries are replaced, never mutated, when the configuration
-// changes.
+// connEntry is one configured connection and its lazily built call state.
+// Entries are replaced, never mutated, when the configuration changes.
 type connEntry struct {
 	cfg ConnectionConfig
 
-	mu sync.Mutex
-	ts auth.TokenSource
+	mu    sync.Mutex
+	state atomic.Pointer[connState]
 }
 
-// tokenSource resolves (once) the connection's token source.
-func (c *Client) connTokenSource(e *connEntry) (auth.TokenSource, error) {
+// connState returns the call state of a connection, building it on first
+// use.
+func (c *Client) connState(id string) (*connState, error) {
+	c.mu.RLock()
+	e, ok := c.connMap[id]
+	c.mu.RUnlock()
+	if !ok {
+		return nil, errs.Invalid("ConnectionID", "no connection with this id is configured")
+	}
+	if s := e.state.Load(); s != nil {
+		return s, nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.ts != nil {
-		return e.ts, nil
+	if s := e.state.Load(); s != nil {
+		return s, nil
 	}
 	ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
 	if err != nil {
 		return nil, err
 	}
-	e.ts = ts
-	return ts, nil
+	origin, err := url.Parse(e.cfg.URL)
+	if err != nil {
+		return nil, errs.Invalid("URL", "is not a valid URL")
+	}
+	s := &connState{
+		url: e.cfg.URL,
+		api: gconn.NewClient(origin.Scheme+"://"+origin.Host, c.doer),
+		// A connection's route may act on a request whatever its token: a
+		// 401 does not prove nothing was done.
+		ep: c.endpointFor(slog.String("connection_id", e.cfg.ConnectionID), ts, auth.ConnectionEditor(ts), false),
+	}
+	e.state.Store(s)
+	return s, nil
 }
 
 // validHeaderName reports whether s is an RFC 7230 token.

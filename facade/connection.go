@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -14,8 +13,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
+	gconn "github.com/skyflowgo/skyflow/gen/connection"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // Connection is a cheap handle on one configured connection. It shares the
@@ -99,7 +100,7 @@ type InvokeResponse struct {
 	RequestID string
 }
 
-// ErrorFromClientDetail is the key of the detail an *APIError of Invoke
+// ErrorFromClientDetail is the key of the detail an *skyflow.APIError of Invoke
 // carries when the gateway sent the error-from-client header:
 // {"error_from_client": true} when the failure came from the client side
 // of the call, false otherwise.
@@ -108,20 +109,23 @@ const ErrorFromClientDetail = "error_from_client"
 // Invoke calls the connection's route: the connection URL with its path
 // parameters substituted and the query parameters added, authenticated with
 // x-skyflow-authorization (the bearer token or API key, without "Bearer ").
-// A non-2xx answer is an *APIError (see ErrorFromClientDetail). POST and
-// PATCH are retried only when the route certainly did not receive them.
+// A non-2xx answer is a *skyflow.APIError (see ErrorFromClientDetail). POST
+// and PATCH are never sent twice once the route may have seen them: they
+// are retried only when the connection was never made or the gateway
+// answered 429, and not resent after a 401.
 func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeResponse, error) {
-	cn.c.mu.RLock()
-	e, ok := cn.c.connMap[cn.id]
-	cn.c.mu.RUnlock()
-	if !ok {
-		return nil, errs.Invalid("ConnectionID", "no connection with this id is configured")
-	}
 	method, err := invokeMethod(req.Method)
 	if err != nil {
 		return nil, err
 	}
-	target, err := connectionURL(e.cfg.URL, req.PathParams, req.QueryParams)
+	if method == http.MethodGet && req.Body != nil {
+		return nil, errs.Invalid("Body", "cannot be sent with GET")
+	}
+	st, err := cn.c.connState(cn.id)
+	if err != nil {
+		return nil, err
+	}
+	target, err := connectionURL(st.url, req.PathParams, req.QueryParams)
 	if err != nil {
 		return nil, err
 	}
@@ -136,67 +140,80 @@ func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeRes
 	if contentType != "" {
 		headers.Set("Content-Type", contentType)
 	}
-	ts, err := cn.c.connTokenSource(e)
-	if err != nil {
-		return nil, err
-	}
-	if method == http.MethodPost || method == http.MethodPatch {
-		ctx = transport.NonIdempotent(ctx)
+	// The generated client builds the request (method, body, content type)
+	// on the connection's host; setURL then puts the exact connection URL
+	// on it, as the user configured it: the generated path builder escapes
+	// "/" inside a path parameter, and a connection URL need not follow the
+	// gateway's path shape at all.
+	setURL := func(_ context.Context, r *http.Request) error {
+		r.URL, r.Host = target, target.Host
+		for k, vs := range headers {
+			r.Header[k] = vs
+		}
+		if body == nil || headers.Get("Content-Type") == "" {
+			r.Header.Del("Content-Type")
+		}
+		return nil
 	}
 	const op = "Invoke"
-	var lastHeader http.Header
-	resp, err := cn.c.send(ctx, op, slog.String("connection_id", cn.id), ts, connectionAuth, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		var rd io.Reader
-		if body != nil {
-			rd = bytes.NewReader(body)
-		}
-		hr, err := http.NewRequestWithContext(ctx, method, target, rd)
-		if err != nil {
-			return nil, err
-		}
-		cn.c.setCommonHeaders(hr)
-		for k, vs := range headers {
-			hr.Header[k] = vs
-		}
-		if err := edit(ctx, hr); err != nil {
-			return nil, err
-		}
-		resp, err := cn.c.doer.Do(hr)
-		if resp != nil {
-			lastHeader = resp.Header
-		}
-		return resp, err
+	r, err := cn.c.run(ctx, &operation{
+		endpoint:   st.ep,
+		name:       op,
+		replayable: true,
+		idempotent: method != http.MethodPost && method != http.MethodPatch,
+		limit:      cn.c.maxResponse,
+		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			return st.invoke(ctx, method, body, setURL, edit)
+		},
 	})
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && lastHeader != nil {
-			addErrorFromClient(apiErr, lastHeader)
+		var apiErr *skyflow.APIError
+		if errors.As(err, &apiErr) && apiErr.Header != nil {
+			addErrorFromClient(apiErr, apiErr.Header)
 		}
 		return nil, err
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, transportError(op, err)
-	}
 	return &InvokeResponse{
-		Data:       decodeInvokeData(resp.Header.Get("Content-Type"), raw),
-		Raw:        raw,
-		StatusCode: resp.StatusCode,
-		Header:     resp.Header,
-		RequestID:  requestID(resp),
+		Data:       decodeInvokeData(r.header.Get("Content-Type"), r.body),
+		Raw:        r.body,
+		StatusCode: r.status,
+		Header:     r.header,
+		RequestID:  r.requestID,
 	}, nil
 }
 
-// connectionAuth sets x-skyflow-authorization: the raw token, no "Bearer ".
-func connectionAuth(tok string) editorFn {
-	return func(_ context.Context, req *http.Request) error {
-		req.Header["X-Skyflow-Authorization"] = []string{tok}
-		return nil
-	}
+// connState is what calls through one configured connection need, built
+// once per configuration.
+type connState struct {
+	url string
+	api *gconn.Client
+	ep  *endpoint
 }
 
-func addErrorFromClient(e *APIError, h http.Header) {
+// invoke sends the request through the generated operation of its method.
+// The path parameters given to it are placeholders (setURL replaces the
+// URL); the body travels as the caller's encoding produced it.
+func (st *connState) invoke(ctx context.Context, method string, body []byte, setURL, edit editorFn) (*http.Response, error) {
+	const id, route = "", ""
+	if method == http.MethodGet {
+		return st.api.InvokeConnectionGet(ctx, id, route, setURL, edit)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	switch method {
+	case http.MethodPut:
+		return st.api.InvokeConnectionPutWithBody(ctx, id, route, "", rd, setURL, edit)
+	case http.MethodPatch:
+		return st.api.InvokeConnectionPatchWithBody(ctx, id, route, "", rd, setURL, edit)
+	case http.MethodDelete:
+		return st.api.InvokeConnectionDeleteWithBody(ctx, id, route, "", rd, setURL, edit)
+	}
+	return st.api.InvokeConnectionPostWithBody(ctx, id, route, "", rd, setURL, edit)
+}
+
+func addErrorFromClient(e *skyflow.APIError, h http.Header) {
 	v := strings.TrimSpace(h.Get("Error-From-Client"))
 	var b bool
 	switch {
@@ -226,7 +243,7 @@ var placeholder = regexp.MustCompile(`\{([^{}/?#]+)\}`)
 
 // connectionURL substitutes the path parameters (escaped) into the path of
 // the connection URL and appends the query parameters.
-func connectionURL(tmpl string, pathParams map[string]string, query map[string]any) (string, error) {
+func connectionURL(tmpl string, pathParams map[string]string, query map[string]any) (*url.URL, error) {
 	path, rest := tmpl, ""
 	if i := strings.IndexAny(tmpl, "?#"); i >= 0 {
 		path, rest = tmpl[:i], tmpl[i:]
@@ -246,29 +263,29 @@ func connectionURL(tmpl string, pathParams map[string]string, query map[string]a
 		return url.PathEscape(v)
 	})
 	if missing != "" {
-		return "", errs.Invalid("PathParams["+missing+"]", "is required by the connection URL")
+		return nil, errs.Invalid("PathParams["+missing+"]", "is required by the connection URL")
 	}
 	for _, k := range sortedKeys(pathParams) {
 		if !used[k] {
-			return "", errs.Invalid("PathParams["+k+"]", "matches no {%s} placeholder of the connection URL", k)
+			return nil, errs.Invalid("PathParams["+k+"]", "matches no {%s} placeholder of the connection URL", k)
 		}
 		if pathParams[k] == "" {
-			return "", errs.Invalid("PathParams["+k+"]", "is empty")
+			return nil, errs.Invalid("PathParams["+k+"]", "is empty")
 		}
 	}
 	u, err := url.Parse(path + rest)
 	if err != nil {
-		return "", errs.Invalid("PathParams", "produce an invalid URL")
+		return nil, errs.Invalid("PathParams", "produce an invalid URL")
 	}
 	if len(query) > 0 {
 		vals := url.Values{}
 		for _, k := range sortedKeys(query) {
 			if k == "" {
-				return "", errs.Invalid("QueryParams", "has an empty key")
+				return nil, errs.Invalid("QueryParams", "has an empty key")
 			}
 			list, err := queryValues(query[k])
 			if err != nil {
-				return "", errs.Invalid("QueryParams["+k+"]", "%s", err.Error())
+				return nil, errs.Invalid("QueryParams["+k+"]", "%s", err.Error())
 			}
 			vals[k] = list
 		}
@@ -279,7 +296,7 @@ func connectionURL(tmpl string, pathParams map[string]string, query map[string]a
 			u.RawQuery = enc
 		}
 	}
-	return u.String(), nil
+	return u, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -291,12 +308,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// sdkHeaders are the headers a caller may not set on Invoke.
-var sdkHeaders = map[string]bool{
-	"X-Skyflow-Authorization": true,
-	"Host":                    true,
-	"Content-Length":          true,
-	"Transfer-Encoding":       true,
+// sdkHeader reports whether a header is one the SDK sets on Invoke and a
+// caller may not: the credential headers, and the ones net/http derives
+// from the request.
+func sdkHeader(canonical string) bool {
+	switch canonical {
+	case "Host", "Content-Length", "Transfer-Encoding", "User-Agent", "Sky-Metadata":
+		return true
+	}
+	return slices.Contains(auth.CredentialHeaders(), canonical)
 }
 
 func invokeHeaders(in map[string]string) (http.Header, error) {
@@ -306,7 +326,7 @@ func invokeHeaders(in map[string]string) (http.Header, error) {
 		switch {
 		case !validHeaderName(k):
 			return nil, errs.Invalid("Headers", "has an invalid header name")
-		case sdkHeaders[ck]:
+		case sdkHeader(ck):
 			return nil, errs.Invalid("Headers["+k+"]", "is set by the SDK")
 		case h[ck] != nil:
 			return nil, errs.Invalid("Headers["+k+"]", "is given twice (header names are case-insensitive)")

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"math"
 	"mime"
 	"mime/multipart"
@@ -91,7 +92,7 @@ func encodeInvokeBody(body any, ct string) ([]byte, string, error) {
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		return nil, "", &ValidationError{Field: "Body", Reason: "cannot be encoded as JSON", Err: err}
+		return nil, "", &skyflow.ValidationError{Field: "Body", Reason: "cannot be encoded as JSON", Err: err}
 	}
 	return data, defaultJSON(ct), nil
 }
@@ -109,13 +110,13 @@ func defaultJSON(ct string) string {
 func objectTree(body any, kind string) (map[string]any, error) {
 	data, err := json.Marshal(body)
 	if err != nil {
-		return nil, &ValidationError{Field: "Body", Reason: "cannot be encoded", Err: err}
+		return nil, &skyflow.ValidationError{Field: "Body", Reason: "cannot be encoded", Err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var tree any
 	if err := dec.Decode(&tree); err != nil {
-		return nil, &ValidationError{Field: "Body", Reason: "cannot be encoded", Err: err}
+		return nil, &skyflow.ValidationError{Field: "Body", Reason: "cannot be encoded", Err: err}
 	}
 	m, ok := tree.(map[string]any)
 	if !ok {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
@@ -23,7 +24,7 @@ import (
 type Detect struct {
 	c     *Client
 	id    string
-	clock Clock
+	clock clock
 }
 
 // Detect returns a Detect handle on the vault with the given id, or on the
@@ -39,11 +40,10 @@ func (c *Client) Detect(vaultID string) (*Detect, error) {
 // ID returns the vault id of the handle.
 func (d *Detect) ID() string { return d.id }
 
-// Clock is the time source of DeidentifyFile's polling waits. After returns
-// a channel that receives once d has elapsed; a wait also ends when the
-// call's context is done. Tests can supply a fake that fires at once (or
-// never) to exercise polling without sleeping.
-type Clock interface {
+// clock is the time source of DeidentifyFile's polling waits: After
+// returns a channel that receives once d has elapsed. Tests replace it
+// (export_test.go) to poll without sleeping.
+type clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
@@ -51,15 +51,9 @@ type realClock struct{}
 
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// WithClock returns a copy of the handle whose polling waits use clk
-// (nil restores the real clock).
-func (d *Detect) WithClock(clk Clock) *Detect {
-	cp := *d
-	if clk == nil {
-		clk = realClock{}
-	}
-	cp.clock = clk
-	return &cp
+// op describes a Detect call with a JSON body.
+func (s *vaultState) detectOp(c *Client, name string, send func(ctx context.Context, edit editorFn) (*http.Response, error)) *operation {
+	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse, send: send}
 }
 
 // TokenType is a style of the tokens that replace detected entities.
@@ -217,24 +211,27 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 		Transformations: opts.transformations,
 	}
 	const op = "DeidentifyText"
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectDeidentifyString(ctx, body, edit)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	var r gdetect.DeidentifyStringResponse
-	if err := decodeJSON(op, resp, &r); err != nil {
+	var parsed gdetect.DeidentifyStringResponse
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	out := &DeidentifyTextResponse{
-		ProcessedText:  deref(r.ProcessedText),
-		WordCount:      int(deref(r.WordCount)),
-		CharacterCount: int(deref(r.CharacterCount)),
-		RequestID:      requestID(resp),
-		Entities:       make([]DetectedEntity, 0, len(r.Entities)),
+	if parsed.ProcessedText == nil {
+		return nil, r.unexpected(op, "the answer has no processed_text", nil)
 	}
-	for _, e := range r.Entities {
+	out := &DeidentifyTextResponse{
+		ProcessedText:  *parsed.ProcessedText,
+		WordCount:      int(deref(parsed.WordCount)),
+		CharacterCount: int(deref(parsed.CharacterCount)),
+		RequestID:      r.requestID,
+		Entities:       make([]DetectedEntity, 0, len(parsed.Entities)),
+	}
+	for _, e := range parsed.Entities {
 		de := DetectedEntity{
 			Token:      deref(e.Token),
 			Value:      deref(e.Value),
@@ -268,17 +265,20 @@ func (d *Detect) ReidentifyText(ctx context.Context, req ReidentifyTextRequest) 
 	text, vaultID := req.Text, s.id
 	body := gdetect.ReidentifyStringRequest{Text: &text, VaultId: &vaultID, Format: format}
 	const op = "ReidentifyText"
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectReidentifyString(ctx, body, edit)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	var r gdetect.ReidentifyStringResponse
-	if err := decodeJSON(op, resp, &r); err != nil {
+	var parsed gdetect.ReidentifyStringResponse
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	return &ReidentifyTextResponse{ProcessedText: r.Text, RequestID: requestID(resp)}, nil
+	if parsed.Text == "" {
+		return nil, r.unexpected(op, "the answer has no text", nil)
+	}
+	return &ReidentifyTextResponse{ProcessedText: parsed.Text, RequestID: r.requestID}, nil
 }
 
 // detectOptions are the validated wire forms of the options shared by text
@@ -389,7 +389,7 @@ func regexList(field string, list []string) ([]string, error) {
 			if errors.As(err, &se) {
 				reason += ": " + string(se.Code)
 			}
-			return nil, &ValidationError{Field: f, Reason: reason}
+			return nil, &skyflow.ValidationError{Field: f, Reason: reason}
 		}
 	}
 	return append([]string(nil), list...), nil

@@ -113,7 +113,7 @@ type base64JSONBody struct {
 }
 
 func newBase64JSONBody(prefix, suffix []byte, src *fileSource) (*base64JSONBody, error) {
-	file, err := src.open()
+	file, err := src.openBody()
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func newBase64JSONBody(prefix, suffix []byte, src *fileSource) (*base64JSONBody,
 	}
 	if src.replayable() {
 		b.reopen = func() (io.ReadCloser, error) {
-			f, err := src.open()
+			f, err := src.openBody()
 			if err != nil {
 				return nil, err
 			}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
@@ -80,33 +81,40 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 		return nil, err
 	}
 	const op = "ReidentifyFile"
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		body, err := newBase64JSONBody(prefix, suffix, src)
-		if err != nil {
-			return nil, err
-		}
-		defer body.Close()
-		return s.detect.DetectReidentifyFileWithBody(ctx, "application/json", body, edit, body.editor)
+	r, err := d.c.run(ctx, &operation{
+		endpoint:   s.ep,
+		name:       op,
+		replayable: src.replayable(),
+		idempotent: true,
+		limit:      d.c.maxFileResponse,
+		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			body, err := newBase64JSONBody(prefix, suffix, src)
+			if err != nil {
+				return nil, err
+			}
+			defer body.Close()
+			return s.detect.DetectReidentifyFileWithBody(ctx, "application/json", body, edit, body.editor)
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	r := new(gdetect.ReidentifyFileResponse)
-	if err := decodeJSON(op, resp, r); err != nil {
+	parsed := new(gdetect.ReidentifyFileResponse)
+	if err := r.decode(op, parsed); err != nil {
 		return nil, err
 	}
-	rid := requestID(resp)
-	status := RunStatus(strings.ToUpper(string(deref(r.Status))))
+	rid := r.requestID
+	status := RunStatus(strings.ToUpper(string(deref(parsed.Status))))
 	if status == RunStatusFailed {
-		return nil, &RunFailedError{Operation: op, Status: status, RequestID: rid}
+		return nil, &skyflow.RunFailedError{Operation: op, Status: string(status), RequestID: rid}
 	}
 	out := &ReidentifyFileResponse{Status: status, RequestID: rid}
-	if o := r.Output; o != nil {
+	if o := parsed.Output; o != nil {
 		out.FileBase64 = deref(o.ProcessedFile)
 		out.Type = string(deref(o.ProcessedFileType))
 		out.Extension = string(deref(o.ProcessedFileExtension))
 		if out.File, err = base64.StdEncoding.DecodeString(out.FileBase64); err != nil {
-			return nil, protocolError(op, resp, "output is not valid base64", err)
+			return nil, r.unexpected(op, "the output is not valid base64", err)
 		}
 	}
 	return out, nil
@@ -154,21 +162,21 @@ func (d *Detect) CheckGuardrails(ctx context.Context, req CheckGuardrailsRequest
 	}
 	body := gdetect.DetectGuardrailsRequest{Text: req.Text, VaultId: s.id, DenyTopics: req.DenyTopics, CheckToxicity: ptrIf(req.CheckToxicity, true)}
 	const op = "CheckGuardrails"
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectCheckGuardrails(ctx, body, edit)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	r := new(gdetect.DetectGuardrailsResponse)
-	if err := decodeJSON(op, resp, r); err != nil {
+	parsed := new(gdetect.DetectGuardrailsResponse)
+	if err := r.decode(op, parsed); err != nil {
 		return nil, err
 	}
 	return &CheckGuardrailsResponse{
-		Text:        r.Text,
-		Toxic:       deref(r.Toxic),
-		DeniedTopic: deref(r.DeniedTopic),
-		Passed:      r.Validation == gdetect.GuardrailsValidationPassed,
-		RequestID:   requestID(resp),
+		Text:        parsed.Text,
+		Toxic:       deref(parsed.Toxic),
+		DeniedTopic: deref(parsed.DeniedTopic),
+		Passed:      parsed.Validation == gdetect.GuardrailsValidationPassed,
+		RequestID:   r.requestID,
 	}, nil
 }

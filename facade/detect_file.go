@@ -3,16 +3,17 @@ package facade
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"io"
 	"log/slog"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
@@ -201,80 +202,6 @@ type GetDetectRunRequest struct {
 	RunID string
 }
 
-// ErrRunFailed is matched (errors.Is) by every *RunFailedError.
-var ErrRunFailed = errors.New("skyflow: detect run failed")
-
-// RunFailedError reports a Detect run that ended without a result: its
-// status is FAILED (Message then carries the API's reason), or it stayed
-// UNKNOWN (or another status the SDK does not know) for several polls.
-// Use errors.As to read it.
-type RunFailedError struct {
-	// Operation names the SDK operation.
-	Operation string
-	// RunID is the id of the run.
-	RunID string
-	// Status is the run's last status.
-	Status RunStatus
-	// Message is the API's status message (the failure reason).
-	Message string
-	// RequestID is the id of the last request.
-	RequestID string
-}
-
-// Error implements error.
-func (e *RunFailedError) Error() string {
-	var b strings.Builder
-	b.WriteString("skyflow: ")
-	b.WriteString(e.Operation)
-	b.WriteString(": run ")
-	b.WriteString(e.RunID)
-	if e.Status == RunStatusFailed {
-		b.WriteString(" failed")
-	} else {
-		b.WriteString(" ended with status ")
-		if e.Status == "" {
-			b.WriteString("(none)")
-		} else {
-			b.WriteString(string(e.Status))
-		}
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
-	return b.String()
-}
-
-// Is makes every RunFailedError match ErrRunFailed.
-func (e *RunFailedError) Is(target error) bool { return target == ErrRunFailed }
-
-// RunPollError reports that DeidentifyFile started a run but stopped
-// polling it before it ended: the context was cancelled or expired, or a
-// poll failed. The run may still complete; resume with GetDetectRun(RunID).
-// Err is the cause (an *APIError, *TransportError or context error), so
-// errors.Is(err, context.Canceled) and errors.As(err, &apiErr) work.
-type RunPollError struct {
-	// Operation names the SDK operation.
-	Operation string
-	// RunID is the id of the run.
-	RunID string
-	// Err is the cause.
-	Err error
-}
-
-// Error implements error.
-func (e *RunPollError) Error() string {
-	return "skyflow: " + e.Operation + ": polling run " + e.RunID + " stopped: " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *RunPollError) Unwrap() error { return e.Err }
-
 // DeidentifyFile de-identifies a file: it starts a run (POST
 // /v1/detect/deidentify/file/..., chosen from the extension, see
 // DeidentifyFileRequest) and polls it (GET /v1/detect/runs/{runID}).
@@ -321,24 +248,31 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 		return nil, err
 	}
 	const op = "DeidentifyFile"
-	callFn := plan.kind.endpoint(s.detect)
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, plan.src.replayable(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		body, err := newBase64JSONBody(prefix, suffix, plan.src)
-		if err != nil {
-			return nil, err
-		}
-		defer body.Close()
-		return callFn(ctx, "application/json", body, edit, body.editor)
+	start := plan.kind.endpoint(s.detect)
+	r, err := d.c.run(ctx, &operation{
+		endpoint:   s.ep,
+		name:       op,
+		replayable: plan.src.replayable(),
+		idempotent: true, // a second run does no harm
+		limit:      d.c.maxResponse,
+		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			body, err := newBase64JSONBody(prefix, suffix, plan.src)
+			if err != nil {
+				return nil, err
+			}
+			defer body.Close()
+			return start(ctx, "application/json", body, edit, body.editor)
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	var started gdetect.DeidentifyFileResponse
-	if err := decodeJSON(op, resp, &started); err != nil {
+	if err := r.decode(op, &started); err != nil {
 		return nil, err
 	}
 	if deref(started.RunId) == "" {
-		return nil, protocolError(op, resp, "response has no run_id", nil)
+		return nil, r.unexpected(op, "the answer has no run_id", nil)
 	}
 	runID := *started.RunId
 
@@ -356,10 +290,10 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 // GetDetectRun returns the state of a de-identify run with one call (GET
 // /v1/detect/runs/{runID}, operation DetectGetRun). A run in progress (or
 // UNKNOWN) gives a response with only RunID and Status; a FAILED run gives a
-// *RunFailedError. GetDetectRun never writes files.
+// *skyflow.RunFailedError. GetDetectRun never writes files.
 func (d *Detect) GetDetectRun(ctx context.Context, req GetDetectRunRequest) (*DeidentifyFileResponse, error) {
-	if strings.TrimSpace(req.RunID) == "" {
-		return nil, errs.Invalid("RunID", "is required")
+	if err := checkPathParam("RunID", req.RunID); err != nil {
+		return nil, err
 	}
 	s, err := d.c.vaultState(d.id)
 	if err != nil {
@@ -375,9 +309,13 @@ func (d *Detect) GetDetectRun(ctx context.Context, req GetDetectRunRequest) (*De
 	case RunStatusSuccess:
 		return runResponse(op, run, req.RunID, rid)
 	case RunStatusFailed:
-		return nil, &RunFailedError{Operation: op, RunID: req.RunID, Status: status, Message: deref(run.Message), RequestID: rid}
+		return nil, runFailed(op, req.RunID, status, run, rid)
 	}
 	return &DeidentifyFileResponse{RunID: req.RunID, Status: status, Message: deref(run.Message), RequestID: rid}, nil
+}
+
+func runFailed(op, runID string, status RunStatus, run *gdetect.DetectRunsResponse, rid string) *skyflow.RunFailedError {
+	return &skyflow.RunFailedError{Operation: op, RunID: runID, Status: string(status), Message: deref(run.Message), RequestID: rid}
 }
 
 // pollWaits is the polling schedule: 1 s, 2 s, 4 s, ... with the last wait
@@ -393,15 +331,25 @@ func pollWaits(total time.Duration) []time.Duration {
 	return out
 }
 
-// pollRun polls a run until it ends, the schedule is used up, or ctx is
-// done.
+// pollRun polls a run until it ends, total has elapsed, or ctx is done.
+// total bounds the whole wait, poll requests included: when it runs out,
+// during a wait or during a poll, the run is reported IN_PROGRESS.
 func (d *Detect) pollRun(ctx context.Context, op string, s *vaultState, runID string, total time.Duration) (*DeidentifyFileResponse, error) {
 	waits := pollWaits(total)
+	deadline := time.Now().Add(total)
+	pollCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	inProgress := func(msg, rid string) *DeidentifyFileResponse {
+		return &DeidentifyFileResponse{RunID: runID, Status: RunStatusInProgress, Message: msg, RequestID: rid}
+	}
 	unknown := 0
 	for i := 0; ; i++ {
-		run, rid, err := d.getRun(ctx, op, s, runID)
+		run, rid, err := d.getRun(pollCtx, op, s, runID)
 		if err != nil {
-			return nil, &RunPollError{Operation: op, RunID: runID, Err: err}
+			if ctx.Err() == nil && pollCtx.Err() != nil {
+				return inProgress("", ""), nil // the wait time ran out during the poll
+			}
+			return nil, &skyflow.RunPollError{Operation: op, RunID: runID, Err: err}
 		}
 		status := runStatus(run)
 		if d.c.logger.Enabled(ctx, slog.LevelDebug) {
@@ -413,19 +361,26 @@ func (d *Detect) pollRun(ctx context.Context, op string, s *vaultState, runID st
 		case RunStatusSuccess:
 			return runResponse(op, run, runID, rid)
 		case RunStatusFailed:
-			return nil, &RunFailedError{Operation: op, RunID: runID, Status: status, Message: deref(run.Message), RequestID: rid}
+			return nil, runFailed(op, runID, status, run, rid)
 		case RunStatusInProgress:
-			if i >= len(waits) {
-				return &DeidentifyFileResponse{RunID: runID, Status: status, Message: deref(run.Message), RequestID: rid}, nil
-			}
 		default:
 			unknown++
 			if unknown >= maxUnknownPolls || i >= len(waits) {
-				return nil, &RunFailedError{Operation: op, RunID: runID, Status: status, Message: deref(run.Message), RequestID: rid}
+				return nil, runFailed(op, runID, status, run, rid)
 			}
 		}
-		if err := d.wait(ctx, waits[i]); err != nil {
-			return nil, &RunPollError{Operation: op, RunID: runID, Err: err}
+		wait := time.Duration(0)
+		if i < len(waits) {
+			wait = min(waits[i], time.Until(deadline))
+		}
+		if wait <= 0 {
+			if status == RunStatusInProgress {
+				return inProgress(deref(run.Message), rid), nil
+			}
+			return nil, runFailed(op, runID, status, run, rid)
+		}
+		if err := d.wait(ctx, wait); err != nil {
+			return nil, &skyflow.RunPollError{Operation: op, RunID: runID, Err: err}
 		}
 	}
 }
@@ -445,17 +400,20 @@ func (d *Detect) wait(ctx context.Context, dur time.Duration) error {
 
 func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID string) (*gdetect.DetectRunsResponse, string, error) {
 	params := &gdetect.DetectGetRunParams{VaultId: &s.id}
-	resp, err := d.c.send(ctx, op, vaultAttr(s.id), s.ts, bearer, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		return s.detect.DetectGetRun(ctx, runID, params, edit)
+	r, err := d.c.run(ctx, &operation{
+		endpoint: s.ep, name: op, replayable: true, idempotent: true, limit: d.c.maxFileResponse,
+		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			return s.detect.DetectGetRun(ctx, runID, params, edit)
+		},
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	var run gdetect.DetectRunsResponse
-	if err := decodeJSON(op, resp, &run); err != nil {
+	if err := r.decode(op, &run); err != nil {
 		return nil, "", err
 	}
-	return &run, requestID(resp), nil
+	return &run, r.requestID, nil
 }
 
 func runStatus(r *gdetect.DetectRunsResponse) RunStatus {
@@ -482,8 +440,9 @@ func runResponse(op string, r *gdetect.DetectRunsResponse, runID, rid string) (*
 		b64 := deref(o.ProcessedFile)
 		data, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
-			return nil, &APIError{StatusCode: http.StatusOK, HTTPStatus: http.StatusText(http.StatusOK), Operation: op,
-				Message: "run output is not valid base64", RequestID: rid, Err: err}
+			h := http.Header{}
+			h.Set(errs.RequestIDHeader, rid)
+			return nil, unexpected(op, http.StatusOK, h, "run output "+strconv.Itoa(i)+" is not valid base64", err)
 		}
 		typ, ext := string(deref(o.ProcessedFileType)), string(deref(o.ProcessedFileExtension))
 		if i == 0 {
@@ -547,7 +506,7 @@ func (k fileKind) transformable() bool {
 
 type startFn func(ctx context.Context, contentType string, body io.Reader, reqEditors ...gdetect.RequestEditorFn) (*http.Response, error)
 
-func (k fileKind) endpoint(api *gdetect.ClientWithResponses) startFn {
+func (k fileKind) endpoint(api *gdetect.Client) startFn {
 	switch k {
 	case kindText:
 		return api.DetectDeidentifyTextWithBody
@@ -629,7 +588,7 @@ func fileInput(file io.Reader, fileName, filePath string) (*fileSource, error) {
 	case filePath != "":
 		fi, err := os.Stat(filePath)
 		if err != nil {
-			return nil, &ValidationError{Field: "FilePath", Reason: "cannot be read: " + errReason(err), Err: err}
+			return nil, &skyflow.ValidationError{Field: "FilePath", Reason: "cannot be read: " + errReason(err), Err: pathless(err)}
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, errs.Invalid("FilePath", "is not a regular file")

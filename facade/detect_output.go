@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
@@ -16,38 +17,24 @@ import (
 func checkOutputDirectory(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", &ValidationError{Field: "OutputDirectory", Reason: "is not a usable path", Err: err}
+		return "", &skyflow.ValidationError{Field: "OutputDirectory", Reason: "is not a usable path", Err: err}
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return "", &ValidationError{Field: "OutputDirectory", Reason: "cannot be read: " + errReason(err), Err: err}
+		return "", &skyflow.ValidationError{Field: "OutputDirectory", Reason: "cannot be read: " + errReason(err), Err: err}
 	}
 	if !fi.IsDir() {
 		return "", errs.Invalid("OutputDirectory", "is not a directory")
 	}
 	f, err := os.CreateTemp(abs, ".skyflow-check-*")
 	if err != nil {
-		return "", &ValidationError{Field: "OutputDirectory", Reason: "is not writable: " + errReason(err), Err: err}
+		return "", &skyflow.ValidationError{Field: "OutputDirectory", Reason: "is not writable: " + errReason(err), Err: err}
 	}
 	name := f.Name()
 	_ = f.Close()
 	_ = os.Remove(name)
 	return abs, nil
 }
-
-// outputWriteError reports a failure to write a run output. The text names
-// the output by position, never by path (file names can hold personal
-// data); Unwrap gives the cause, so errors.Is(err, fs.ErrPermission) works.
-type outputWriteError struct {
-	index int
-	err   error
-}
-
-func (e *outputWriteError) Error() string {
-	return "skyflow: DeidentifyFile: cannot write output " + strconv.Itoa(e.index) + ": " + e.err.Error()
-}
-
-func (e *outputWriteError) Unwrap() error { return e.err }
 
 // writeOutputs writes the processed file and the other outputs of a run
 // into dir, and returns the paths written.
@@ -63,7 +50,7 @@ func writeOutputs(dir, inputName string, r *DeidentifyFileResponse) ([]string, e
 			err = writeFileAtomic(dir, path, data)
 		}
 		if err != nil {
-			return &outputWriteError{index: i, err: err}
+			return &skyflow.FileError{Operation: "DeidentifyFile", Op: "write", Output: i, Err: err}
 		}
 		written = append(written, path)
 		return nil

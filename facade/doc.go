@@ -41,10 +41,10 @@
 //
 // # Errors
 //
-// An API failure is an *APIError with the HTTP status, gRPC code, status
+// An API failure is an *skyflow.APIError with the HTTP status, gRPC code, status
 // text, message, details and request id; use errors.As to read it, and
 // errors.Is with ErrNotFound, ErrUnauthorized, ErrForbidden and
-// ErrRateLimited. Input rejected before the network is a *ValidationError
+// ErrRateLimited. Input rejected before the network is a *skyflow.ValidationError
 // naming the field (errors.Is(err, ErrValidation)). Network failures are a
 // *TransportError wrapping the cause (errors.Is(err, context.Canceled)
 // works). No error text ever contains record values, tokens or credentials.
@@ -100,7 +100,7 @@
 // client.Connection(connectionID) returns a handle whose Invoke calls the
 // connection's route with escaped path parameters, typed query parameters
 // and a body encoded from its Content-Type (JSON, form, multipart or XML),
-// authenticated with x-skyflow-authorization. Errors are *APIError values;
+// authenticated with x-skyflow-authorization. Errors are *skyflow.APIError values;
 // the gateway's error-from-client header becomes the detail
 // {"error_from_client": bool}.
 package facade

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"log"
 	"os"
 	"time"
@@ -83,8 +84,8 @@ func ExampleDetect_DeidentifyFile() {
 		OutputDirectory: "<output dir>",
 		WaitTime:        64 * time.Second,
 	})
-	var failed *facade.RunFailedError
-	var stopped *facade.RunPollError
+	var failed *skyflow.RunFailedError
+	var stopped *skyflow.RunPollError
 	switch {
 	case errors.As(err, &failed):
 		log.Fatalf("run %s failed: %s", failed.RunID, failed.Message)
@@ -152,7 +153,7 @@ func ExampleConnection_Invoke() {
 		Headers:     map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 		Body:        map[string]any{"card": map[string]any{"number": "<token>", "cvv": "<token>"}},
 	})
-	var apiErr *facade.APIError
+	var apiErr *skyflow.APIError
 	if errors.As(err, &apiErr) {
 		for _, d := range apiErr.Details {
 			if fromClient, ok := d[facade.ErrorFromClientDetail].(bool); ok {

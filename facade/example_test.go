@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"log"
 	"os"
 	"time"
@@ -37,7 +38,7 @@ func ExampleNew_invalidConfiguration() {
 	// Configuration is validated by New, before any network call.
 	_, err := facade.New(facade.WithVault(facade.VaultConfig{VaultID: "v1"}))
 	fmt.Println(err)
-	fmt.Println(errors.Is(err, facade.ErrValidation))
+	fmt.Println(errors.Is(err, skyflow.ErrValidation))
 	// Output:
 	// skyflow: invalid ClusterID: is required when BaseURL is not set
 	// true
@@ -136,7 +137,7 @@ func ExampleVault_Insert_validation() {
 	}
 	v, _ := c.Vault("")
 	_, err = v.Insert(context.Background(), facade.InsertRequest{Table: "table1"})
-	var ve *facade.ValidationError
+	var ve *skyflow.ValidationError
 	if errors.As(err, &ve) {
 		fmt.Println(ve.Field, "-", ve.Reason)
 	}
@@ -172,7 +173,7 @@ func ExampleVault_Get() {
 		IDs:       []string{"<SKYFLOW_ID_1>", "<SKYFLOW_ID_2>"},
 		Redaction: facade.RedactionPlainText,
 	})
-	if errors.Is(err, facade.ErrNotFound) {
+	if errors.Is(err, skyflow.ErrNotFound) {
 		fmt.Println("no such records")
 		return
 	}
@@ -296,14 +297,14 @@ func ExampleVault_UploadFile() {
 }
 
 func ExampleAPIError() {
-	err := fmt.Errorf("loading card: %w", &facade.APIError{
+	err := fmt.Errorf("loading card: %w", &skyflow.APIError{
 		StatusCode: 404, HTTPStatus: "Not Found", Message: "no records found", RequestID: "req-123", Operation: "Get",
 	})
-	var apiErr *facade.APIError
+	var apiErr *skyflow.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.RequestID)
 	}
-	fmt.Println(errors.Is(err, facade.ErrNotFound))
+	fmt.Println(errors.Is(err, skyflow.ErrNotFound))
 	fmt.Println(err)
 	// Output:
 	// 404 req-123
@@ -312,8 +313,8 @@ func ExampleAPIError() {
 }
 
 func ExampleIsRetryable() {
-	fmt.Println(facade.IsRetryable(&facade.APIError{StatusCode: 503}))
-	fmt.Println(facade.IsRetryable(&facade.APIError{StatusCode: 400}))
+	fmt.Println(skyflow.IsRetryable(&skyflow.APIError{StatusCode: 503}))
+	fmt.Println(skyflow.IsRetryable(&skyflow.APIError{StatusCode: 400}))
 	// Output:
 	// true
 	// false

@@ -2,7 +2,6 @@ package facade
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,9 +10,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // InsertRequest inserts records into one table.
@@ -79,7 +78,7 @@ type RecordError struct {
 	// RequestID is the id of the request that carried the record.
 	RequestID string
 	// Err is the error of the request that carried the record, when the
-	// whole request failed (an *APIError or a transport error).
+	// whole request failed (an *skyflow.APIError or a transport error).
 	Err error
 }
 
@@ -131,9 +130,9 @@ func (v *Vault) Insert(ctx context.Context, req InsertRequest) (*InsertResponse,
 		mu.Unlock()
 		lo, hi := i*size, min((i+1)*size, n)
 		if skip {
-			errsByChunk[i] = errNotSent
+			errsByChunk[i] = skyflow.ErrNotSent
 			for j := lo; j < hi; j++ {
-				parts[i].Errors = append(parts[i].Errors, RecordError{RequestIndex: j, Message: errNotSent.Error(), Err: errNotSent})
+				parts[i].Errors = append(parts[i].Errors, RecordError{RequestIndex: j, Message: skyflow.ErrNotSent.Error(), Err: skyflow.ErrNotSent})
 			}
 			return
 		}
@@ -151,7 +150,7 @@ func (v *Vault) Insert(ctx context.Context, req InsertRequest) (*InsertResponse,
 	for i := range parts {
 		out.Inserted = append(out.Inserted, parts[i].Inserted...)
 		out.Errors = append(out.Errors, parts[i].Errors...)
-		if firstErr == nil && errsByChunk[i] != nil && errsByChunk[i] != errNotSent {
+		if firstErr == nil && errsByChunk[i] != nil && errsByChunk[i] != skyflow.ErrNotSent {
 			firstErr = errsByChunk[i]
 		}
 	}
@@ -161,14 +160,6 @@ func (v *Vault) Insert(ctx context.Context, req InsertRequest) (*InsertResponse,
 	}
 	return out, nil
 }
-
-// errNotSent marks records of chunks that were not sent because an earlier
-// chunk failed (or the context ended).
-var errNotSent = errNotSentType{}
-
-type errNotSentType struct{}
-
-func (errNotSentType) Error() string { return "skyflow: not sent: an earlier chunk of the call failed" }
 
 func firstRequestID(r *InsertResponse) string {
 	for _, rec := range r.Inserted {
@@ -213,9 +204,6 @@ func runChunks(ctx context.Context, n, conc int, fn func(ctx context.Context, i 
 // returns the error of the request when the request as a whole failed (in
 // which case every record of the chunk is in out.Errors).
 func (v *Vault) insertChunk(ctx context.Context, req *InsertRequest, mode gvault.V1Byot, lo, hi int, out *InsertResponse) error {
-	if !req.idempotent() {
-		ctx = transport.NonIdempotent(ctx)
-	}
 	if req.ContinueOnError {
 		return v.insertBatch(ctx, req, mode, lo, hi, out)
 	}
@@ -236,88 +224,67 @@ func (v *Vault) insertChunk(ctx context.Context, req *InsertRequest, mode gvault
 		rec := &body.Records[i-lo]
 		rec.Fields = req.Values[i]
 		if len(req.Tokens) > i && len(req.Tokens[i]) > 0 {
-			rec.Tokens = tokensToWire(req.Tokens[i])
+			rec.Tokens = req.Tokens[i]
 		}
 	}
 	const op = "Insert"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.RecordServiceInsertRecord(ctx, v.id, req.Table, body, edit)
-	})
+	s, err := v.state()
 	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	records, err := decodeInserted(op, resp)
-	if err == nil && len(records) != hi-lo {
-		err = protocolError(op, resp, fmt.Sprintf("response has %d records for %d inserted", len(records), hi-lo), nil)
+	r, err := v.c.run(ctx, s.op(v.c, op, req.idempotent(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.RecordServiceInsertRecord(ctx, s.id, req.Table, body, edit)
+	}))
+	var parsed gvault.V1InsertRecordResponse
+	if err == nil {
+		err = r.decode(op, &parsed)
+	}
+	if err == nil {
+		err = checkInserted(op, r, parsed.Records, hi-lo)
 	}
 	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	rid := requestID(resp)
-	out.Inserted = slices.Grow(out.Inserted, len(records))
-	for i, r := range records {
+	out.Inserted = slices.Grow(out.Inserted, len(parsed.Records))
+	for i, rec := range parsed.Records {
 		out.Inserted = append(out.Inserted, InsertedRecord{
 			RequestIndex: lo + i,
-			SkyflowID:    r.SkyflowID,
-			Tokens:       r.Tokens,
-			RequestID:    rid,
+			SkyflowID:    rec.SkyflowId,
+			Tokens:       nonEmpty(rec.Tokens),
+			RequestID:    r.requestID,
 		})
 	}
 	return nil
 }
 
-// insertedWire is one record of an insert response, its tokens decoded
-// straight into strings, the form the vault sends them in. Decoding into
-// the generated type instead boxes every token in an interface and needs
-// the maps converted afterwards (tokensFromWire): a third of the SDK's
-// allocations per inserted record.
-type insertedWire struct {
-	SkyflowID string            `json:"skyflow_id"`
-	Tokens    map[string]string `json:"tokens"`
-}
-
-// decodeInserted decodes the records of an insert response. An answer the
-// plain-string form cannot hold exactly (a token that is null, empty or not
-// a string) is decoded again through the generated type, so the result is
-// always what tokensFromWire makes of it.
-func decodeInserted(op string, resp *http.Response) ([]insertedWire, error) {
-	body, err := jsonBody(op, resp)
-	if err != nil {
-		return nil, err
+// checkInserted checks that an insert answer holds one record with an id
+// for each record sent.
+func checkInserted(op string, r *reply, records []gvault.V1RecordMetaProperties, sent int) error {
+	if len(records) != sent {
+		return r.unexpected(op, fmt.Sprintf("the answer has %d records for %d sent", len(records), sent), nil)
 	}
-	var fast struct {
-		Records []insertedWire `json:"records"`
-	}
-	if json.Unmarshal(body, &fast) == nil && plainTokens(fast.Records) {
-		return fast.Records, nil
-	}
-	var parsed gvault.V1InsertRecordResponse
-	if err := json.Unmarshal(body, &parsed); err != nil {
-		return nil, protocolError(op, resp, "cannot decode response", err)
-	}
-	records := make([]insertedWire, len(parsed.Records))
-	for i, r := range parsed.Records {
-		records[i] = insertedWire{SkyflowID: deref(r.SkyflowId), Tokens: tokensFromWire(r.Tokens)}
-	}
-	return records, nil
-}
-
-// plainTokens reports whether every token is a non-empty string (a null
-// decodes as ""), and drops empty token maps as tokensFromWire does.
-func plainTokens(records []insertedWire) bool {
 	for i := range records {
-		if len(records[i].Tokens) == 0 {
-			records[i].Tokens = nil
-		}
-		for _, t := range records[i].Tokens {
-			if t == "" {
-				return false
-			}
+		if records[i].SkyflowId == "" {
+			return r.unexpected(op, fmt.Sprintf("record %d of the answer has no skyflow_id", i), nil)
 		}
 	}
-	return true
+	return nil
+}
+
+// nonEmpty returns the tokens of m without empty ones (a null token
+// decodes as ""), or nil when none is left.
+func nonEmpty(m map[string]string) map[string]string {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // insertBatch inserts Values[lo:hi] through the batch endpoint with
@@ -342,23 +309,27 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 			rec.Upsert = &req.Upsert
 		}
 		if len(req.Tokens) > i && len(req.Tokens[i]) > 0 {
-			rec.Tokens = tokensToWire(req.Tokens[i])
+			rec.Tokens = req.Tokens[i]
 		}
 	}
 	const op = "Insert"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.RecordServiceBatchOperation(ctx, v.id, body, edit)
-	})
+	s, err := v.state()
 	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
+	r, err := v.c.run(ctx, s.op(v.c, op, req.idempotent(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.RecordServiceBatchOperation(ctx, s.id, body, edit)
+	}))
 	var parsed gvault.V1BatchOperationResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err == nil {
+		err = r.decode(op, &parsed)
+	}
+	if err != nil {
 		failChunk(out, lo, hi, err)
 		return err
 	}
-	rid := requestID(resp)
+	rid := r.requestID
 	items := parsed.Responses
 	for i := lo; i < hi; i++ {
 		k := i - lo
@@ -369,10 +340,10 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 		}
 		item := items[k]
 		status := int(item.Status)
-		if status/100 == 2 && item.Body != nil && len(item.Body.Records) > 0 && item.Body.Records[0].SkyflowId != nil {
-			r := item.Body.Records[0]
+		if status/100 == 2 && item.Body != nil && len(item.Body.Records) > 0 && item.Body.Records[0].SkyflowId != "" {
+			rec := item.Body.Records[0]
 			out.Inserted = append(out.Inserted, InsertedRecord{
-				RequestIndex: i, SkyflowID: *r.SkyflowId, Tokens: tokensFromWire(r.Tokens), RequestID: rid,
+				RequestIndex: i, SkyflowID: rec.SkyflowId, Tokens: nonEmpty(rec.Tokens), RequestID: rid,
 			})
 			continue
 		}
@@ -395,7 +366,7 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 // failChunk records every record of a failed request as an error.
 func failChunk(out *InsertResponse, lo, hi int, err error) {
 	status, rid, msg := 0, "", err.Error()
-	var e *APIError
+	var e *skyflow.APIError
 	if errors.As(err, &e) {
 		status, rid, msg = e.StatusCode, e.RequestID, e.Message
 	}
@@ -486,33 +457,6 @@ func checkTokens(mode TokenMode, values []map[string]any, tokens []map[string]st
 		}
 	}
 	return nil
-}
-
-func tokensToWire(t map[string]string) gvault.V1RecordTokens {
-	m := make(gvault.V1RecordTokens, len(t))
-	for k, v := range t {
-		m[k] = v
-	}
-	return m
-}
-
-// tokensFromWire converts a wire tokens object. Tokens are strings on the
-// wire; anything else is formatted as text.
-func tokensFromWire(t gvault.V1RecordTokens) map[string]string {
-	if len(t) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(t))
-	for k, v := range t {
-		switch x := v.(type) {
-		case string:
-			m[k] = x
-		case nil:
-		default:
-			m[k] = fmt.Sprint(x)
-		}
-	}
-	return m
 }
 
 func deref[T any](p *T) T {

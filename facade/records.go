@@ -72,17 +72,21 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	}
 	params := req.params()
 	const op = "Get"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.RecordServiceBulkGetRecord(ctx, v.id, req.Table, params, edit)
-	})
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.RecordServiceBulkGetRecord(ctx, s.id, req.Table, params, edit)
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V1BulkGetRecordResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	out := &GetResponse{Records: make([]Record, len(parsed.Records)), RequestID: requestID(resp)}
+	out := &GetResponse{Records: make([]Record, len(parsed.Records)), RequestID: r.requestID}
 	for i, r := range parsed.Records {
 		out.Records[i] = recordFromWire(r)
 	}
@@ -118,7 +122,7 @@ func (v *Vault) All(ctx context.Context, req GetRequest) iter.Seq2[Record, error
 }
 
 func recordFromWire(r gvault.V1FieldRecords) Record {
-	rec := Record{Fields: r.Fields, Tokens: tokensFromWire(r.Tokens)}
+	rec := Record{Fields: r.Fields, Tokens: nonEmpty(r.Tokens)}
 	if id, ok := rec.Fields["skyflow_id"].(string); ok {
 		rec.SkyflowID = id
 		delete(rec.Fields, "skyflow_id")
@@ -259,23 +263,27 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 		Byot:   &mode,
 	}
 	if len(req.Tokens) > 0 {
-		body.Record.Tokens = tokensToWire(req.Tokens)
+		body.Record.Tokens = req.Tokens
 	}
 	if req.ReturnTokens {
 		body.Tokenization = &req.ReturnTokens
 	}
 	const op = "Update"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.RecordServiceUpdateRecord(ctx, v.id, req.Table, id, body, edit)
-	})
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.RecordServiceUpdateRecord(ctx, s.id, req.Table, id, body, edit)
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V1UpdateRecordResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	out := &UpdateResponse{SkyflowID: deref(parsed.SkyflowId), Tokens: tokensFromWire(parsed.Tokens), RequestID: requestID(resp)}
+	out := &UpdateResponse{SkyflowID: deref(parsed.SkyflowId), Tokens: nonEmpty(parsed.Tokens), RequestID: r.requestID}
 	if out.SkyflowID == "" {
 		out.SkyflowID = id
 	}
@@ -353,17 +361,21 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 	}
 	body := gvault.V1BulkDeleteRecordRequest{SkyflowIds: req.IDs}
 	const op = "Delete"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.RecordServiceBulkDeleteRecord(ctx, v.id, req.Table, body, edit)
-	})
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.RecordServiceBulkDeleteRecord(ctx, s.id, req.Table, body, edit)
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V1BulkDeleteRecordResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	return &DeleteResponse{DeletedIDs: parsed.RecordIDResponse, RequestID: requestID(resp)}, nil
+	return &DeleteResponse{DeletedIDs: parsed.RecordIDResponse, RequestID: r.requestID}, nil
 }
 
 // QueryRequest runs a SQL query.
@@ -392,17 +404,21 @@ func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, er
 	}
 	body := gvault.QueryServiceExecuteQueryBody{Query: &req.Query}
 	const op = "Query"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.QueryServiceExecuteQuery(ctx, v.id, body, edit)
-	})
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.QueryServiceExecuteQuery(ctx, s.id, body, edit)
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V1GetQueryResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	out := &QueryResponse{Records: make([]Record, len(parsed.Records)), RequestID: requestID(resp)}
+	out := &QueryResponse{Records: make([]Record, len(parsed.Records)), RequestID: r.requestID}
 	for i, r := range parsed.Records {
 		out.Records[i] = recordFromWire(r)
 	}

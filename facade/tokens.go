@@ -94,44 +94,36 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 		body.DownloadURL = &req.DownloadURL
 	}
 	const op = "Detokenize"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.TokenServiceDetokenize(ctx, v.id, body, edit)
-	})
+	s, err := v.state()
 	if err != nil {
 		return nil, err
 	}
-	var parsed detokenizeWire
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.TokenServiceDetokenize(ctx, s.id, body, edit)
+	}))
+	if err != nil {
 		return nil, err
 	}
-	rid := requestID(resp)
+	var parsed gvault.V1DetokenizeResponse
+	if err := r.decode(op, &parsed); err != nil {
+		return nil, err
+	}
+	rid := r.requestID
 	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.Records))}
-	for i, r := range parsed.Records {
-		tok := r.Token
+	for i, rec := range parsed.Records {
+		tok := rec.Token
 		if tok == "" && i < len(req.Tokens) {
 			tok = req.Tokens[i].Token
 		}
-		if r.Error != "" {
-			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: r.Error, RequestID: rid})
+		if rec.Error != "" {
+			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: rec.Error, RequestID: rid})
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			RequestIndex: i, Token: tok, Value: r.Value, ValueType: r.ValueType,
+			RequestIndex: i, Token: tok, Value: rec.Value, ValueType: string(rec.ValueType),
 		})
 	}
 	return out, nil
-}
-
-// detokenizeWire is gvault.V1DetokenizeResponse with plain strings where
-// the generated type has a pointer per field (three allocations per token;
-// absent and null read as "", which is what the SDK made of a nil pointer).
-type detokenizeWire struct {
-	Records []struct {
-		Error     string `json:"error"`
-		Token     string `json:"token"`
-		Value     string `json:"value"`
-		ValueType string `json:"valueType"`
-	} `json:"records"`
 }
 
 // TokenizeRequest asks for the existing tokens of values stored in the
@@ -177,19 +169,23 @@ func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeRes
 	}
 	body := gvault.V1TokenizePayload{TokenizationParameters: params}
 	const op = "Tokenize"
-	resp, err := v.call(ctx, op, func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		return api.TokenServiceTokenize(ctx, v.id, body, edit)
-	})
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.api.TokenServiceTokenize(ctx, s.id, body, edit)
+	}))
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V1TokenizeResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	out := &TokenizeResponse{Tokens: make([]string, len(parsed.Records)), RequestID: requestID(resp)}
-	for i, r := range parsed.Records {
-		out.Tokens[i] = deref(r.Token)
+	out := &TokenizeResponse{Tokens: make([]string, len(parsed.Records)), RequestID: r.requestID}
+	for i, rec := range parsed.Records {
+		out.Tokens[i] = rec.Token
 	}
 	return out, nil
 }

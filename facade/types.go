@@ -1,11 +1,5 @@
 package facade
 
-import (
-	"errors"
-
-	"github.com/skyflowgo/skyflow/internal/errs"
-)
-
 // Version is the SDK version reported in the User-Agent and sky-metadata
 // headers.
 const Version = "0.1.0"
@@ -98,37 +92,3 @@ const (
 	OrderDescending OrderBy = "DESCENDING"
 	OrderNone       OrderBy = "NONE"
 )
-
-// APIError is returned when a Skyflow API answers with an error (or with a
-// response that cannot be understood). Use errors.As to inspect it:
-//
-//	var apiErr *facade.APIError
-//	if errors.As(err, &apiErr) {
-//		log.Printf("status %d, request id %s", apiErr.StatusCode, apiErr.RequestID)
-//	}
-type APIError = errs.APIError
-
-// ValidationError is returned when a request is rejected by the SDK before
-// any network call. Field names the offending input; the value itself is
-// never included.
-type ValidationError = errs.ValidationError
-
-// Sentinel errors for errors.Is. An *APIError matches the sentinel of its
-// HTTP status (404, 401, 403, 429); every *ValidationError matches
-// ErrValidation.
-var (
-	ErrNotFound     = errs.ErrNotFound
-	ErrUnauthorized = errs.ErrUnauthorized
-	ErrForbidden    = errs.ErrForbidden
-	ErrRateLimited  = errs.ErrRateLimited
-	ErrValidation   = errs.ErrValidation
-)
-
-// IsRetryable reports whether err is an *APIError whose status is transient
-// (408, 429, 502, 503, 504): sending the same request again later may
-// succeed. The client already retries these (see RetryPolicy); this helps
-// callers that add their own retry loop on top.
-func IsRetryable(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.Retryable()
-}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -13,9 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // UploadFileRequest uploads a file into a file column. Give exactly one
@@ -62,32 +63,40 @@ func (v *Vault) UploadFile(ctx context.Context, req UploadFileRequest) (*UploadF
 	if err != nil {
 		return nil, err
 	}
-	if req.SkyflowID == "" {
-		ctx = transport.NonIdempotent(ctx) // it creates a record
-	}
 	const op = "UploadFile"
-	resp, err := v.callOpts(ctx, op, src.replayable(), func(ctx context.Context, api *gvault.ClientWithResponses, edit editorFn) (*http.Response, error) {
-		body, err := newMultipartBody(&req, src)
-		if err != nil {
-			return nil, err
-		}
-		defer body.Close()
-		return api.UploadFileV2WithBody(ctx, v.id, body.contentType, body, edit, body.editor)
+	s, err := v.state()
+	if err != nil {
+		return nil, err
+	}
+	r, err := v.c.run(ctx, &operation{
+		endpoint:   s.ep,
+		name:       op,
+		replayable: src.replayable(),
+		idempotent: req.SkyflowID != "", // without it, a new record is created
+		limit:      v.c.maxResponse,
+		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			body, err := newMultipartBody(&req, src)
+			if err != nil {
+				return nil, err
+			}
+			defer body.Close()
+			return s.api.UploadFileV2WithBody(ctx, s.id, body.contentType, body, edit, body.editor)
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	var parsed gvault.V2UploadFileResponse
-	if err := decodeJSON(op, resp, &parsed); err != nil {
+	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
-	if parsed.SkyflowID == nil {
-		return nil, protocolError(op, resp, "response has no skyflowID", nil)
+	if deref(parsed.SkyflowID) == "" {
+		return nil, r.unexpected(op, "the answer has no skyflowID", nil)
 	}
 	return &UploadFileResponse{
 		SkyflowID:    *parsed.SkyflowID,
 		FileMetadata: parsed.FileMetadata,
-		RequestID:    requestID(resp),
+		RequestID:    r.requestID,
 	}, nil
 }
 
@@ -101,6 +110,33 @@ type fileSource struct {
 }
 
 func (s *fileSource) replayable() bool { return !s.once }
+
+// openBody opens the source for one attempt. Failures to open or read it
+// are *skyflow.FileError values (without the path), so they are told apart
+// from network failures.
+func (s *fileSource) openBody() (io.ReadCloser, error) {
+	f, err := s.open()
+	if err != nil {
+		var ve *skyflow.ValidationError
+		if errors.As(err, &ve) {
+			return nil, ve
+		}
+		return nil, &skyflow.FileError{Op: "open", Output: -1, Err: pathless(err)}
+	}
+	return fileReader{f}, nil
+}
+
+// fileReader turns the read errors of a local source into
+// *skyflow.FileError values.
+type fileReader struct{ io.ReadCloser }
+
+func (r fileReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &skyflow.FileError{Op: "read", Output: -1, Err: pathless(err)}
+	}
+	return n, err
+}
 
 func (r *UploadFileRequest) source() (*fileSource, error) {
 	if strings.TrimSpace(r.Table) == "" {
@@ -122,7 +158,7 @@ func (r *UploadFileRequest) source() (*fileSource, error) {
 	case r.Path != "":
 		fi, err := os.Stat(r.Path)
 		if err != nil {
-			return nil, &ValidationError{Field: "Path", Reason: "cannot be read: " + errReason(err), Err: err}
+			return nil, &skyflow.ValidationError{Field: "Path", Reason: "cannot be read: " + errReason(err), Err: pathless(err)}
 		}
 		if !fi.Mode().IsRegular() {
 			return nil, errs.Invalid("Path", "is not a regular file")
@@ -164,7 +200,7 @@ func readerSource(rd io.Reader, name string) (*fileSource, error) {
 				src.size = end - start
 			}
 			if _, err := sk.Seek(start, io.SeekStart); err != nil {
-				return nil, &ValidationError{Field: "Reader", Reason: "cannot seek", Err: err}
+				return nil, &skyflow.ValidationError{Field: "Reader", Reason: "cannot seek", Err: pathless(err)}
 			}
 			src.open = func() (io.ReadCloser, error) {
 				if _, err := sk.Seek(start, io.SeekStart); err != nil {
@@ -256,7 +292,7 @@ func newMultipartBody(req *UploadFileRequest, src *fileSource) (*multipartBody, 
 	}
 	suffix := bytes.Clone(buf.Bytes())
 
-	file, err := src.open()
+	file, err := src.openBody()
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +307,7 @@ func newMultipartBody(req *UploadFileRequest, src *fileSource) (*multipartBody, 
 	}
 	if src.replayable() {
 		body.reopen = func() (io.ReadCloser, error) {
-			f, err := src.open()
+			f, err := src.openBody()
 			if err != nil {
 				return nil, err
 			}

@@ -1,0 +1,245 @@
+package facade
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
+	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
+)
+
+// This file is the one path every call takes, from a public method to the
+// wire and back:
+//
+//	public method: validate the request, convert it to the generated request
+//	type, describe the call as an operation, c.run(ctx, op), decode the reply
+//	c.run: op.send(ctx, op.edit)          a generated client method; op.edit
+//	                                      sets the common headers, then auth's
+//	                                      editor sets the credential header
+//	       generated client -> transport.Doer (retries, per-attempt timeout,
+//	                                      reads the answer within the attempt)
+//	       401: auth.TokenRefused, then op.send once more (see resendOn401)
+//	       2xx: the body, read within op.limit
+//	       else: errs.Decode, the one error decoder, into a *skyflow.APIError
+//	       every failure: logged (never a value), classified by where it arose
+
+// editorFn is the request-editor shape every generated package accepts.
+type editorFn = func(ctx context.Context, req *http.Request) error
+
+// endpoint is what every call to one configured vault (or connection)
+// shares: its log attribute, its token source, and the editor that puts
+// the common headers and the credential on a request. It is built once per
+// configuration.
+type endpoint struct {
+	target slog.Attr
+	tokens auth.TokenSource
+	edit   editorFn
+	// authFirst says the API checks the token before it does anything else
+	// (vault and Detect calls): a 401 then proves the call had no effect.
+	authFirst bool
+}
+
+// operation describes one call.
+type operation struct {
+	*endpoint
+	// name is the SDK operation, for example "Insert".
+	name string
+	// replayable says send can build its request again: the body is not a
+	// one-shot stream.
+	replayable bool
+	// idempotent says the server may apply the request twice without harm.
+	idempotent bool
+	// limit caps the size of the success body, in bytes.
+	limit int64
+	// send makes the request through a generated client method, with edit
+	// among its request editors.
+	send func(ctx context.Context, edit editorFn) (*http.Response, error)
+}
+
+// reply is a successful (2xx) answer, read whole.
+type reply struct {
+	status    int
+	header    http.Header
+	body      []byte
+	requestID string
+}
+
+// maxErrorBody caps how much of an error answer is read.
+const maxErrorBody = 1 << 20
+
+// resendOn401 reports whether a call refused with 401 may be sent again
+// with a new token: its body must be replayable, and the refusal must prove
+// nothing was done (the API checks the token first) or the call must be
+// harmless to repeat. A POST through a connection is never resent: the
+// connection's route may have seen it.
+func (op *operation) resendOn401() bool {
+	return op.replayable && (op.authFirst || op.idempotent)
+}
+
+// run makes the call op describes and returns its successful answer, or
+// the error: a *skyflow.APIError for an error answer, and for failures
+// before one arrived a *skyflow.AuthError (no token), *skyflow.FileError
+// (a local file), *skyflow.ValidationError or *skyflow.TransportError.
+func (c *Client) run(ctx context.Context, op *operation) (*reply, error) {
+	start := time.Now()
+	callCtx := transport.With(ctx, transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit})
+	resp, err := op.send(callCtx, op.edit)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && op.resendOn401() &&
+		auth.TokenRefused(op.tokens, resp.Request) {
+		discard(resp)
+		resp, err = op.send(callCtx, op.edit)
+	}
+	if err != nil {
+		err = c.fail(ctx, op, start, 0, "", callError(op.name, err))
+		return nil, err
+	}
+	rid := resp.Header.Get(errs.RequestIDHeader)
+	if resp.StatusCode/100 != 2 {
+		data, _ := transport.ReadBody(resp.Body, maxErrorBody)
+		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
+		apiErr.Operation = op.name
+		return nil, c.fail(ctx, op, start, resp.StatusCode, rid, apiErr)
+	}
+	body, err := transport.ReadBody(resp.Body, op.limit)
+	if err != nil {
+		var size *transport.SizeError
+		if errors.As(err, &size) {
+			err = unexpected(op.name, resp.StatusCode, resp.Header, "the answer is larger than the limit of "+
+				formatBytes(size.Limit)+" (see WithMaxResponseSize)", nil)
+		} else {
+			err = &skyflow.TransportError{Operation: op.name, Sent: true, Err: err}
+		}
+		return nil, c.fail(ctx, op, start, resp.StatusCode, rid, err)
+	}
+	if c.logger.Enabled(ctx, slog.LevelDebug) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "call succeeded",
+			slog.String("operation", op.name), op.target,
+			slog.Int("status", resp.StatusCode), slog.String("request_id", rid),
+			slog.Duration("duration", time.Since(start)))
+	}
+	return &reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid}, nil
+}
+
+// fail logs a failed call and returns its error. When the call's context
+// ended, the context's error wins: the result matches context.Canceled or
+// context.DeadlineExceeded, and the last attempt's error stays reachable
+// with errors.As.
+func (c *Client) fail(ctx context.Context, op *operation, start time.Time, status int, requestID string, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = &skyflow.TransportError{Operation: op.name, Sent: true, Err: &ended{ctx: cerr, last: err}}
+	}
+	if c.logger.Enabled(ctx, slog.LevelError) {
+		attrs := []slog.Attr{slog.String("operation", op.name), op.target, slog.Duration("duration", time.Since(start))}
+		if status != 0 {
+			attrs = append(attrs, slog.Int("status", status), slog.String("request_id", requestID))
+		}
+		c.logger.LogAttrs(ctx, slog.LevelError, "call failed", attrs...)
+	}
+	return err
+}
+
+// ended is the cause of a call whose context ended after an attempt had
+// failed: it matches the context's error and the attempt's error.
+type ended struct {
+	ctx  error
+	last error
+}
+
+func (e *ended) Error() string   { return e.ctx.Error() + " (last attempt: " + e.last.Error() + ")" }
+func (e *ended) Unwrap() []error { return []error{e.ctx, e.last} }
+
+// callError classifies an error that came before any answer, by where it
+// arose.
+func callError(op string, err error) error {
+	var ae *skyflow.AuthError
+	if errors.As(err, &ae) {
+		ae.Operation = op
+		return ae
+	}
+	var fe *skyflow.FileError
+	if errors.As(err, &fe) {
+		fe.Operation = op
+		return fe
+	}
+	var ve *skyflow.ValidationError
+	if errors.As(err, &ve) {
+		return ve
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // drop the URL: its query can hold record values
+	}
+	if errors.As(err, &fe) { // a local file failed while the body was sent
+		fe.Operation = op
+		return fe
+	}
+	return &skyflow.TransportError{Operation: op, Sent: !transport.NotSent(err), Err: err}
+}
+
+func discard(resp *http.Response) {
+	_, _ = transport.ReadBody(resp.Body, 4<<10)
+}
+
+// unexpected builds the error for a success answer the SDK cannot use. It
+// matches skyflow.ErrUnexpectedResponse; reason says what was expected and
+// what came, never a value.
+func unexpected(op string, status int, header http.Header, reason string, cause error) *skyflow.APIError {
+	err := error(unexpectedResponse{})
+	if cause != nil {
+		err = &causeError{unexpectedResponse{}, cause}
+	}
+	return &skyflow.APIError{
+		StatusCode: status, HTTPStatus: http.StatusText(status), Message: reason, Operation: op,
+		Header: header, RequestID: header.Get(errs.RequestIDHeader), Err: err,
+	}
+}
+
+// unexpectedResponse is skyflow.ErrUnexpectedResponse as a cause.
+type unexpectedResponse struct{}
+
+func (unexpectedResponse) Error() string        { return skyflow.ErrUnexpectedResponse.Error() }
+func (unexpectedResponse) Is(target error) bool { return target == skyflow.ErrUnexpectedResponse }
+
+// causeError is ErrUnexpectedResponse with the decoding error behind it.
+type causeError struct {
+	unexpectedResponse
+	cause error
+}
+
+func (e *causeError) Error() string   { return e.unexpectedResponse.Error() + ": " + e.cause.Error() }
+func (e *causeError) Unwrap() error   { return e.cause }
+func (e *causeError) Is(t error) bool { return e.unexpectedResponse.Is(t) }
+
+// unexpectedReply is unexpected for a reply.
+func (r *reply) unexpected(op, reason string, cause error) *skyflow.APIError {
+	return unexpected(op, r.status, r.header, reason, cause)
+}
+
+// decode decodes a JSON reply into v. Like the API's own contract, it
+// accepts status 200 with a JSON content type only.
+func (r *reply) decode(op string, v any) error {
+	if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Type"), "json") {
+		return r.unexpected(op, "the answer has no JSON body", nil)
+	}
+	if err := json.Unmarshal(r.body, v); err != nil {
+		return r.unexpected(op, "the answer cannot be decoded", err)
+	}
+	return nil
+}
+
+// formatBytes writes a byte count for messages (MiB when whole).
+func formatBytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

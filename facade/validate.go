@@ -1,0 +1,20 @@
+package facade
+
+import (
+	"strings"
+
+	"github.com/skyflowgo/skyflow/internal/errs"
+)
+
+// checkPathParam checks a value that becomes one segment of a request path
+// (a table, a record id, a run id): it must not be empty, and must not be
+// "." or "..", which would move the request to another path.
+func checkPathParam(field, v string) error {
+	switch strings.TrimSpace(v) {
+	case "":
+		return errs.Invalid(field, "is required")
+	case ".", "..":
+		return errs.Invalid(field, "must not be %q", v)
+	}
+	return nil
+}
