@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
@@ -102,7 +103,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		env.Printf("-- level %s: a failing Get logs:\n", client.LogLevel())
 		_, err := vault.Get(ctx, missing)
-		var apiErr *facade.APIError
+		var apiErr *skyflow.APIError
 		if !errors.As(err, &apiErr) {
 			return fmt.Errorf("expected an API error, got %v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
@@ -44,7 +45,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("get them again")
 	got, err := env.Vault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: ids})
 	switch {
-	case errors.Is(err, facade.ErrNotFound):
+	case errors.Is(err, skyflow.ErrNotFound):
 		env.Printf("not found, as expected: %v\n", err)
 	case err != nil:
 		return fmt.Errorf("get: %w", err)

@@ -2,18 +2,19 @@
 // inspects it with errors.As and errors.Is (the "level=ERROR" lines are
 // what the SDK logs for each failed call):
 //
-//   - *facade.ValidationError: input rejected before any network call;
-//   - *facade.APIError: an error answer of a Skyflow API, with status,
-//     message and request id, matching sentinels such as facade.ErrNotFound;
-//   - *facade.TransportError: no answer at all (connection refused,
+//   - *skyflow.ValidationError: input rejected before any network call;
+//   - *skyflow.APIError: an error answer of a Skyflow API, with status,
+//     message and request id, matching sentinels such as skyflow.ErrNotFound;
+//   - *skyflow.TransportError: no answer at all (connection refused,
 //     cancelled context), wrapping the cause;
-//   - facade.IsRetryable: whether sending the same call later may succeed.
+//   - skyflow.IsRetryable: whether sending the same call later may succeed.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"time"
@@ -35,20 +36,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	env.Step("validation error: an insert without a table")
 	_, err = env.Vault.Insert(ctx, facade.InsertRequest{Values: []map[string]any{{"cardholder_name": "John Doe"}}})
-	var ve *facade.ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, facade.ErrValidation) {
+	var ve *skyflow.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, skyflow.ErrValidation) {
 		return fmt.Errorf("expected a validation error, got %v", err)
 	}
 	env.Printf("%v\n  field %q, reason %q\n", err, ve.Field, ve.Reason)
 
 	env.Step("API error: get a record that does not exist")
 	_, err = env.Vault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
-	var apiErr *facade.APIError
+	var apiErr *skyflow.APIError
 	if !errors.As(err, &apiErr) {
 		return fmt.Errorf("expected an API error, got %v", err)
 	}
 	printAPIError(env, apiErr)
-	env.Printf("  errors.Is(err, facade.ErrNotFound): %t\n", errors.Is(err, facade.ErrNotFound))
+	env.Printf("  errors.Is(err, skyflow.ErrNotFound): %t\n", errors.Is(err, skyflow.ErrNotFound))
 
 	env.Step("API error: a well-formed API key the vault does not know")
 	bogus, err := facade.New(facade.WithVault(env.VaultConfig()), facade.WithLogger(env.Logger()),
@@ -62,8 +63,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("expected an API error, got %v", err)
 	}
 	printAPIError(env, apiErr)
-	env.Printf("  errors.Is(err, facade.ErrUnauthorized): %t\n", errors.Is(err, facade.ErrUnauthorized))
-	if !errors.Is(err, facade.ErrUnauthorized) {
+	env.Printf("  errors.Is(err, skyflow.ErrUnauthorized): %t\n", errors.Is(err, skyflow.ErrUnauthorized))
+	if !errors.Is(err, skyflow.ErrUnauthorized) {
 		return fmt.Errorf("expected a 401")
 	}
 
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	downVault, _ := down.Vault("")
 	_, err = downVault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
-	var te *facade.TransportError
+	var te *skyflow.TransportError
 	if !errors.As(err, &te) {
 		return fmt.Errorf("expected a transport error, got %v", err)
 	}
@@ -115,11 +116,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("expected an API error, got %v", err)
 	}
 	printAPIError(env, apiErr)
-	env.Printf("  attempts: %d, facade.IsRetryable(err): %t\n", env.Emulator.Count("RecordServiceBulkGetRecord"), facade.IsRetryable(err))
+	env.Printf("  attempts: %d, skyflow.IsRetryable(err): %t\n", env.Emulator.Count("RecordServiceBulkGetRecord"), skyflow.IsRetryable(err))
 	return nil
 }
 
-func printAPIError(env *exampleenv.Env, e *facade.APIError) {
+func printAPIError(env *exampleenv.Env, e *skyflow.APIError) {
 	env.Printf("%v\n", e)
 	env.Printf("  status %d %q, gRPC code %d, request id %q\n", e.StatusCode, e.HTTPStatus, e.GRPCCode, e.RequestID)
 	env.Printf("  message %q\n", e.Message)

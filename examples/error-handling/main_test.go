@@ -8,6 +8,6 @@ import (
 
 func TestRun(t *testing.T) {
 	exampletest.Run(t, run, nil,
-		`field "Table"`, "errors.Is(err, facade.ErrNotFound): true", "errors.Is(err, facade.ErrUnauthorized): true",
-		"operation Get", "errors.Is(err, context.Canceled): true", "attempts: 3, facade.IsRetryable(err): true")
+		`field "Table"`, "errors.Is(err, skyflow.ErrNotFound): true", "errors.Is(err, skyflow.ErrUnauthorized): true",
+		"operation Get", "errors.Is(err, context.Canceled): true", "attempts: 3, skyflow.IsRetryable(err): true")
 }

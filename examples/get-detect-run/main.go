@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"strings"
 	"time"
@@ -63,13 +64,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if !env.Emulated() {
 		return nil
 	}
-	env.Step("a run that fails is an error: *facade.RunFailedError")
+	env.Step("a run that fails is an error: *skyflow.RunFailedError")
 	env.Emulator.PlanRuns(mockserver.RunPlan{Final: "FAILED", Message: "the file could not be parsed"})
 	_, err = detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
 		File: strings.NewReader("not really a report\n"), FileName: "report.txt", WaitTime: 5 * time.Second,
 	})
-	var failed *facade.RunFailedError
-	if !errors.As(err, &failed) || !errors.Is(err, facade.ErrRunFailed) {
+	var failed *skyflow.RunFailedError
+	if !errors.As(err, &failed) || !errors.Is(err, skyflow.ErrRunFailed) {
 		return fmt.Errorf("expected a failed run, got %v", err)
 	}
 	env.Printf("run %s: status %s, reason %q\n", failed.RunID, failed.Status, failed.Message)

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"regexp"
@@ -118,7 +119,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		PathParams: params,
 		Headers:    map[string]string{"X-Mock-Status": "402", "X-Mock-Error-From-Client": "true"},
 	})
-	var apiErr *facade.APIError
+	var apiErr *skyflow.APIError
 	if !errors.As(err, &apiErr) {
 		return fmt.Errorf("expected an API error, got %v", err)
 	}

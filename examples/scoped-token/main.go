@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 
 	"github.com/skyflowgo/skyflow/auth"
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	} else {
 		_, err = auth.GenerateBearerTokenFromCreds(ctx, sa.JSON, opts)
 	}
-	var apiErr *facade.APIError
+	var apiErr *skyflow.APIError
 	if !errors.As(err, &apiErr) {
 		return fmt.Errorf("expected an API error, got %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"io"
 
 	"github.com/skyflowgo/skyflow/auth"
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	env.Step("map keys must match ^[a-zA-Z0-9_]+$; others fail before any call")
 	_, err = generate(auth.BearerTokenOptions{Ctx: map[string]any{"user-id": "user_12345"}})
-	var ve *auth.ValidationError
+	var ve *skyflow.ValidationError
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("expected a validation error, got %v", err)
 	}

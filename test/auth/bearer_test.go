@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"strings"
 	"time"
@@ -165,12 +166,12 @@ var _ = Describe("GenerateBearerToken", func() {
 	})
 
 	Describe("errors", func() {
-		It("returns a 401 as *auth.APIError with status, message and request id, matching ErrUnauthorized", func() {
+		It("returns a 401 as *skyflow.APIError with status, message and request id, matching ErrUnauthorized", func() {
 			ep.serveSequence(respondError(http.StatusUnauthorized,
 				skyflowError(401, 16, "Unauthorized", "invalid assertion signature"), "req-401"))
 			path := writeTemp("creds.json", credsJSON(ep.tokenURI()))
 			_, err := auth.GenerateBearerToken(ctx, path, opts)
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %T %v", err, err)
 			Expect(apiErr.StatusCode).To(Equal(401))
 			Expect(apiErr.HTTPStatus).To(Equal("Unauthorized"))
@@ -178,48 +179,48 @@ var _ = Describe("GenerateBearerToken", func() {
 			Expect(apiErr.Message).To(Equal("invalid assertion signature"))
 			Expect(apiErr.RequestID).To(Equal("req-401"))
 			Expect(apiErr.Operation).To(Equal("GenerateBearerToken"))
-			Expect(errors.Is(err, auth.ErrUnauthorized)).To(BeTrue())
+			Expect(errors.Is(err, skyflow.ErrUnauthorized)).To(BeTrue())
 			Expect(err.Error()).To(ContainSubstring("req-401"))
 		})
 
 		It("decodes the plain-string error form {\"error\":\"...\"}", func() {
 			ep.serveSequence(respondError(http.StatusBadRequest, `{"error":"scope has an unknown role"}`, "req-400"))
 			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %T %v", err, err)
 			Expect(apiErr.StatusCode).To(Equal(400))
 			Expect(apiErr.Message).To(Equal("scope has an unknown role"))
 			Expect(apiErr.RequestID).To(Equal("req-400"))
 			Expect(apiErr.Operation).To(Equal("GenerateBearerTokenFromCreds"))
-			Expect(errors.Is(err, auth.ErrUnauthorized)).To(BeFalse())
+			Expect(errors.Is(err, skyflow.ErrUnauthorized)).To(BeFalse())
 		})
 
 		It("decodes a non-JSON error body", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusBadGateway, "upstream down", http.Header{"X-Request-Id": {"req-502"}}))
 			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.StatusCode).To(Equal(502))
 			Expect(apiErr.RequestID).To(Equal("req-502"))
 			Expect(apiErr.Retryable()).To(BeTrue())
 		})
 
-		It("reports a 2xx without accessToken as *auth.APIError", func() {
+		It("reports a 2xx without accessToken as *skyflow.APIError", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusOK, `{"tokenType":"Bearer"}`,
 				http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-empty"}}))
 			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.StatusCode).To(Equal(200))
 			Expect(apiErr.Message).To(ContainSubstring("accessToken"))
 			Expect(apiErr.RequestID).To(Equal("req-empty"))
 		})
 
-		It("reports a 2xx that is not JSON as *auth.APIError", func() {
+		It("reports a 2xx that is not JSON as *skyflow.APIError", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusOK, `<html>hello</html>`,
 				http.Header{"Content-Type": {"text/html"}}))
 			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.Err).To(HaveOccurred(), "the JSON error is kept as the cause")
 		})
@@ -229,7 +230,7 @@ var _ = Describe("GenerateBearerToken", func() {
 			ep.Close()
 			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(uri), opts)
 			Expect(err).To(HaveOccurred())
-			var apiErr *auth.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeFalse())
 			Expect(err.Error()).To(ContainSubstring("token exchange failed"))
 		})

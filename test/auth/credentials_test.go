@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"io/fs"
 	"strings"
 	"time"
@@ -14,14 +15,14 @@ import (
 
 const httpsURI = "https://manage.example.com/v1/auth/sa/oauth/token"
 
-// expectValidationError asserts err is a *auth.ValidationError for field
+// expectValidationError asserts err is a *skyflow.ValidationError for field
 // that matches both ErrValidation and sentinel.
-func expectValidationError(err error, sentinel error, field string) *auth.ValidationError {
+func expectValidationError(err error, sentinel error, field string) *skyflow.ValidationError {
 	GinkgoHelper()
 	Expect(err).To(HaveOccurred())
-	var ve *auth.ValidationError
-	Expect(errors.As(err, &ve)).To(BeTrue(), "want *auth.ValidationError, got %T: %v", err, err)
-	Expect(errors.Is(err, auth.ErrValidation)).To(BeTrue())
+	var ve *skyflow.ValidationError
+	Expect(errors.As(err, &ve)).To(BeTrue(), "want *skyflow.ValidationError, got %T: %v", err, err)
+	Expect(errors.Is(err, skyflow.ErrValidation)).To(BeTrue())
 	Expect(errors.Is(err, sentinel)).To(BeTrue(), "want %v, got %v", sentinel, err)
 	Expect(ve.Field).To(Equal(field))
 	Expect(ve.Reason).NotTo(BeEmpty())

@@ -2,7 +2,9 @@ package auth_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -31,11 +33,11 @@ var _ = Describe("credentials against the emulator", func() {
 	// useToken calls a vault endpoint with the token a source gives and
 	// returns the HTTP status.
 	useToken := func(ctx context.Context, ts auth.TokenSource) int {
-		c, err := vault.NewClientWithResponses(srv.URL(), vault.WithRequestEditorFn(auth.BearerEditor(ts)))
+		c := vault.NewClient(srv.URL(), http.DefaultClient)
+		resp, err := c.RecordServiceBulkGetRecord(ctx, srv.VaultID(), "table1", &vault.RecordServiceBulkGetRecordParams{}, auth.BearerEditor(ts))
 		Expect(err).NotTo(HaveOccurred())
-		resp, err := c.RecordServiceBulkGetRecordWithResponse(ctx, srv.VaultID(), "table1", &vault.RecordServiceBulkGetRecordParams{})
-		Expect(err).NotTo(HaveOccurred())
-		return resp.StatusCode()
+		Expect(resp.Body.Close()).To(Succeed())
+		return resp.StatusCode
 	}
 
 	It("accepts the emulator's API key", func(ctx SpecContext) {
@@ -95,7 +97,7 @@ var _ = Describe("credentials against the emulator", func() {
 
 	It("surfaces the endpoint's refusal of an unknown role as an API error with a request id", func(ctx SpecContext) {
 		_, err := auth.GenerateBearerTokenFromCreds(ctx, srv.CredentialsJSON(), auth.BearerTokenOptions{RoleIDs: []string{"no-such-role"}})
-		var apiErr *auth.APIError
+		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 		Expect(apiErr.StatusCode).To(BeNumerically(">=", 400))
 		Expect(apiErr.RequestID).NotTo(BeEmpty())
@@ -109,34 +111,39 @@ var _ = Describe("credentials against the emulator", func() {
 		// this emulator's token endpoint.
 		forged := strings.Replace(other.CredentialsJSON(), other.TokenURI(), srv.TokenURI(), 1)
 		_, err = auth.GenerateBearerTokenFromCreds(ctx, forged, auth.BearerTokenOptions{})
-		Expect(err).To(MatchError(auth.ErrUnauthorized))
+		Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 	})
 
 	It("signs data tokens the emulator accepts in detokenize", func(ctx SpecContext) {
-		c, err := vault.NewClientWithResponses(srv.URL(), vault.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		c := vault.NewClient(srv.URL(), http.DefaultClient)
+		key := func(_ context.Context, r *http.Request) error {
 			r.Header.Set("Authorization", "Bearer "+srv.APIKey())
 			return nil
-		}))
-		Expect(err).NotTo(HaveOccurred())
+		}
 		tokenization := true
-		ins, err := c.RecordServiceInsertRecordWithResponse(ctx, srv.VaultID(), "table1", vault.V1InsertRecordRequest{
+		resp, err := c.RecordServiceInsertRecord(ctx, srv.VaultID(), "table1", vault.V1InsertRecordRequest{
 			Records:      []vault.V1FieldRecords{{Fields: vault.V1RecordFields{"cardholder_name": "Signed Holder"}}},
 			Tokenization: &tokenization,
-		})
+		}, key)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(ins.JSON200).NotTo(BeNil())
-		dataToken := (ins.JSON200.Records[0].Tokens)["cardholder_name"].(string)
+		var ins vault.V1InsertRecordResponse
+		Expect(json.NewDecoder(resp.Body).Decode(&ins)).To(Succeed())
+		Expect(resp.Body.Close()).To(Succeed())
+		dataToken := ins.Records[0].Tokens["cardholder_name"]
 
 		signed, err := auth.GenerateSignedDataTokensFromCreds(srv.CredentialsJSON(), auth.SignedDataTokensOptions{DataTokens: []string{dataToken}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(signed[0].SignedToken).To(HavePrefix("signed_token_"))
 
 		plain := vault.RedactionEnumPLAINTEXT
-		det, err := c.TokenServiceDetokenizeWithResponse(ctx, srv.VaultID(), vault.V1DetokenizePayload{
+		resp, err = c.TokenServiceDetokenize(ctx, srv.VaultID(), vault.V1DetokenizePayload{
 			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: &signed[0].SignedToken, Redaction: &plain}},
-		})
+		}, key)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(det.StatusCode()).To(Equal(http.StatusOK))
-		Expect(*det.JSON200.Records[0].Value).To(Equal("Signed Holder"))
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		var det vault.V1DetokenizeResponse
+		Expect(json.NewDecoder(resp.Body).Decode(&det)).To(Succeed())
+		Expect(resp.Body.Close()).To(Succeed())
+		Expect(det.Records[0].Value).To(Equal("Signed Holder"))
 	})
 })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -39,7 +40,7 @@ var _ = Describe("secrets never leak", func() {
 		GinkgoHelper()
 		Expect(err).To(HaveOccurred())
 		texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
-		var ve *auth.ValidationError
+		var ve *skyflow.ValidationError
 		if errors.As(err, &ve) {
 			texts = append(texts, ve.Field, ve.Reason)
 		}

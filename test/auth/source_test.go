@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"os"
 	"sync"
@@ -118,7 +119,7 @@ var _ = Describe("ServiceAccountSource", func() {
 		ts := newSource()
 
 		_, err := ts.Token(ctx)
-		var apiErr *auth.APIError
+		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %v", err)
 		Expect(apiErr.StatusCode).To(Equal(500))
 		Expect(apiErr.RequestID).To(Equal("req-500"))
@@ -149,7 +150,7 @@ var _ = Describe("ServiceAccountSource", func() {
 		for range n {
 			var err error
 			Eventually(errCh).Should(Receive(&err))
-			Expect(errors.Is(err, auth.ErrUnauthorized)).To(BeTrue(), "got %v", err)
+			Expect(errors.Is(err, skyflow.ErrUnauthorized)).To(BeTrue(), "got %v", err)
 		}
 		Expect(ep.count()).To(BeNumerically("<=", 2), "late arrivals may already start the retry")
 		Expect(token(ts)).To(Equal(issued(0)))
@@ -324,7 +325,7 @@ var _ = Describe("ServiceAccountSource", func() {
 
 	It("rejects a nil service account and bad options", func() {
 		_, err := auth.NewServiceAccountSource(nil, auth.ServiceAccountOptions{})
-		Expect(errors.Is(err, auth.ErrValidation)).To(BeTrue())
+		Expect(errors.Is(err, skyflow.ErrValidation)).To(BeTrue())
 		sa, err := auth.ParseServiceAccount([]byte(credsJSON(httpsURI)), "")
 		Expect(err).NotTo(HaveOccurred())
 		_, err = auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{Ctx: map[string]any{"a-b": 1}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -90,7 +91,7 @@ var _ = Describe("Connection.Invoke", func() {
 	DescribeTable("rejects bad requests before any call, naming the field",
 		func(ctx SpecContext, req facade.InvokeRequest, field string) {
 			_, err := e.conn.Invoke(ctx, req)
-			var ve *facade.ValidationError
+			var ve *skyflow.ValidationError
 			Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.rec.Count()).To(BeZero())
@@ -218,7 +219,7 @@ var _ = Describe("Connection.Invoke", func() {
 			func(ctx SpecContext, fromClient string, want bool) {
 				_, err := e.conn.Invoke(ctx, facade.InvokeRequest{PathParams: card,
 					Headers: map[string]string{"X-Mock-Status": "400", "X-Mock-Error-From-Client": fromClient}})
-				var apiErr *facade.APIError
+				var apiErr *skyflow.APIError
 				Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 				Expect(apiErr.StatusCode).To(Equal(400))
 				Expect(apiErr.Message).To(ContainSubstring("answered 400"))
@@ -238,10 +239,10 @@ var _ = Describe("Connection.Invoke", func() {
 			c, err := e.client.Connection("wrong-route")
 			Expect(err).NotTo(HaveOccurred())
 			_, err = c.Invoke(ctx, facade.InvokeRequest{PathParams: card})
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 			Expect(apiErr.StatusCode).To(Equal(404))
-			Expect(errors.Is(err, facade.ErrNotFound)).To(BeTrue())
+			Expect(errors.Is(err, skyflow.ErrNotFound)).To(BeTrue())
 			for _, d := range apiErr.Details {
 				Expect(d).NotTo(HaveKey(facade.ErrorFromClientDetail))
 			}
@@ -253,7 +254,7 @@ var _ = Describe("Connection.Invoke", func() {
 				Credentials: &auth.Credentials{APIKey: "sky-zz9zz-ffffffffffffffffffffffffffffffff"}})).To(Succeed())
 			c, _ := e.client.Connection("bad-key")
 			_, err := c.Invoke(ctx, facade.InvokeRequest{PathParams: card})
-			Expect(err).To(MatchError(facade.ErrUnauthorized))
+			Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 		})
 
 		It("retries a GET after a transient failure, but not a POST", func(ctx SpecContext) {
@@ -264,7 +265,7 @@ var _ = Describe("Connection.Invoke", func() {
 
 			e.srv.InjectFault("InvokeConnection", mockserver.Fault{Status: 503})
 			_, err = e.conn.Invoke(ctx, facade.InvokeRequest{Method: "POST", PathParams: card, Body: map[string]any{"a": 1}})
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 			Expect(apiErr.StatusCode).To(Equal(503))
 			Expect(e.srv.Count("InvokeConnection")).To(Equal(3))
@@ -277,7 +278,7 @@ var _ = Describe("Connection.Invoke", func() {
 			start := time.Now()
 			_, err := e.conn.Invoke(dctx, facade.InvokeRequest{PathParams: card})
 			Expect(errors.Is(err, context.DeadlineExceeded)).To(BeTrue(), "%v", err)
-			var te *facade.TransportError
+			var te *skyflow.TransportError
 			Expect(errors.As(err, &te)).To(BeTrue())
 			Expect(time.Since(start)).To(BeNumerically("<", 2*time.Second))
 		})
@@ -288,10 +289,10 @@ var _ = Describe("Connection.Invoke", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.ID()).To(Equal(e.srv.ConnectionID()))
 		_, err = e.client.Connection("nope")
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 		empty, _ := facade.New()
 		_, err = empty.Connection("")
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 	})
 })
 

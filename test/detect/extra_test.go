@@ -3,6 +3,7 @@ package detect_test
 import (
 	"bytes"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -44,7 +45,7 @@ var _ = Describe("ReidentifyFile", func() {
 	It("rejects a format the endpoint does not take", func(ctx SpecContext) {
 		e := startEnv()
 		_, err := e.det.ReidentifyFile(ctx, facade.ReidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.pdf"})
-		var ve *facade.ValidationError
+		var ve *skyflow.ValidationError
 		Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 		Expect(ve.Field).To(Equal("FileName"))
 		Expect(e.rec.Requests("/v1/detect")).To(BeEmpty())
@@ -73,7 +74,7 @@ var _ = Describe("CheckGuardrails", func() {
 		Expect(r.RequestID).NotTo(BeEmpty())
 
 		_, err = e.det.CheckGuardrails(ctx, facade.CheckGuardrailsRequest{Text: " "})
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 		_, err = e.det.CheckGuardrails(ctx, facade.CheckGuardrailsRequest{Text: "x", DenyTopics: []string{""}})
 		Expect(err).To(MatchError(ContainSubstring("DenyTopics[0]")))
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ type fileCase struct {
 
 var _ = Describe("DeidentifyFile", func() {
 	var e *env
-	BeforeEach(func() { e = startEnv(mockserver.WithRunPolls(2)) })
+	BeforeEach(func() { e = startEnv() })
 
 	const base = "/v1/detect/deidentify/file"
 	notSSN := func(r *facade.DeidentifyFileResponse) {
@@ -74,8 +75,7 @@ var _ = Describe("DeidentifyFile", func() {
 			Expect(file["data_format"]).To(Equal(c.format))
 			Expect(base64.StdEncoding.DecodeString(file["base64"].(string))).To(Equal(data))
 
-			Expect(e.srv.Count("DetectGetRun")).To(Equal(3), "an immediate poll, then one after each wait")
-			Expect(e.clock.Waits()).To(Equal(secs(1, 2)))
+			Expect(e.srv.Count("DetectGetRun")).To(Equal(1), "polled at once; the run is done")
 			for _, r := range e.rec.Requests("/v1/detect/runs/") {
 				Expect(r.Query).To(Equal("vault_id=" + e.srv.VaultID()))
 			}
@@ -214,7 +214,7 @@ var _ = Describe("DeidentifyFile", func() {
 		func(ctx SpecContext, mk func(dir string) facade.DeidentifyFileRequest, field string) {
 			dir := GinkgoT().TempDir()
 			_, err := e.det.DeidentifyFile(ctx, mk(dir))
-			var ve *facade.ValidationError
+			var ve *skyflow.ValidationError
 			Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.rec.Requests("/v1/detect")).To(BeEmpty())
@@ -315,7 +315,7 @@ var _ = Describe("DeidentifyFile", func() {
 		It("does not resend a one-shot reader, and reports the API error", func(ctx SpecContext) {
 			e.srv.InjectFault("DetectDeidentifyText", mockserver.Fault{Status: 503})
 			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: onlyReader{strings.NewReader(sampleText)}, FileName: "a.txt"})
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 			Expect(apiErr.StatusCode).To(Equal(503))
 			Expect(e.srv.Count("DetectDeidentifyText")).To(Equal(1))

@@ -29,19 +29,20 @@ import (
 var fastRetries = facade.RetryPolicy{MaxRetries: 2, InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
 
 // env is one emulator, a client for its demo vault whose HTTP requests are
-// recorded, and a Detect handle whose polling waits use a fake clock.
+// recorded, and a Detect handle. The emulator finishes runs at their first
+// poll unless a spec plans otherwise (the polling schedule itself is tested
+// beside the code, with a fake clock).
 type env struct {
 	srv    *mockserver.Server
 	client *facade.Client
 	det    *facade.Detect
-	clock  *fakeClock
 	rec    *recorder
 }
 
 // startEnv starts an emulator with response validation (so it cannot drift
 // from the spec) and checks at cleanup that it saw no problem.
 func startEnv(srvOpts ...mockserver.Option) *env {
-	srv, err := mockserver.Start(append([]mockserver.Option{mockserver.WithResponseValidation()}, srvOpts...)...)
+	srv, err := mockserver.Start(append([]mockserver.Option{mockserver.WithResponseValidation(), mockserver.WithRunPolls(0)}, srvOpts...)...)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		Expect(srv.Problems()).To(BeEmpty())
@@ -57,47 +58,7 @@ func startEnv(srvOpts ...mockserver.Option) *env {
 	Expect(err).NotTo(HaveOccurred())
 	det, err := client.Detect(srv.VaultID())
 	Expect(err).NotTo(HaveOccurred())
-	clk := &fakeClock{}
-	return &env{srv: srv, client: client, det: det.WithClock(clk), clock: clk, rec: rec}
-}
-
-// fakeClock records the waits asked for and fires at once, or never when
-// blocked (then onAfter, if set, runs on each wait, e.g. to cancel a ctx).
-type fakeClock struct {
-	mu      sync.Mutex
-	waits   []time.Duration
-	block   bool
-	onAfter func()
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	c.waits = append(c.waits, d)
-	block, hook := c.block, c.onAfter
-	c.mu.Unlock()
-	if hook != nil {
-		hook()
-	}
-	if block {
-		return nil // never fires
-	}
-	ch := make(chan time.Time, 1)
-	ch <- time.Now()
-	return ch
-}
-
-func (c *fakeClock) Waits() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.waits...)
-}
-
-func secs(list ...int) []time.Duration {
-	out := make([]time.Duration, len(list))
-	for i, s := range list {
-		out[i] = time.Duration(s) * time.Second
-	}
-	return out
+	return &env{srv: srv, client: client, det: det, rec: rec}
 }
 
 // recorded is one request as it went on the wire.

@@ -93,7 +93,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 
 	It("writes nothing while the run is in progress", func(ctx SpecContext) {
 		e.srv.PlanRuns(mockserver.RunPlan{Polls: 100})
-		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out, WaitTime: 3e9})
+		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out, WaitTime: 1e9})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Status).To(Equal(facade.RunStatusInProgress))
 		Expect(listDir(out)).To(BeEmpty())

@@ -69,7 +69,7 @@ var _ = Describe("the README's Detect samples", func() {
 		defer file.Close()
 		detect, err := e.client.Detect("")
 		Expect(err).NotTo(HaveOccurred())
-		response, err := detect.WithClock(e.clock).DeidentifyFile(ctx, facade.DeidentifyFileRequest{
+		response, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
 			File:            file,
 			FileName:        filepath.Base(file.Name()),
 			Entities:        []facade.EntityType{facade.EntitySSN, facade.EntityCreditCard},

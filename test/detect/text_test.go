@@ -2,6 +2,7 @@ package detect_test
 
 import (
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"regexp"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ var _ = Describe("DeidentifyText", func() {
 	DescribeTable("rejects bad input before any call, naming the field",
 		func(ctx SpecContext, req facade.DeidentifyTextRequest, field string) {
 			_, err := e.det.DeidentifyText(ctx, req)
-			var ve *facade.ValidationError
+			var ve *skyflow.ValidationError
 			Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.rec.Requests("/v1/detect")).To(BeEmpty())
@@ -138,7 +139,7 @@ var _ = Describe("DeidentifyText", func() {
 
 	It("never puts a regex or the text into an error", func(ctx SpecContext) {
 		_, err := e.det.DeidentifyText(ctx, facade.DeidentifyTextRequest{Text: "secret-text", AllowRegex: []string{`(secret-pattern`}})
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 		Expect(err.Error()).NotTo(ContainSubstring("secret"))
 		Expect(err.Error()).To(ContainSubstring("missing closing )"))
 	})
@@ -167,13 +168,13 @@ var _ = Describe("DeidentifyText", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(d.ID()).To(Equal(e.srv.VaultID()))
 		_, err = e.client.Detect("nope")
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 	})
 
 	It("turns an API error into an *APIError with the request id", func(ctx SpecContext) {
 		e.srv.InjectFault("DetectDeidentifyString", mockserver.Fault{Status: 400})
 		_, err := e.det.DeidentifyText(ctx, facade.DeidentifyTextRequest{Text: sampleText})
-		var apiErr *facade.APIError
+		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 		Expect(apiErr.StatusCode).To(Equal(400))
 		Expect(apiErr.RequestID).NotTo(BeEmpty())
@@ -222,7 +223,7 @@ var _ = Describe("ReidentifyText", func() {
 
 	It("rejects blank text, unknown entities and an entity in two lists", func(ctx SpecContext) {
 		_, err := e.det.ReidentifyText(ctx, facade.ReidentifyTextRequest{})
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 		_, err = e.det.ReidentifyText(ctx, facade.ReidentifyTextRequest{Text: "x", MaskedEntities: []facade.EntityType{"nope"}})
 		Expect(err).To(MatchError(ContainSubstring("MaskedEntities[0]")))
 		_, err = e.det.ReidentifyText(ctx, facade.ReidentifyTextRequest{Text: "x",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyflowgo/skyflow"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -21,10 +22,10 @@ var _ = Describe("the client configuration", func() {
 	DescribeTable("rejects bad configurations in New with a typed error naming the field",
 		func(cfg facade.VaultConfig, field string) {
 			_, err := facade.New(facade.WithVault(cfg))
-			var ve *facade.ValidationError
+			var ve *skyflow.ValidationError
 			Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 			Expect(ve.Field).To(Equal(field))
-			Expect(errors.Is(err, facade.ErrValidation)).To(BeTrue())
+			Expect(errors.Is(err, skyflow.ErrValidation)).To(BeTrue())
 		},
 		Entry("no vault id", facade.VaultConfig{ClusterID: "c1"}, "VaultID"),
 		Entry("no cluster id and no URL", facade.VaultConfig{VaultID: "v1"}, "ClusterID"),
@@ -44,7 +45,7 @@ var _ = Describe("the client configuration", func() {
 	It("manages vaults at runtime: add, duplicate, update only given fields, get a copy, remove", func() {
 		c, err := facade.New(facade.WithVault(facade.VaultConfig{VaultID: "v1", ClusterID: "c1", Env: facade.EnvSandbox, Credentials: key}))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(c.AddVault(facade.VaultConfig{VaultID: "v1", ClusterID: "c2"})).To(MatchError(facade.ErrValidation))
+		Expect(c.AddVault(facade.VaultConfig{VaultID: "v1", ClusterID: "c2"})).To(MatchError(skyflow.ErrValidation))
 		Expect(c.AddVault(facade.VaultConfig{VaultID: "v2", ClusterID: "c2"})).To(Succeed())
 		Expect(c.VaultIDs()).To(Equal([]string{"v1", "v2"}))
 
@@ -59,11 +60,11 @@ var _ = Describe("the client configuration", func() {
 		again, _ := c.GetVault("v1")
 		Expect(again.Credentials.APIKey).To(Equal(apiKey), "GetVault returns a copy")
 
-		Expect(c.UpdateVault(facade.VaultConfig{VaultID: "nope"})).To(MatchError(facade.ErrValidation))
+		Expect(c.UpdateVault(facade.VaultConfig{VaultID: "nope"})).To(MatchError(skyflow.ErrValidation))
 		Expect(c.RemoveVault("v1")).To(Succeed())
-		Expect(c.RemoveVault("v1")).To(MatchError(facade.ErrValidation))
+		Expect(c.RemoveVault("v1")).To(MatchError(skyflow.ErrValidation))
 		_, err = c.Vault("v1")
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 	})
 
 	It("picks the first vault added when no id is given, deterministically", func() {
@@ -80,14 +81,14 @@ var _ = Describe("the client configuration", func() {
 		}
 		c, _ := facade.New()
 		_, err := c.Vault("")
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 	})
 
 	It("manages connections at runtime", func() {
 		c, err := facade.New(facade.WithConnection(facade.ConnectionConfig{ConnectionID: "k1", URL: "https://gw.example.com/v1/gateway/outboundRoutes/k1/cards"}))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(c.AddConnection(facade.ConnectionConfig{ConnectionID: "k1", URL: "https://x.example.com"})).To(MatchError(facade.ErrValidation))
-		Expect(c.AddConnection(facade.ConnectionConfig{ConnectionID: "k2"})).To(MatchError(facade.ErrValidation))
+		Expect(c.AddConnection(facade.ConnectionConfig{ConnectionID: "k1", URL: "https://x.example.com"})).To(MatchError(skyflow.ErrValidation))
+		Expect(c.AddConnection(facade.ConnectionConfig{ConnectionID: "k2"})).To(MatchError(skyflow.ErrValidation))
 		Expect(c.UpdateConnection(facade.ConnectionConfig{ConnectionID: "k1", URL: "https://gw2.example.com/r"})).To(Succeed())
 		got, _ := c.GetConnection("k1")
 		Expect(got.URL).To(Equal("https://gw2.example.com/r"))
@@ -103,18 +104,18 @@ var _ = Describe("the client configuration", func() {
 		Expect(c.LogLevel()).To(Equal(facade.LogLevelOff))
 		Expect(c.SetLogLevel(facade.LogLevelInfo)).To(Succeed())
 		Expect(c.LogLevel()).To(Equal(facade.LogLevelInfo))
-		Expect(c.SetLogLevel("LOUD")).To(MatchError(facade.ErrValidation))
+		Expect(c.SetLogLevel("LOUD")).To(MatchError(skyflow.ErrValidation))
 	})
 
 	It("rejects headers the SDK owns", func() {
 		for _, h := range []string{"Authorization", "content-type", "Sky-Metadata", "User-Agent", "x-skyflow-authorization"} {
 			_, err := facade.New(facade.WithHeader(h, "x"))
-			Expect(err).To(MatchError(facade.ErrValidation), h)
+			Expect(err).To(MatchError(skyflow.ErrValidation), h)
 		}
 		_, err := facade.New(facade.WithHeader("X-Skyflow-Account-Id", "acct-1"))
 		Expect(err).NotTo(HaveOccurred())
 		_, err = facade.New(facade.WithHeader("bad header", "x"))
-		Expect(err).To(MatchError(facade.ErrValidation))
+		Expect(err).To(MatchError(skyflow.ErrValidation))
 	})
 
 	Context("against the emulator", func() {
@@ -131,7 +132,7 @@ var _ = Describe("the client configuration", func() {
 			Expect(err).NotTo(HaveOccurred())
 			v, _ := c.Vault("")
 			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
-			Expect(err).To(MatchError(facade.ErrUnauthorized))
+			Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 
 			// No vault credentials: the client's apply.
 			c, _ = facade.New(
@@ -143,21 +144,16 @@ var _ = Describe("the client configuration", func() {
 			Expect(err).NotTo(HaveOccurred())
 
 			// Neither: SKYFLOW_CREDENTIALS (service-account JSON) applies.
-			env := map[string]string{"SKYFLOW_CREDENTIALS": srv.CredentialsJSON()}
-			c, _ = facade.New(
-				facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}),
-				facade.WithEnvLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok }),
-			)
+			GinkgoT().Setenv("SKYFLOW_CREDENTIALS", srv.CredentialsJSON())
+			c, _ = facade.New(facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}))
 			v, _ = c.Vault("")
 			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(3)}})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(srv.Count("GetAuthToken")).To(Equal(1))
 
 			// Nothing at all: a typed error before any call.
-			c, _ = facade.New(
-				facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}),
-				facade.WithEnvLookup(func(string) (string, bool) { return "", false }),
-			)
+			GinkgoT().Setenv("SKYFLOW_CREDENTIALS", "")
+			c, _ = facade.New(facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}))
 			v, _ = c.Vault("")
 			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(4)}})
 			Expect(err).To(MatchError(auth.ErrNoCredentials))
@@ -172,7 +168,7 @@ var _ = Describe("the client configuration", func() {
 			)
 			v, _ := c.Vault("")
 			_, err := v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
-			Expect(err).To(MatchError(facade.ErrUnauthorized))
+			Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 			Expect(c.SetCredentials(auth.Credentials{APIKey: e.srv.APIKey()})).To(Succeed())
 			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
 			Expect(err).NotTo(HaveOccurred())

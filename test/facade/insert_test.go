@@ -2,6 +2,7 @@ package facade_test
 
 import (
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"maps"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -75,7 +76,7 @@ var _ = Describe("Insert", func() {
 		Expect(err).NotTo(HaveOccurred())
 		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(2), card(1)}})
 		Expect(resp).To(BeNil())
-		var apiErr *facade.APIError
+		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue())
 		Expect(apiErr.StatusCode).To(BeNumerically(">=", 400))
 		Expect(apiErr.RequestID).NotTo(BeEmpty())
@@ -91,7 +92,7 @@ var _ = Describe("Insert", func() {
 
 	It("reports a missing table as a not-found API error", func(ctx SpecContext) {
 		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "nope", Values: []map[string]any{card(1)}})
-		Expect(err).To(MatchError(facade.ErrNotFound))
+		Expect(err).To(MatchError(skyflow.ErrNotFound))
 	})
 
 	Describe("continue on error", func() {
@@ -150,7 +151,7 @@ var _ = Describe("Insert", func() {
 			rec := map[string]any{"card_number": luhnCard(1), "cardholder_name": "A"}
 			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec},
 				Tokens: []map[string]string{{"card_number": "t1"}}, TokenMode: facade.TokenModeEnableStrict})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec},
 				Tokens: []map[string]string{{"card_number": "t1", "cardholder_name": "t2"}}, TokenMode: facade.TokenModeEnableStrict})
 			Expect(err).NotTo(HaveOccurred())
@@ -160,7 +161,7 @@ var _ = Describe("Insert", func() {
 		It("rejects tokens with DISABLE before any call", func(ctx SpecContext) {
 			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)},
 				Tokens: []map[string]string{{"card_number": "t"}}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(0))
 		})
 	})
@@ -210,7 +211,7 @@ var _ = Describe("Insert", func() {
 			values[25] = map[string]any{"no_such_column": 1} // third chunk fails
 			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values})
 			Expect(err).To(HaveOccurred())
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(resp).NotTo(BeNil())
 			Expect(resp.Inserted).To(HaveLen(20))
@@ -227,7 +228,7 @@ var _ = Describe("Insert", func() {
 	DescribeTable("validates before any network call",
 		func(req facade.InsertRequest, field string) {
 			_, err := e.vault.Insert(ctx0(), req)
-			var ve *facade.ValidationError
+			var ve *skyflow.ValidationError
 			Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.srv.Count("RecordServiceInsertRecord") + e.srv.Count("RecordServiceBatchOperation")).To(Equal(0))

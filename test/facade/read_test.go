@@ -2,6 +2,7 @@ package facade_test
 
 import (
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"strings"
@@ -132,13 +133,13 @@ var _ = Describe("reading", func() {
 
 		It("reports an unknown id as not found", func(ctx SpecContext) {
 			_, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", IDs: []string{"00000000-0000-0000-0000-000000000000"}})
-			Expect(err).To(MatchError(facade.ErrNotFound))
+			Expect(err).To(MatchError(skyflow.ErrNotFound))
 		})
 
 		DescribeTable("validates before any network call",
 			func(req facade.GetRequest, field string) {
 				_, err := e.vault.Get(ctx0(), req)
-				var ve *facade.ValidationError
+				var ve *skyflow.ValidationError
 				Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 				Expect(ve.Field).To(Equal(field))
 				Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(0))
@@ -197,18 +198,18 @@ var _ = Describe("reading", func() {
 
 		It("fails the whole call on a bad token without continue-on-error", func(ctx SpecContext) {
 			_, err := e.vault.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: "not-a-token"}}})
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.Error()).NotTo(ContainSubstring("not-a-token"), "tokens never appear in error text")
 		})
 
 		It("validates tokens and redactions", func(ctx SpecContext) {
 			_, err := e.vault.Detokenize(ctx, facade.DetokenizeRequest{})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: ""}}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: "t", Redaction: "SOME"}}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			Expect(e.srv.Count("TokenServiceDetokenize")).To(Equal(0))
 		})
 	})
@@ -225,9 +226,9 @@ var _ = Describe("reading", func() {
 
 		It("validates values and column groups", func(ctx SpecContext) {
 			_, err := e.vault.Tokenize(ctx, facade.TokenizeRequest{Values: []facade.TokenizeValue{{Value: "x"}}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Tokenize(ctx, facade.TokenizeRequest{})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 		})
 	})
 
@@ -242,9 +243,9 @@ var _ = Describe("reading", func() {
 
 		It("rejects anything but SELECT locally, and reports the server's 400 for unsupported SQL", func(ctx SpecContext) {
 			_, err := e.vault.Query(ctx, facade.QueryRequest{Query: "DELETE FROM table1"})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Query(ctx, facade.QueryRequest{Query: "SELECT * FROM table1 GROUP BY email"})
-			var apiErr *facade.APIError
+			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.StatusCode).To(Equal(http.StatusBadRequest))
 		})

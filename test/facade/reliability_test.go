@@ -3,6 +3,7 @@ package facade_test
 import (
 	"context"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"strings"
 	"sync"
 	"time"
@@ -23,11 +24,22 @@ var _ = Describe("reliability", func() {
 	var e *env
 	BeforeEach(func() { e = startEnv(nil) })
 
-	It("retries 429 with Retry-After", func(ctx SpecContext) {
-		e.srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: 2, Status: 429, RetryAfter: "1"})
+	It("retries 429 with a Retry-After within the policy's cap", func(ctx SpecContext) {
+		e.srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: 2, Status: 429, RetryAfter: "0"})
 		_, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(3))
+	})
+
+	It("fails at once on a Retry-After above the policy's cap, carrying the server's delay", func(ctx SpecContext) {
+		e.srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: 1, Status: 429, RetryAfter: "3600"})
+		_, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1"})
+		var apiErr *skyflow.APIError
+		Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %v", err)
+		Expect(apiErr.StatusCode).To(Equal(429))
+		Expect(apiErr.RetryAfter).To(Equal(time.Hour))
+		Expect(skyflow.IsRetryable(err)).To(BeTrue())
+		Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(1), "no retry, no silent sleep")
 	})
 
 	It("retries 503 then succeeds for reads", func(ctx SpecContext) {
@@ -47,10 +59,10 @@ var _ = Describe("reliability", func() {
 	It("does not retry a plain insert after a 503 (it could write twice), but does with upsert", func(ctx SpecContext) {
 		e.srv.InjectFault("RecordServiceInsertRecord", faultStatus(503, 1))
 		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
-		var apiErr *facade.APIError
+		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue())
 		Expect(apiErr.StatusCode).To(Equal(503))
-		Expect(facade.IsRetryable(err)).To(BeTrue())
+		Expect(skyflow.IsRetryable(err)).To(BeTrue())
 		Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(1))
 
 		e.srv.InjectFault("RecordServiceInsertRecord", faultStatus(503, 1))
@@ -91,7 +103,7 @@ var _ = Describe("reliability", func() {
 		sa := newEnv(e.srv, &auth.Credentials{CredentialsJSON: e.srv.CredentialsJSON()})
 		e.srv.InjectFault("RecordServiceBulkGetRecord", faultStatus(401, 10))
 		_, err := sa.vault.Get(ctx, facade.GetRequest{Table: "table1"})
-		Expect(err).To(MatchError(facade.ErrUnauthorized))
+		Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 		Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(2))
 	})
 
@@ -114,7 +126,7 @@ var _ = Describe("reliability", func() {
 		start := time.Now()
 		_, err := e.vault.Get(cctx, facade.GetRequest{Table: "table1"})
 		Expect(err).To(MatchError(context.DeadlineExceeded))
-		var te *facade.TransportError
+		var te *skyflow.TransportError
 		Expect(errors.As(err, &te)).To(BeTrue())
 		Expect(time.Since(start)).To(BeNumerically("<", 30*time.Second))
 	})
@@ -192,7 +204,7 @@ var _ = Describe("reliability", func() {
 		Expect(err).NotTo(HaveOccurred())
 		v, _ := c.Vault("")
 		_, err = v.Get(ctx, facade.GetRequest{Table: "table1", ColumnName: "email", ColumnValues: []string{"private@example.com"}})
-		var te *facade.TransportError
+		var te *skyflow.TransportError
 		Expect(errors.As(err, &te)).To(BeTrue())
 		Expect(err.Error()).NotTo(ContainSubstring("private"))
 		Expect(err.Error()).NotTo(ContainSubstring(apiKey))

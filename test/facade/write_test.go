@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"github.com/skyflowgo/skyflow"
 	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -67,7 +69,7 @@ var _ = Describe("writing", func() {
 				{Table: "table1", SkyflowID: "x", Values: map[string]any{"a": 1, "b": 2}, Tokens: map[string]string{"a": "t"}, TokenMode: facade.TokenModeEnableStrict},
 			} {
 				_, err := e.vault.Update(ctx, req)
-				Expect(err).To(MatchError(facade.ErrValidation), "%+v", req)
+				Expect(err).To(MatchError(skyflow.ErrValidation), "%+v", req)
 			}
 			Expect(e.srv.Count("RecordServiceUpdateRecord")).To(Equal(0))
 		})
@@ -92,11 +94,11 @@ var _ = Describe("writing", func() {
 
 		It("validates", func(ctx SpecContext) {
 			_, err := e.vault.Delete(ctx, facade.DeleteRequest{Table: "table1"})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Delete(ctx, facade.DeleteRequest{IDs: []string{"x"}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 			_, err = e.vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{""}})
-			Expect(err).To(MatchError(facade.ErrValidation))
+			Expect(err).To(MatchError(skyflow.ErrValidation))
 		})
 	})
 
@@ -105,7 +107,7 @@ var _ = Describe("writing", func() {
 			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "documents", IDs: []string{recordID}, DownloadURL: true, Redaction: facade.RedactionPlainText})
 			Expect(err).NotTo(HaveOccurred())
 			link := resp.Records[0].Fields["attachment"].(string)
-			r, err := e.client.HTTPClient().Get(link)
+			r, err := http.Get(link)
 			Expect(err).NotTo(HaveOccurred())
 			defer r.Body.Close()
 			b, err := io.ReadAll(r.Body)
@@ -181,7 +183,7 @@ var _ = Describe("writing", func() {
 				{Table: "documents", Column: "attachment", Reader: bytes.NewReader(nil)},
 			} {
 				_, err := e.vault.UploadFile(ctx, req)
-				var ve *facade.ValidationError
+				var ve *skyflow.ValidationError
 				Expect(errors.As(err, &ve)).To(BeTrue(), "%+v: %v", req, err)
 			}
 			Expect(e.srv.Count("UploadFileV2")).To(Equal(0))

@@ -115,6 +115,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
@@ -132,6 +133,7 @@ var (
 	_ = time.Second
 	_ = auth.IsExpired
 	_ = facade.New
+	_ = skyflow.ErrNotFound
 )
 
 func snippet(ctx context.Context, client *facade.Client, vault *facade.Vault, detect *facade.Detect, conn *facade.Connection) {

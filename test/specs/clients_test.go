@@ -2,6 +2,7 @@ package specs_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -24,6 +25,16 @@ func bearer(token string) func(context.Context, *http.Request) error {
 	}
 }
 
+// decoded reads a JSON answer into a generated model.
+func decoded[T any](resp *http.Response, err error) (*http.Response, T) {
+	GinkgoHelper()
+	var v T
+	Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	Expect(json.NewDecoder(resp.Body).Decode(&v)).To(Succeed())
+	return resp, v
+}
+
 var _ = Describe("the generated clients", func() {
 	var server *ghttp.Server
 	BeforeEach(func() {
@@ -40,18 +51,16 @@ var _ = Describe("the generated clients", func() {
 			ghttp.RespondWith(http.StatusOK, `{"records":[{"skyflow_id":"id-1","tokens":{"email":"t-1"}}]}`,
 				http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-1"}}),
 		))
-		c, err := vault.NewClientWithResponses(server.URL(), vault.WithRequestEditorFn(bearer("tok")))
-		Expect(err).NotTo(HaveOccurred())
-		resp, err := c.RecordServiceInsertRecordWithResponse(ctx, "vault123", "persons", vault.V1InsertRecordRequest{
+		c := vault.NewClient(server.URL(), http.DefaultClient)
+		resp, out := decoded[vault.V1InsertRecordResponse](c.RecordServiceInsertRecord(ctx, "vault123", "persons", vault.V1InsertRecordRequest{
 			Records:      []vault.V1FieldRecords{{Fields: vault.V1RecordFields{"email": "a@x.com", "name": nil}}},
 			Tokenization: ptr(true),
 			Byot:         ptr(vault.V1ByotDISABLE),
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.StatusCode()).To(Equal(http.StatusOK))
-		Expect(*resp.JSON200.Records[0].SkyflowId).To(Equal("id-1"))
-		Expect(resp.JSON200.Records[0].Tokens).To(HaveKeyWithValue("email", "t-1"))
-		Expect(*resp.Headers200.XRequestId).To(Equal("req-1"))
+		}, bearer("tok")))
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		Expect(out.Records[0].SkyflowId).To(Equal("id-1"))
+		Expect(out.Records[0].Tokens).To(HaveKeyWithValue("email", "t-1"))
+		Expect(resp.Header.Get("X-Request-Id")).To(Equal("req-1"))
 	})
 
 	It("vault: bulk get encodes arrays as repeated keys and booleans as true/false", func(ctx SpecContext) {
@@ -61,17 +70,15 @@ var _ = Describe("the generated clients", func() {
 			ghttp.RespondWith(http.StatusOK, `{"records":[{"fields":{"skyflow_id":"id-1","name":"John"}}]}`,
 				http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, err := vault.NewClientWithResponses(server.URL())
-		Expect(err).NotTo(HaveOccurred())
-		resp, err := c.RecordServiceBulkGetRecordWithResponse(ctx, "vault123", "persons", &vault.RecordServiceBulkGetRecordParams{
+		c := vault.NewClient(server.URL(), http.DefaultClient)
+		_, out := decoded[vault.V1BulkGetRecordResponse](c.RecordServiceBulkGetRecord(ctx, "vault123", "persons", &vault.RecordServiceBulkGetRecordParams{
 			SkyflowIds:   []string{"id-1", "id-2"},
 			Redaction:    ptr(vault.RedactionEnumPLAINTEXT),
 			Tokenization: ptr(false),
 			Fields:       []string{"name", "email"},
 			Limit:        ptr("10"),
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.JSON200.Records[0].Fields).To(HaveKeyWithValue("name", "John"))
+		}))
+		Expect(out.Records[0].Fields).To(HaveKeyWithValue("name", "John"))
 	})
 
 	It("vault: bulk delete sends a JSON body with DELETE and reads RecordIDResponse", func(ctx SpecContext) {
@@ -80,10 +87,9 @@ var _ = Describe("the generated clients", func() {
 			ghttp.VerifyJSON(`{"skyflow_ids":["id-1","id-2"]}`),
 			ghttp.RespondWith(http.StatusOK, `{"RecordIDResponse":["id-1","id-2"]}`, http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := vault.NewClientWithResponses(server.URL())
-		resp, err := c.RecordServiceBulkDeleteRecordWithResponse(ctx, "vault123", "persons", vault.V1BulkDeleteRecordRequest{SkyflowIds: []string{"id-1", "id-2"}})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.JSON200.RecordIDResponse).To(Equal([]string{"id-1", "id-2"}))
+		c := vault.NewClient(server.URL(), http.DefaultClient)
+		_, out := decoded[vault.V1BulkDeleteRecordResponse](c.RecordServiceBulkDeleteRecord(ctx, "vault123", "persons", vault.V1BulkDeleteRecordRequest{SkyflowIds: []string{"id-1", "id-2"}}))
+		Expect(out.RecordIDResponse).To(Equal([]string{"id-1", "id-2"}))
 	})
 
 	It("vault: detokenize uses camelCase keys and decodes errors into the error schema", func(ctx SpecContext) {
@@ -94,16 +100,15 @@ var _ = Describe("the generated clients", func() {
 				`{"error":{"grpc_code":5,"http_code":404,"http_status":"Not Found","message":"token not found","details":[]}}`,
 				http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-404"}}),
 		))
-		c, _ := vault.NewClientWithResponses(server.URL())
-		resp, err := c.TokenServiceDetokenizeWithResponse(ctx, "vault123", vault.V1DetokenizePayload{
+		c := vault.NewClient(server.URL(), http.DefaultClient)
+		resp, out := decoded[vault.ErrorResponse](c.TokenServiceDetokenize(ctx, "vault123", vault.V1DetokenizePayload{
 			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: ptr("t1"), Redaction: ptr(vault.RedactionEnumMASKED)}},
 			ContinueOnError:          ptr(false),
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.StatusCode()).To(Equal(http.StatusNotFound))
-		Expect(resp.JSON404.Error.Message).To(Equal("token not found"))
-		Expect(resp.JSON404.Error.GrpcCode).To(BeEquivalentTo(5))
-		Expect(*resp.Headers404.XRequestId).To(Equal("req-404"))
+		}))
+		Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(out.Error.Message).To(Equal("token not found"))
+		Expect(out.Error.GrpcCode).To(BeEquivalentTo(5))
+		Expect(resp.Header.Get("X-Request-Id")).To(Equal("req-404"))
 	})
 
 	It("vault: multipart upload goes through the WithBody variant", func(ctx SpecContext) {
@@ -116,11 +121,10 @@ var _ = Describe("the generated clients", func() {
 			},
 			ghttp.RespondWith(http.StatusOK, `{"skyflowID":"id-9"}`, http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := vault.NewClientWithResponses(server.URL())
+		c := vault.NewClient(server.URL(), http.DefaultClient)
 		body := "--b\r\nContent-Disposition: form-data; name=\"tableName\"\r\n\r\npersons\r\n--b--\r\n"
-		resp, err := c.UploadFileV2WithBodyWithResponse(ctx, "vault123", "multipart/form-data; boundary=b", strings.NewReader(body))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(*resp.JSON200.SkyflowID).To(Equal("id-9"))
+		_, out := decoded[vault.V2UploadFileResponse](c.UploadFileV2WithBody(ctx, "vault123", "multipart/form-data; boundary=b", strings.NewReader(body)))
+		Expect(*out.SkyflowID).To(Equal("id-9"))
 	})
 
 	It("detect: de-identify string sends snake_case keys and omits unset options", func(ctx SpecContext) {
@@ -130,8 +134,8 @@ var _ = Describe("the generated clients", func() {
 			ghttp.RespondWith(http.StatusOK, `{"processed_text":"My name is [NAME_1]","entities":[{"token":"[NAME_1]","value":"John","entity_type":"name","location":{"start_index":11,"end_index":15,"start_index_processed":11,"end_index_processed":19},"entity_scores":{"name":0.9}}],"word_count":4,"character_count":15}`,
 				http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := detect.NewClientWithResponses(server.URL())
-		resp, err := c.DetectDeidentifyStringWithResponse(ctx, detect.DeidentifyStringRequest{
+		c := detect.NewClient(server.URL(), http.DefaultClient)
+		_, out := decoded[detect.DeidentifyStringResponse](c.DetectDeidentifyString(ctx, detect.DeidentifyStringRequest{
 			Text:        "My name is John",
 			VaultId:     "vault123",
 			EntityTypes: []detect.EntityType{detect.EntityTypeName},
@@ -139,11 +143,10 @@ var _ = Describe("the generated clients", func() {
 				Default:    ptr(detect.TokenTypeMappingDefaultEntityUnqCounter),
 				VaultToken: []detect.EntityType{detect.EntityTypeSsn},
 			},
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(*resp.JSON200.ProcessedText).To(Equal("My name is [NAME_1]"))
-		Expect(*resp.JSON200.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
-		Expect(resp.JSON200.Entities[0].EntityScores).To(HaveKeyWithValue("name", 0.9))
+		}))
+		Expect(*out.ProcessedText).To(Equal("My name is [NAME_1]"))
+		Expect(*out.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
+		Expect(out.Entities[0].EntityScores).To(HaveKeyWithValue("name", 0.9))
 	})
 
 	It("detect: get run passes vault_id as a query parameter and reads camelCase run fields", func(ctx SpecContext) {
@@ -152,12 +155,11 @@ var _ = Describe("the generated clients", func() {
 			ghttp.RespondWith(http.StatusOK, `{"status":"SUCCESS","outputType":"BASE64","output":[{"processedFile":"aGk=","processedFileType":"redacted_text","processedFileExtension":"txt"}],"wordCharacterCount":{"wordCount":1,"characterCount":2}}`,
 				http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := detect.NewClientWithResponses(server.URL())
-		resp, err := c.DetectGetRunWithResponse(ctx, "run-123", &detect.DetectGetRunParams{VaultId: ptr("vault123")})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(*resp.JSON200.Status).To(Equal(detect.DetectRunStatusSUCCESS))
-		Expect(*resp.JSON200.Output[0].ProcessedFileExtension).To(Equal(detect.ProcessedFileExtensionTxt))
-		Expect(*resp.JSON200.WordCharacterCount.CharacterCount).To(BeEquivalentTo(2))
+		c := detect.NewClient(server.URL(), http.DefaultClient)
+		_, out := decoded[detect.DetectRunsResponse](c.DetectGetRun(ctx, "run-123", &detect.DetectGetRunParams{VaultId: ptr("vault123")}))
+		Expect(*out.Status).To(Equal(detect.DetectRunStatusSUCCESS))
+		Expect(*out.Output[0].ProcessedFileExtension).To(Equal(detect.ProcessedFileExtensionTxt))
+		Expect(*out.WordCharacterCount.CharacterCount).To(BeEquivalentTo(2))
 	})
 
 	It("oauth: the token exchange posts grant_type, assertion and scope", func(ctx SpecContext) {
@@ -166,28 +168,27 @@ var _ = Describe("the generated clients", func() {
 			ghttp.VerifyJSON(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","assertion":"a.b.c","scope":"role:r1 role:r2"}`),
 			ghttp.RespondWith(http.StatusOK, `{"accessToken":"x.y.z","tokenType":"Bearer"}`, http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := oauth.NewClientWithResponses(server.URL())
-		resp, err := c.GetAuthTokenWithResponse(ctx, oauth.V1GetAuthTokenRequest{
+		c := oauth.NewClient(server.URL(), http.DefaultClient)
+		_, out := decoded[oauth.V1GetAuthTokenResponse](c.GetAuthToken(ctx, oauth.V1GetAuthTokenRequest{
 			GrantType: "urn:ietf:params:oauth:grant-type:jwt-bearer",
 			Assertion: "a.b.c",
 			Scope:     ptr("role:r1 role:r2"),
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(*resp.JSON200.AccessToken).To(Equal("x.y.z"))
+		}))
+		Expect(*out.AccessToken).To(Equal("x.y.z"))
 	})
 
-	It("connection: invoke posts a free-form JSON body", func(ctx SpecContext) {
+	It("connection: invoke posts the body the caller encoded, with its content type", func(ctx SpecContext) {
 		server.AppendHandlers(ghttp.CombineHandlers(
 			ghttp.VerifyRequest(http.MethodPost, "/v1/gateway/outboundRoutes/conn123/cards"),
+			ghttp.VerifyContentType("application/json"),
 			ghttp.VerifyJSON(`{"card_number":"tok-card","nested":{"a":[1,2]}}`),
 			ghttp.RespondWith(http.StatusOK, `{"ok":true}`, http.Header{"Content-Type": {"application/json"}}),
 		))
-		c, _ := connection.NewClientWithResponses(server.URL())
-		resp, err := c.InvokeConnectionPostWithResponse(ctx, "conn123", "cards", connection.ConnectionRequestBody{
-			"card_number": "tok-card",
-			"nested":      map[string]any{"a": []int{1, 2}},
-		})
+		c := connection.NewClient(server.URL(), http.DefaultClient)
+		resp, err := c.InvokeConnectionPostWithBody(ctx, "conn123", "cards", "application/json",
+			strings.NewReader(`{"card_number":"tok-card","nested":{"a":[1,2]}}`))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.StatusCode()).To(Equal(http.StatusOK))
+		Expect(resp.Body.Close()).To(Succeed())
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
 	})
 })
