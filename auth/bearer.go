@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/gen/oauth"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )

@@ -3,11 +3,12 @@ package auth
 import (
 	"encoding/json"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/skyflowgo/skyflow"
 )
 
 func TestEscapeControlInStrings(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -17,6 +16,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/skyflowgo/skyflow"
 )
 
 // ServiceAccount holds parsed service-account credentials: the client and

@@ -3,10 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/skyflowgo/skyflow"
 )
 
 // TokenSource supplies the bearer token for a request. Implementations must

@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"math"
 	"mime"
 	"mime/multipart"
@@ -17,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"log"
 	"os"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
@@ -213,6 +213,57 @@ func ExampleVault_Get_tokens() {
 	fmt.Println(resp.Records[0].Fields["card_number"])
 }
 
+func ExampleVault_DeleteFile() {
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	resp, err := vault.DeleteFile(context.Background(), facade.FileRef{
+		Table: "documents", SkyflowID: "<SKYFLOW_ID>", Column: "attachment",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.Deleted) // the record stays; only its file is gone
+}
+
+func ExampleVault_FileScanStatus() {
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	resp, err := vault.FileScanStatus(context.Background(), facade.FileRef{
+		Table: "documents", SkyflowID: "<SKYFLOW_ID>", Column: "attachment",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if resp.Status == facade.ScanInfected {
+		fmt.Println("quarantine the record")
+	}
+}
+
+func ExampleVault_LookupBIN() {
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	resp, err := vault.LookupBIN(context.Background(), facade.BINLookupRequest{BIN: "411111"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range resp.Cards {
+		fmt.Println(c.Scheme, c.IssuerName, c.CountryCode)
+	}
+}
+
+func ExampleVault_AuditEvents() {
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	ctx := context.Background()
+	// Every read of the last day, page after page.
+	for event, err := range vault.AuditEvents(ctx, facade.AuditEventsRequest{
+		AccountID:  "<ACCOUNT_ID>",
+		ActionType: "READ",
+		Since:      time.Now().Add(-24 * time.Hour),
+	}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(event.Time, event.Actor, event.APIName, event.ResponseCode)
+	}
+}
+
 func ExampleVault_All() {
 	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
 	ctx := context.Background()
@@ -294,30 +345,6 @@ func ExampleVault_UploadFile() {
 		log.Fatal(err)
 	}
 	fmt.Println(resp.SkyflowID)
-}
-
-func ExampleAPIError() {
-	err := fmt.Errorf("loading card: %w", &skyflow.APIError{
-		StatusCode: 404, HTTPStatus: "Not Found", Message: "no records found", RequestID: "req-123", Operation: "Get",
-	})
-	var apiErr *skyflow.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.RequestID)
-	}
-	fmt.Println(errors.Is(err, skyflow.ErrNotFound))
-	fmt.Println(err)
-	// Output:
-	// 404 req-123
-	// true
-	// loading card: skyflow: Get: 404 Not Found: no records found (request id req-123)
-}
-
-func ExampleIsRetryable() {
-	fmt.Println(skyflow.IsRetryable(&skyflow.APIError{StatusCode: 503}))
-	fmt.Println(skyflow.IsRetryable(&skyflow.APIError{StatusCode: 400}))
-	// Output:
-	// true
-	// false
 }
 
 func ExampleClient_SetLogLevel() {

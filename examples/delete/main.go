@@ -6,9 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
 )

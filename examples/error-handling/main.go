@@ -14,11 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"

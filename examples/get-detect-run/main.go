@@ -9,11 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"

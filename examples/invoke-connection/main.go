@@ -16,12 +16,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
 )

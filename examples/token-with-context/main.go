@@ -8,9 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"io"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"

@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/ghttp"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/test/mockserver"

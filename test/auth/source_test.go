@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyflowgo/skyflow"
 	"net/http"
 	"os"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 )
 

@@ -3,12 +3,12 @@ package detect_test
 import (
 	"bytes"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
 )
 

@@ -2,12 +2,12 @@ package facade_test
 
 import (
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"maps"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"
 )

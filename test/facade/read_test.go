@@ -2,7 +2,6 @@ package facade_test
 
 import (
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
 )
 

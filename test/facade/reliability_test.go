@@ -3,7 +3,6 @@ package facade_test
 import (
 	"context"
 	"errors"
-	"github.com/skyflowgo/skyflow"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"
