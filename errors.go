@@ -50,6 +50,11 @@ var (
 	// records of a chunk not started because the call stopped first. Such
 	// records were certainly not written.
 	ErrNotSent = errors.New("skyflow: not sent")
+	// ErrUnsafeRedirect is matched by the cause of a *TransportError when
+	// the SDK refused to follow a redirect to another scheme or host
+	// (credentials and record values never leave the origin they were
+	// sent to).
+	ErrUnsafeRedirect = errors.New("skyflow: redirect to another origin refused")
 	// ErrRunFailed is matched by every *RunFailedError.
 	ErrRunFailed = errors.New("skyflow: detect run failed")
 )

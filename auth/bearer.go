@@ -13,6 +13,7 @@ import (
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/gen/oauth"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // HTTPDoer sends HTTP requests. *http.Client implements it; so can a test
@@ -21,9 +22,25 @@ type HTTPDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// defaultHTTPClient is the package's own client for the token exchange. It
-// uses http.DefaultTransport but never modifies http.DefaultClient.
-var defaultHTTPClient HTTPDoer = &http.Client{Timeout: 30 * time.Second}
+// newDefaultClient is the package's own client for the token exchange: it
+// uses http.DefaultTransport, never modifies http.DefaultClient, bounds an
+// exchange to 30 s and never follows a redirect to another origin (the
+// assertion stays on the token URI's host).
+func newDefaultClient() HTTPDoer {
+	return transport.WithPolicy(&http.Client{Timeout: 30 * time.Second})
+}
+
+// safeDoer applies the SDK's redirect policy to a caller's *http.Client
+// (to a copy of it). Other doers are used as given.
+func safeDoer(d HTTPDoer) HTTPDoer {
+	switch c := d.(type) {
+	case nil:
+		return newDefaultClient()
+	case *http.Client:
+		return transport.WithPolicy(c)
+	}
+	return d
+}
 
 const (
 	grantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -140,9 +157,7 @@ type exchanger struct {
 }
 
 func newExchanger(op string, sa *ServiceAccount, roles []string, ctxClaim any, doer HTTPDoer, now func() time.Time) (*exchanger, error) {
-	if doer == nil {
-		doer = defaultHTTPClient
-	}
+	doer = safeDoer(doer)
 	if now == nil {
 		now = time.Now
 	}

@@ -20,16 +20,18 @@ const (
 	// authorizationHeader carries "Bearer <token>" on vault and Detect
 	// calls.
 	authorizationHeader = "Authorization"
-	// connectionAuthHeader carries the raw token on connection (gateway)
-	// calls.
-	connectionAuthHeader = "X-Skyflow-Authorization"
-	bearerPrefix         = "Bearer "
+	bearerPrefix        = "Bearer "
 )
+
+// ConnectionAuthHeader is the header that carries the raw token on
+// connection (gateway) calls. (A connection call may carry an
+// Authorization header of the caller's, for the connection's route.)
+const ConnectionAuthHeader = "X-Skyflow-Authorization"
 
 // CredentialHeaders lists the request headers that carry credentials: the
 // SDK sets them and refuses them as caller-supplied headers.
 func CredentialHeaders() []string {
-	return []string{authorizationHeader, connectionAuthHeader}
+	return []string{authorizationHeader, ConnectionAuthHeader}
 }
 
 // ErrEmptyToken is returned (inside a *skyflow.AuthError) when a token
@@ -47,7 +49,7 @@ func BearerEditor(ts TokenSource) RequestEditor {
 // "x-skyflow-authorization: <token>" (no "Bearer " prefix) from ts. A
 // failure of ts aborts the request with a *skyflow.AuthError wrapping it.
 func ConnectionEditor(ts TokenSource) RequestEditor {
-	return headerEditor(ts, connectionAuthHeader, "")
+	return headerEditor(ts, ConnectionAuthHeader, "")
 }
 
 func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
@@ -85,7 +87,7 @@ func TokenRefused(ts TokenSource, req *http.Request) bool {
 
 // sentToken returns the token a request carried.
 func sentToken(req *http.Request) string {
-	if v := req.Header.Get(connectionAuthHeader); v != "" {
+	if v := req.Header.Get(ConnectionAuthHeader); v != "" {
 		return v
 	}
 	v := req.Header.Get(authorizationHeader)

@@ -11,13 +11,13 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // ServiceAccount holds parsed service-account credentials: the client and
@@ -281,21 +281,13 @@ func checkTokenURI(field, raw string) (*url.URL, error) {
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
+		if !transport.IsLoopback(u.Hostname()) {
 			return nil, invalid(field, ErrInvalidTokenURI, "must use https (plain http is allowed only for loopback hosts)")
 		}
 	default:
 		return nil, invalid(field, ErrInvalidTokenURI, "must use https")
 	}
 	return u, nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // parsePrivateKey decodes a PEM RSA private key in PKCS#1 or PKCS#8 form.

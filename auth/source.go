@@ -51,9 +51,6 @@ func buildOptions(opts []Option) *options {
 			opt(o)
 		}
 	}
-	if o.doer == nil {
-		o.doer = defaultHTTPClient
-	}
 	if o.now == nil {
 		o.now = time.Now
 	}

@@ -45,6 +45,9 @@ type Client struct {
 	// maxFileResponse caps those.
 	maxResponse     int64
 	maxFileResponse int64
+	// fileTimeout bounds each attempt of a file transfer (the Doer's
+	// default, attemptTimeout, bounds every other call).
+	fileTimeout time.Duration
 
 	level  slog.LevelVar
 	off    atomic.Bool
@@ -70,6 +73,7 @@ type settings struct {
 	lookupEnv      func(string) (string, bool)
 	maxResponse    int64
 	maxFile        int64
+	fileTimeout    time.Duration
 }
 
 // RetryPolicy configures how the client retries transient failures:
@@ -223,8 +227,30 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithRequestTimeout bounds each HTTP attempt (retries get a fresh
-// timeout). There is no default: the call's context bounds the whole call.
+// Timeouts. Every call is also bounded by its context; these bound each
+// attempt (a retry gets a fresh one), reading the answer included, so a
+// server that never answers, or answers one byte at a time, cannot hold a
+// call forever.
+const (
+	// DefaultRequestTimeout bounds each attempt of a call (80 s, the
+	// overall budget stripe-go gives a call: vault answers come in well
+	// under a second, and a stalled connection is found long before a user
+	// gives up).
+	DefaultRequestTimeout = 80 * time.Second
+	// DefaultFileRequestTimeout bounds each attempt of a call that moves a
+	// file (UploadFile, DeidentifyFile and ReidentifyFile sending their
+	// file, GetDetectRun and the polls of DeidentifyFile reading the
+	// result): 15 minutes, room for a few hundred MB on a slow link.
+	DefaultFileRequestTimeout = 15 * time.Minute
+	// DefaultResponseHeaderTimeout bounds the wait for an answer's headers
+	// once a request is sent, on the SDK's own transport (with
+	// WithHTTPClient, the per-attempt timeouts bound it).
+	DefaultResponseHeaderTimeout = 60 * time.Second
+)
+
+// WithRequestTimeout bounds each HTTP attempt of every call but file
+// transfers (default DefaultRequestTimeout). 0 removes the bound: only the
+// call's context limits it.
 func WithRequestTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
@@ -235,21 +261,36 @@ func WithRequestTimeout(d time.Duration) Option {
 	}
 }
 
+// WithFileRequestTimeout bounds each HTTP attempt of a file transfer
+// (default DefaultFileRequestTimeout). 0 removes the bound.
+func WithFileRequestTimeout(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return errs.Invalid("FileRequestTimeout", "must not be negative")
+		}
+		s.fileTimeout = d
+		return nil
+	}
+}
+
 // WithHeader adds a header sent on every vault, Detect and connection call
-// (for example x-skyflow-account-id or a tracing header). It cannot
-// override Authorization, Content-Type, sky-metadata or User-Agent (see
-// WithUserAgentSuffix).
+// (for example x-skyflow-account-id or a tracing header). It cannot set the
+// headers the SDK or net/http own: the credential headers, Content-Type,
+// Content-Length, Host, Transfer-Encoding, sky-metadata and User-Agent (see
+// WithUserAgentSuffix). Values may not hold control characters.
 func WithHeader(key, value string) Option {
 	return func(s *settings) error {
 		ck := http.CanonicalHeaderKey(key)
 		if key == "" || !validHeaderName(key) {
 			return errs.Invalid("Header", "name must be a valid HTTP header name")
 		}
-		switch ck {
-		case "Authorization", "Content-Type", "Sky-Metadata", "Content-Length", "X-Skyflow-Authorization":
-			return errs.Invalid("Header", "%s is set by the SDK", ck)
-		case "User-Agent":
+		switch {
+		case ck == "User-Agent":
 			return errs.Invalid("Header", "User-Agent is set by the SDK; use WithUserAgentSuffix")
+		case sdkHeader(ck) || ck == "Content-Type" || ck == "Sky-Metadata" || slices.Contains(auth.CredentialHeaders(), ck):
+			return errs.Invalid("Header", "%s is set by the SDK", ck)
+		case !validHeaderValue(value):
+			return errs.Invalid("Header", "the value of %s has a control character", ck)
 		}
 		if s.headers == nil {
 			s.headers = http.Header{}
@@ -260,9 +301,15 @@ func WithHeader(key, value string) Option {
 }
 
 // WithUserAgentSuffix appends text (for example "myapp/1.2") to the
-// User-Agent header.
+// User-Agent header. It may not hold control characters.
 func WithUserAgentSuffix(suffix string) Option {
-	return func(s *settings) error { s.uaSuffix = suffix; return nil }
+	return func(s *settings) error {
+		if !validHeaderValue(suffix) {
+			return errs.Invalid("UserAgentSuffix", "has a control character")
+		}
+		s.uaSuffix = suffix
+		return nil
+	}
 }
 
 // WithChunkSize sets how many records one insert request carries (default
@@ -299,7 +346,8 @@ func withEnvLookup(lookup func(string) (string, bool)) Option {
 // sent over the network until the first call.
 func New(opts ...Option) (*Client, error) {
 	s := settings{level: LogLevelError, chunkSize: DefaultChunkSize, concurrency: DefaultConcurrency,
-		maxResponse: DefaultMaxResponseSize, maxFile: DefaultMaxFileResponseSize}
+		maxResponse: DefaultMaxResponseSize, maxFile: DefaultMaxFileResponseSize,
+		attemptTimeout: DefaultRequestTimeout, fileTimeout: DefaultFileRequestTimeout}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -320,6 +368,7 @@ func New(opts ...Option) (*Client, error) {
 		maxResponse:    s.maxResponse,
 
 		maxFileResponse: s.maxFile,
+		fileTimeout:     s.fileTimeout,
 	}
 	if c.lookupEnv == nil {
 		c.lookupEnv = os.LookupEnv
@@ -327,10 +376,13 @@ func New(opts ...Option) (*Client, error) {
 	c.setLevel(s.level)
 	c.logger = newLogger(s.logger, &c.level, &c.off)
 
-	c.httpClient = s.httpClient
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{Transport: newTransport()}
+	// The SDK's HTTP policy (no redirect to another origin) applies to a
+	// copy of the caller's client; the caller's client is never changed.
+	hc := s.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: newTransport()}
 	}
+	c.httpClient = transport.WithPolicy(hc)
 	policy := DefaultRetryPolicy()
 	if s.retry != nil {
 		policy = *s.retry
@@ -368,11 +420,14 @@ func New(opts ...Option) (*Client, error) {
 }
 
 // newTransport is the default transport: http.DefaultTransport's settings
-// with a connection pool sized for concurrent bulk calls to one host.
+// (proxy from the environment, 30 s dial and 10 s TLS handshake timeouts)
+// with a connection pool sized for concurrent bulk calls to one host, and
+// a bound on the wait for an answer's headers once the request is sent.
 func newTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
 	t.MaxIdleConns = 256
+	t.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
 	return t
 }
 
@@ -653,6 +708,15 @@ func (c *Client) pruneTokensLocked() {
 		}
 	}
 	c.tokens.prune(live)
+}
+
+// fileAttemptTimeout is the per-attempt timeout of file transfers, in the
+// form transport.Call takes (negative: none).
+func (c *Client) fileAttemptTimeout() time.Duration {
+	if c.fileTimeout == 0 {
+		return -1
+	}
+	return c.fileTimeout
 }
 
 // setCommonHeaders adds the headers every vault, Detect and connection

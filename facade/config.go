@@ -10,6 +10,7 @@ import (
 	"github.com/skyflowgo/skyflow/auth"
 	gconn "github.com/skyflowgo/skyflow/gen/connection"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // VaultConfig describes one vault the client talks to.
@@ -23,8 +24,9 @@ type VaultConfig struct {
 	// Env is the environment; the zero value means EnvProd.
 	Env Env
 	// BaseURL overrides the URL built from ClusterID and Env for every
-	// vault and Detect call (for private links, proxies and emulators).
-	// http and https are accepted.
+	// vault and Detect call (for private links, proxies and emulators). It
+	// must be https; plain http is accepted only for loopback hosts
+	// (localhost, 127.0.0.0/8, ::1), where emulators run.
 	BaseURL string
 	// Credentials used for this vault. When nil the client's credentials
 	// apply, then the SKYFLOW_CREDENTIALS environment variable.
@@ -40,7 +42,8 @@ type ConnectionConfig struct {
 	// ConnectionID is the connection's id (required).
 	ConnectionID string
 	// URL is the connection URL (required). Placeholders such as
-	// {card_id} are replaced by path parameters on each call.
+	// {card_id} are replaced by path parameters on each call. It must be
+	// https (plain http only for loopback hosts).
 	URL string
 	// Credentials used for this connection. When nil the client's
 	// credentials apply, then the SKYFLOW_CREDENTIALS environment variable.
@@ -52,8 +55,8 @@ type ConnectionConfig struct {
 
 // validate checks a vault config and returns its resolved base URL.
 func (c VaultConfig) validate() (string, error) {
-	if strings.TrimSpace(c.VaultID) == "" {
-		return "", errs.Invalid("VaultID", "is required")
+	if err := checkPathParam("VaultID", c.VaultID); err != nil {
+		return "", err
 	}
 	if c.Credentials != nil {
 		if err := c.Credentials.Validate(); err != nil {
@@ -61,9 +64,8 @@ func (c VaultConfig) validate() (string, error) {
 		}
 	}
 	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", errs.Invalid("BaseURL", "must be an absolute http or https URL")
+		if err := checkURL("BaseURL", c.BaseURL, false); err != nil {
+			return "", err
 		}
 		return strings.TrimRight(c.BaseURL, "/"), nil
 	}
@@ -87,14 +89,34 @@ func (c ConnectionConfig) validate() error {
 	if c.URL == "" {
 		return errs.Invalid("URL", "is required")
 	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errs.Invalid("URL", "must be an absolute http or https URL")
+	if err := checkURL("URL", c.URL, true); err != nil {
+		return err
 	}
 	if c.Credentials != nil {
 		if err := c.Credentials.Validate(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkURL checks a URL that will receive credentials: absolute, https
+// (plain http only on a loopback host, for local emulators), without user
+// information or a fragment, and without a query unless query is allowed.
+// The error names the field, never the URL (it can hold secrets).
+func checkURL(field, raw string, query bool) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Hostname() == "":
+		return errs.Invalid(field, "must be an absolute https URL")
+	case !transport.Secure(u.Scheme, u.Hostname()):
+		return errs.Invalid(field, "must use https (plain http only on a loopback host: localhost, 127.0.0.0/8, ::1)")
+	case u.User != nil:
+		return errs.Invalid(field, "must not hold user information")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return errs.Invalid(field, "must not hold a fragment")
+	case !query && (u.RawQuery != "" || u.ForceQuery):
+		return errs.Invalid(field, "must not hold a query")
 	}
 	return nil
 }
@@ -193,6 +215,17 @@ func (c *Client) connState(id string) (*connState, error) {
 	}
 	e.state.Store(s)
 	return s, nil
+}
+
+// validHeaderValue reports whether s can be sent as a header value: no
+// control characters but horizontal tab (RFC 9110 field-value).
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // validHeaderName reports whether s is an RFC 7230 token.

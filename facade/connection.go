@@ -269,8 +269,8 @@ func connectionURL(tmpl string, pathParams map[string]string, query map[string]a
 		if !used[k] {
 			return nil, errs.Invalid("PathParams["+k+"]", "matches no {%s} placeholder of the connection URL", k)
 		}
-		if pathParams[k] == "" {
-			return nil, errs.Invalid("PathParams["+k+"]", "is empty")
+		if err := checkPathParam("PathParams["+k+"]", pathParams[k]); err != nil {
+			return nil, err
 		}
 	}
 	u, err := url.Parse(path + rest)
@@ -308,15 +308,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// sdkHeader reports whether a header is one the SDK sets on Invoke and a
-// caller may not: the credential headers, and the ones net/http derives
-// from the request.
+// sdkHeader reports whether a header is one the SDK sets on a connection
+// call and a caller may not: the connection's credential header, and the
+// ones net/http derives from the request.
 func sdkHeader(canonical string) bool {
 	switch canonical {
-	case "Host", "Content-Length", "Transfer-Encoding", "User-Agent", "Sky-Metadata":
+	case auth.ConnectionAuthHeader, "Host", "Content-Length", "Transfer-Encoding":
 		return true
 	}
-	return slices.Contains(auth.CredentialHeaders(), canonical)
+	return false
 }
 
 func invokeHeaders(in map[string]string) (http.Header, error) {
@@ -330,7 +330,7 @@ func invokeHeaders(in map[string]string) (http.Header, error) {
 			return nil, errs.Invalid("Headers["+k+"]", "is set by the SDK")
 		case h[ck] != nil:
 			return nil, errs.Invalid("Headers["+k+"]", "is given twice (header names are case-insensitive)")
-		case strings.ContainsAny(in[k], "\r\n\x00"):
+		case !validHeaderValue(in[k]):
 			return nil, errs.Invalid("Headers["+k+"]", "has a control character in its value")
 		}
 		h[ck] = []string{in[k]}

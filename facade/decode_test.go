@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/skyflowgo/skyflow"
@@ -92,7 +93,7 @@ func TestInsertUndecodableAnswer(t *testing.T) {
 func TestDetokenizeDecoding(t *testing.T) {
 	v := answering(t, `{"records":[`+
 		`{"token":"t1","value":"v1","valueType":"STRING"},`+
-		`{"token":null,"value":"v2","valueType":null},`+
+		`{"token":"t2","value":"v2","valueType":null},`+
 		`{"token":"t3","error":"token not found"},`+
 		`{"token":"t4","error":null,"value":"","valueType":"INTEGER"}]}`)
 	resp, err := v.Detokenize(context.Background(), facade.DetokenizeRequest{ContinueOnError: true, Tokens: []facade.DetokenizeToken{
@@ -111,5 +112,46 @@ func TestDetokenizeDecoding(t *testing.T) {
 	}
 	if len(resp.Errors) != 1 || resp.Errors[0].RequestIndex != 2 || resp.Errors[0].Message != "token not found" || resp.Errors[0].Token != "t3" {
 		t.Errorf("errors %#v", resp.Errors)
+	}
+}
+
+// The answer's records are matched to the request's tokens by token: a
+// value is never attributed to the wrong token, whatever the answer's order.
+func TestDetokenizeMatchesByToken(t *testing.T) {
+	tokens := []facade.DetokenizeToken{{Token: "A"}, {Token: "B"}, {Token: "A"}}
+	v := answering(t, `{"records":[{"token":"B","value":"b"},{"token":"A","value":"a1"},{"token":"A","value":"a2"}]}`)
+	resp, err := v.Detokenize(context.Background(), facade.DetokenizeRequest{Tokens: tokens})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []facade.DetokenizedRecord{{RequestIndex: 0, Token: "A", Value: "a1"}, {RequestIndex: 1, Token: "B", Value: "b"}, {RequestIndex: 2, Token: "A", Value: "a2"}}
+	if !reflect.DeepEqual(resp.Records, want) {
+		t.Fatalf("records %#v, want %#v", resp.Records, want)
+	}
+
+	for _, body := range []string{
+		`{"records":[{"token":"A","value":"a"}]}`,                                                     // short
+		`{"records":[{"token":"A","value":"a"},{"token":"C","value":"c"},{"token":"A","value":"a"}]}`, // a token not asked for
+		`{"records":[{"token":"A","value":"a"},{"value":"b"},{"token":"A","value":"a"}]}`,             // no token
+	} {
+		_, err := answering(t, body).Detokenize(context.Background(), facade.DetokenizeRequest{Tokens: tokens})
+		if !errors.Is(err, skyflow.ErrUnexpectedResponse) {
+			t.Errorf("%s: got %v, want an unexpected-response error", body, err)
+		}
+		for _, secret := range []string{"val-", "tok-C"} {
+			if err != nil && strings.Contains(err.Error(), secret) {
+				t.Errorf("%s: the error %q holds a value", body, err)
+			}
+		}
+	}
+}
+
+func TestTokenizeCountMismatch(t *testing.T) {
+	v := answering(t, `{"records":[{"token":"t1"}]}`)
+	_, err := v.Tokenize(context.Background(), facade.TokenizeRequest{Values: []facade.TokenizeValue{
+		{Value: "x", ColumnGroup: "g"}, {Value: "y", ColumnGroup: "g"},
+	}})
+	if !errors.Is(err, skyflow.ErrUnexpectedResponse) {
+		t.Fatalf("got %v, want an unexpected-response error", err)
 	}
 }

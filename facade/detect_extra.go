@@ -87,6 +87,7 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 		replayable: src.replayable(),
 		idempotent: true,
 		limit:      d.c.maxFileResponse,
+		timeout:    d.c.fileAttemptTimeout(),
 		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
 			body, err := newBase64JSONBody(prefix, suffix, src)
 			if err != nil {

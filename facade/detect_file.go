@@ -255,6 +255,7 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 		replayable: plan.src.replayable(),
 		idempotent: true, // a second run does no harm
 		limit:      d.c.maxResponse,
+		timeout:    d.c.fileAttemptTimeout(),
 		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
 			body, err := newBase64JSONBody(prefix, suffix, plan.src)
 			if err != nil {
@@ -401,7 +402,12 @@ func (d *Detect) wait(ctx context.Context, dur time.Duration) error {
 func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID string) (*gdetect.DetectRunsResponse, string, error) {
 	params := &gdetect.DetectGetRunParams{VaultId: &s.id}
 	r, err := d.c.run(ctx, &operation{
-		endpoint: s.ep, name: op, replayable: true, idempotent: true, limit: d.c.maxFileResponse,
+		endpoint:   s.ep,
+		name:       op,
+		replayable: true,
+		idempotent: true,
+		limit:      d.c.maxFileResponse,
+		timeout:    d.c.fileAttemptTimeout(),
 		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
 			return s.detect.DetectGetRun(ctx, runID, params, edit)
 		},

@@ -380,8 +380,8 @@ func failChunk(out *InsertResponse, lo, hi int, err error) {
 func (r *InsertRequest) idempotent() bool { return r.Upsert != "" }
 
 func (r *InsertRequest) validate() error {
-	if strings.TrimSpace(r.Table) == "" {
-		return errs.Invalid("Table", "is required")
+	if err := checkPathParam("Table", r.Table); err != nil {
+		return err
 	}
 	if len(r.Values) == 0 {
 		return errs.Invalid("Values", "must hold at least one record")

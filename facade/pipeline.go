@@ -60,6 +60,11 @@ type operation struct {
 	idempotent bool
 	// limit caps the size of the success body, in bytes.
 	limit int64
+	// timeout bounds each attempt (0: the client's request timeout).
+	timeout time.Duration
+	// outcome, when not nil, learns whether an attempt that failed may
+	// have been applied (see transport.Outcome).
+	outcome *transport.Outcome
 	// send makes the request through a generated client method, with edit
 	// among its request editors.
 	send func(ctx context.Context, edit editorFn) (*http.Response, error)
@@ -91,7 +96,7 @@ func (op *operation) resendOn401() bool {
 // (a local file), *skyflow.ValidationError or *skyflow.TransportError.
 func (c *Client) run(ctx context.Context, op *operation) (*reply, error) {
 	start := time.Now()
-	callCtx := transport.With(ctx, transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit})
+	callCtx := transport.With(ctx, transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Outcome: op.outcome})
 	resp, err := op.send(callCtx, op.edit)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && op.resendOn401() &&
 		auth.TokenRefused(op.tokens, resp.Request) {
@@ -174,6 +179,10 @@ func callError(op string, err error) error {
 	if errors.As(err, &ve) {
 		return ve
 	}
+	if unencodable(err) {
+		return &skyflow.ValidationError{Field: "Values",
+			Reason: "hold a value JSON cannot encode (NaN, an infinity, a channel, a function, or a cycle)", Err: err}
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err // drop the URL: its query can hold record values
@@ -183,6 +192,17 @@ func callError(op string, err error) error {
 		return fe
 	}
 	return &skyflow.TransportError{Operation: op, Sent: !transport.NotSent(err), Err: err}
+}
+
+// unencodable reports a request the generated client could not encode as
+// JSON: nothing was sent.
+func unencodable(err error) bool {
+	var (
+		uv *json.UnsupportedValueError
+		ut *json.UnsupportedTypeError
+		me *json.MarshalerError
+	)
+	return errors.As(err, &uv) || errors.As(err, &ut) || errors.As(err, &me)
 }
 
 func discard(resp *http.Response) {

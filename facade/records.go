@@ -2,13 +2,17 @@ package facade
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // MaxGetLimit is the largest page Get returns.
@@ -95,17 +99,25 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 
 // All iterates over every record Get matches, fetching page after page
 // (Limit records per page, MaxGetLimit when unset) from req.Offset on. It
-// stops at the first error, which it yields.
+// stops at the first error, which it yields. A page that starts where the
+// previous one did (a server that ignores the offset) is an error
+// (skyflow.ErrUnexpectedResponse) rather than an endless loop.
 func (v *Vault) All(ctx context.Context, req GetRequest) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		page := req
 		if page.Limit == 0 {
 			page.Limit = MaxGetLimit
 		}
+		var prevFirst, prevLast string
 		for {
 			resp, err := v.Get(ctx, page)
 			if err != nil {
 				yield(Record{}, err)
+				return
+			}
+			if n := len(resp.Records); n > 0 && prevFirst != "" &&
+				resp.Records[0].SkyflowID == prevFirst && resp.Records[n-1].SkyflowID == prevLast {
+				yield(Record{}, noProgress("Get", resp.RequestID))
 				return
 			}
 			for _, r := range resp.Records {
@@ -116,6 +128,7 @@ func (v *Vault) All(ctx context.Context, req GetRequest) iter.Seq2[Record, error
 			if len(resp.Records) < page.Limit {
 				return
 			}
+			prevFirst, prevLast = resp.Records[0].SkyflowID, resp.Records[len(resp.Records)-1].SkyflowID
 			page.Offset += len(resp.Records)
 		}
 	}
@@ -168,8 +181,8 @@ func (r *GetRequest) params() *gvault.RecordServiceBulkGetRecordParams {
 }
 
 func (r *GetRequest) validate() error {
-	if strings.TrimSpace(r.Table) == "" {
-		return errs.Invalid("Table", "is required")
+	if err := checkPathParam("Table", r.Table); err != nil {
+		return err
 	}
 	byColumn := r.ColumnName != "" || len(r.ColumnValues) > 0
 	if len(r.IDs) > 0 && byColumn {
@@ -293,8 +306,8 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 // validate checks the request and returns the record id and the fields to
 // send (a copy without skyflow_id when Values carries it).
 func (r *UpdateRequest) validate() (string, map[string]any, error) {
-	if strings.TrimSpace(r.Table) == "" {
-		return "", nil, errs.Invalid("Table", "is required")
+	if err := checkPathParam("Table", r.Table); err != nil {
+		return "", nil, err
 	}
 	id := r.SkyflowID
 	fields := r.Values
@@ -311,8 +324,8 @@ func (r *UpdateRequest) validate() (string, map[string]any, error) {
 			}
 		}
 	}
-	if strings.TrimSpace(id) == "" {
-		return "", nil, errs.Invalid("SkyflowID", "is required")
+	if err := checkPathParam("SkyflowID", id); err != nil {
+		return "", nil, err
 	}
 	if reason := recordProblem(fields); reason != "" {
 		return "", nil, errs.Invalid("Values", "%s", reason)
@@ -343,15 +356,22 @@ type DeleteRequest struct {
 type DeleteResponse struct {
 	// DeletedIDs are the ids deleted (["*"] after deleting everything).
 	DeletedIDs []string
+	// Unconfirmed is set when the vault's answer to the delete was lost
+	// (the connection broke after sending, or a gateway failed) and the
+	// retry found the records already gone: the lost attempt deleted them,
+	// or someone else did in between. Either way they are gone.
+	Unconfirmed bool
 	// RequestID is the id of the request.
 	RequestID string
 }
 
 // Delete deletes records (DELETE /v1/vaults/{vaultID}/{table}, operation
-// RecordServiceBulkDeleteRecord).
+// RecordServiceBulkDeleteRecord). A delete is retried like a read; when
+// the retry of an attempt whose answer was lost finds the records gone
+// (404), they are reported deleted with Unconfirmed set, not as not found.
 func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse, error) {
-	if strings.TrimSpace(req.Table) == "" {
-		return nil, errs.Invalid("Table", "is required")
+	if err := checkPathParam("Table", req.Table); err != nil {
+		return nil, err
 	}
 	if len(req.IDs) == 0 {
 		return nil, errs.Invalid("IDs", "must hold at least one id")
@@ -365,10 +385,16 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	var outcome transport.Outcome
+	o := s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkDeleteRecord(ctx, s.id, req.Table, body, edit)
-	}))
+	})
+	o.outcome = &outcome
+	r, err := v.c.run(ctx, o)
 	if err != nil {
+		if outcome.MaybeApplied && errors.Is(err, skyflow.ErrNotFound) && ctx.Err() == nil {
+			return &DeleteResponse{DeletedIDs: slices.Clone(req.IDs), Unconfirmed: true, RequestID: requestIDOf(err)}, nil
+		}
 		return nil, err
 	}
 	var parsed gvault.V1BulkDeleteRecordResponse
@@ -376,6 +402,15 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 		return nil, err
 	}
 	return &DeleteResponse{DeletedIDs: parsed.RecordIDResponse, RequestID: r.requestID}, nil
+}
+
+// requestIDOf returns the request id an error carries.
+func requestIDOf(err error) string {
+	var apiErr *skyflow.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.RequestID
+	}
+	return ""
 }
 
 // QueryRequest runs a SQL query.

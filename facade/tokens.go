@@ -2,6 +2,7 @@ package facade
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -108,20 +109,63 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
+	order, err := matchTokens(op, r, req.Tokens, parsed.Records)
+	if err != nil {
+		return nil, err
+	}
 	rid := r.requestID
 	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.Records))}
-	for i, rec := range parsed.Records {
-		tok := rec.Token
-		if tok == "" && i < len(req.Tokens) {
-			tok = req.Tokens[i].Token
-		}
+	for _, k := range order {
+		rec := &parsed.Records[k.answer]
 		if rec.Error != "" {
-			out.Errors = append(out.Errors, TokenError{RequestIndex: i, Token: tok, Message: rec.Error, RequestID: rid})
+			out.Errors = append(out.Errors, TokenError{RequestIndex: k.request, Token: rec.Token, Message: rec.Error, RequestID: rid})
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			RequestIndex: i, Token: tok, Value: rec.Value, ValueType: string(rec.ValueType),
+			RequestIndex: k.request, Token: rec.Token, Value: rec.Value, ValueType: string(rec.ValueType),
 		})
+	}
+	return out, nil
+}
+
+// pair links a token of the request to its record in the answer.
+type pair struct{ request, answer int }
+
+// matchTokens pairs each requested token with the answer record that
+// carries it, in request order. Records are matched by token, never by
+// position alone: an answer with another count of records, a record
+// without a token, or a token that was not asked for is an unexpected
+// answer (no value or token goes into the error). When the answer keeps
+// the request's order, as the API does, no map is built.
+func matchTokens(op string, r *reply, asked []DetokenizeToken, records []gvault.V1DetokenizeRecordResponse) ([]pair, error) {
+	if len(records) != len(asked) {
+		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d records for %d tokens", len(records), len(asked)), nil)
+	}
+	out := make([]pair, len(asked))
+	inOrder := true
+	for i := range asked {
+		if records[i].Token != asked[i].Token {
+			inOrder = false
+			break
+		}
+		out[i] = pair{i, i}
+	}
+	if inOrder {
+		return out, nil
+	}
+	byToken := make(map[string][]int, len(records))
+	for k := range records {
+		if records[k].Token == "" {
+			return nil, r.unexpected(op, fmt.Sprintf("record %d of the answer has no token", k), nil)
+		}
+		byToken[records[k].Token] = append(byToken[records[k].Token], k)
+	}
+	for i := range asked {
+		ks := byToken[asked[i].Token]
+		if len(ks) == 0 {
+			return nil, r.unexpected(op, fmt.Sprintf("the answer has no record for token %d of the request", i), nil)
+		}
+		out[i], byToken[asked[i].Token] = pair{i, ks[0]}, ks[1:]
 	}
 	return out, nil
 }
@@ -183,8 +227,14 @@ func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeRes
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
+	if len(parsed.Records) != len(req.Values) {
+		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d tokens for %d values", len(parsed.Records), len(req.Values)), nil)
+	}
 	out := &TokenizeResponse{Tokens: make([]string, len(parsed.Records)), RequestID: r.requestID}
 	for i, rec := range parsed.Records {
+		if rec.Token == "" {
+			return nil, r.unexpected(op, fmt.Sprintf("record %d of the answer has no token", i), nil)
+		}
 		out.Tokens[i] = rec.Token
 	}
 	return out, nil

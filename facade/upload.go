@@ -74,6 +74,7 @@ func (v *Vault) UploadFile(ctx context.Context, req UploadFileRequest) (*UploadF
 		replayable: src.replayable(),
 		idempotent: req.SkyflowID != "", // without it, a new record is created
 		limit:      v.c.maxResponse,
+		timeout:    v.c.fileAttemptTimeout(),
 		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
 			body, err := newMultipartBody(&req, src)
 			if err != nil {

@@ -74,6 +74,20 @@ type Call struct {
 	// Limit caps the answer's body in bytes (0: no cap). The Doer reads at
 	// most Limit+1 bytes of it within the attempt; ReadBody enforces it.
 	Limit int64
+	// Timeout bounds each attempt, reading the answer included (0: the
+	// Doer's default; negative: no bound but the request's context).
+	Timeout time.Duration
+	// Outcome, when not nil, is filled in as the Doer goes.
+	Outcome *Outcome
+}
+
+// Outcome records what the attempts of a call may have done.
+type Outcome struct {
+	// MaybeApplied is set when an attempt that may have reached the server
+	// failed without a usable answer (its connection broke after sending,
+	// it timed out, or a gateway answered 5xx) and the call went on:
+	// the server may have applied the request before a later attempt.
+	MaybeApplied bool
 }
 
 type callKey struct{}
@@ -136,7 +150,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			}
 			req.Body = body
 		}
-		resp, err := d.attempt(req, call.Limit)
+		resp, err := d.attempt(req, call)
 		if attempt >= d.policy.MaxRetries || ctx.Err() != nil {
 			return resp, err
 		}
@@ -155,6 +169,9 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				slog.Int("status", status),
 				slog.Bool("transport_error", err != nil),
 				slog.Duration("backoff", backoff))
+		}
+		if call.Outcome != nil && maybeApplied(resp, err) {
+			call.Outcome.MaybeApplied = true
 		}
 		if serr := d.sleep(ctx, backoff); serr != nil {
 			return resp, err
@@ -184,24 +201,40 @@ func (d *Doer) log() *slog.Logger {
 // first maxBuffered bytes.
 const maxBuffered = 8 << 20
 
+// maybeApplied reports whether a failed attempt may have been applied by
+// the server: it was sent and no answer says it was not.
+func maybeApplied(resp *http.Response, err error) bool {
+	if err != nil {
+		return !NotSent(err)
+	}
+	return resp.StatusCode >= 500
+}
+
 // attempt sends one try, bounded by the per-attempt timeout (which also
-// covers reading the buffered part of the body; the timeout's context stays
-// alive until the response body is closed).
-func (d *Doer) attempt(req *http.Request, limit int64) (*http.Response, error) {
-	if d.attemptTimeout <= 0 {
+// covers reading the answer: the timeout's context stays alive until the
+// response body is closed).
+func (d *Doer) attempt(req *http.Request, call Call) (*http.Response, error) {
+	timeout := call.Timeout
+	if timeout == 0 {
+		timeout = d.attemptTimeout
+	}
+	if timeout < 0 {
+		timeout = 0
+	}
+	if timeout <= 0 {
 		resp, err := d.client.Do(req)
 		if err != nil {
 			return nil, err
 		}
-		return resp, buffer(resp, limit, nil)
+		return resp, buffer(resp, call.Limit, nil)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), d.attemptTimeout)
+	ctx, cancel := context.WithTimeout(req.Context(), timeout)
 	resp, err := d.client.Do(req.WithContext(ctx))
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	if err := buffer(resp, limit, cancel); err != nil {
+	if err := buffer(resp, call.Limit, cancel); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -386,6 +419,10 @@ func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, no
 	}
 	backoff := d.backoff(attempt)
 	if err != nil {
+		var re *RedirectError
+		if errors.As(err, &re) {
+			return 0, false // the same request meets the same redirect
+		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			// A per-attempt timeout (the caller's ctx is still alive) is a
 			// transient failure, but the server may have applied the write.
@@ -434,3 +471,6 @@ func (d *Doer) backoff(attempt int) time.Duration {
 	}
 	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
 }
+
+// AttemptTimeout returns the Doer's default per-attempt timeout.
+func (d *Doer) AttemptTimeout() time.Duration { return d.attemptTimeout }
