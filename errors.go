@@ -174,6 +174,58 @@ func IsRetryable(err error) bool {
 	return errors.As(err, &e) && e.Retryable()
 }
 
+// RecordError is the failure of one record or token inside an answer that
+// succeeded as a whole: an insert or detokenize with continue-on-error, a
+// bulk call, a Flow DB call. It matches the sentinel of its status, like
+// *APIError (errors.Is(err, ErrNotFound) for a 404 element).
+type RecordError struct {
+	// Operation names the SDK operation.
+	Operation string
+	// Index is the record's (or token's) position in the request, or in
+	// the input of a bulk call.
+	Index int
+	// StatusCode is the element's HTTP status, as the API reports it (0
+	// when it gives none).
+	StatusCode int
+	// Message is the API's reason. A server can echo parts of the request
+	// in it.
+	Message string
+	// RequestID is the id of the request that carried the element.
+	RequestID string
+}
+
+// Error implements error. The text holds the operation, the position, the
+// status and the API's message.
+func (e *RecordError) Error() string {
+	var b strings.Builder
+	b.WriteString("skyflow: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	b.WriteString("element ")
+	b.WriteString(strconv.Itoa(e.Index))
+	if e.StatusCode != 0 {
+		b.WriteString(": ")
+		b.WriteString(strconv.Itoa(e.StatusCode))
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether the error matches the sentinel of its status.
+func (e *RecordError) Is(target error) bool {
+	return (&APIError{StatusCode: e.StatusCode}).Is(target)
+}
+
 // ValidationError reports input rejected by the SDK before any network call.
 // Field names the offending input (for example "Values[3]" or "clientID");
 // Reason says what is wrong with it. Neither ever contains the value itself.

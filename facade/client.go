@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/skyflowgo/skyflow/auth"
@@ -38,8 +37,6 @@ type Client struct {
 	headers        http.Header // extra headers, sent on every call
 	userAgent      string
 	skyMetadata    string
-	chunkSize      int
-	concurrency    int
 	lookupEnv      func(string) (string, bool)
 	// maxResponse caps every success answer but Detect file results,
 	// maxFileResponse caps those.
@@ -49,8 +46,7 @@ type Client struct {
 	// default, attemptTimeout, bounds every other call).
 	fileTimeout time.Duration
 
-	level  slog.LevelVar
-	off    atomic.Bool
+	logs   *logState
 	logger *slog.Logger
 }
 
@@ -68,8 +64,6 @@ type settings struct {
 	attemptTimeout time.Duration
 	headers        http.Header
 	uaSuffix       string
-	chunkSize      int
-	concurrency    int
 	lookupEnv      func(string) (string, bool)
 	maxResponse    int64
 	maxFile        int64
@@ -108,19 +102,6 @@ func DefaultRetryPolicy() RetryPolicy {
 	p := transport.DefaultPolicy()
 	return RetryPolicy{MaxRetries: p.MaxRetries, InitialBackoff: p.InitialBackoff, MaxBackoff: p.MaxBackoff}
 }
-
-// Defaults for bulk operations.
-const (
-	// DefaultChunkSize is how many records one insert request carries. 25
-	// matches the largest page the vault API returns (Get's limit), keeps
-	// each request small enough that one failure affects few records, and
-	// lets large inputs spread over several connections.
-	DefaultChunkSize = 25
-	// DefaultConcurrency is how many chunks of one call are in flight at
-	// once: enough to hide round-trip latency without flooding the vault's
-	// rate limits from a single call.
-	DefaultConcurrency = 4
-)
 
 // Response size limits: a success answer larger than its limit is not read
 // further, and the call fails with a *skyflow.APIError matching
@@ -185,7 +166,9 @@ func WithCredentials(creds auth.Credentials) Option {
 	}
 }
 
-// WithLogLevel sets the log level (default LogLevelError).
+// WithLogLevel sets the client's log level. Without WithLogger, records at
+// that level and above go to stderr as text; with it, the level filters
+// what reaches the logger. By default the client logs nothing.
 func WithLogLevel(level LogLevel) Option {
 	return func(s *settings) error {
 		if !level.valid() {
@@ -196,8 +179,9 @@ func WithLogLevel(level LogLevel) Option {
 	}
 }
 
-// WithLogger sends the client's log records to l (filtered by the client's
-// log level). By default they go to stderr as text.
+// WithLogger sends the client's log records to l, whose handler decides
+// which levels it keeps (WithLogLevel, when also given, filters first). By
+// default the client logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error { s.logger = l; return nil }
 }
@@ -312,30 +296,6 @@ func WithUserAgentSuffix(suffix string) Option {
 	}
 }
 
-// WithChunkSize sets how many records one insert request carries (default
-// DefaultChunkSize).
-func WithChunkSize(n int) Option {
-	return func(s *settings) error {
-		if n < 1 {
-			return errs.Invalid("ChunkSize", "must be at least 1")
-		}
-		s.chunkSize = n
-		return nil
-	}
-}
-
-// WithConcurrency sets how many chunks of one bulk call are in flight at once
-// (default DefaultConcurrency).
-func WithConcurrency(n int) Option {
-	return func(s *settings) error {
-		if n < 1 {
-			return errs.Invalid("Concurrency", "must be at least 1")
-		}
-		s.concurrency = n
-		return nil
-	}
-}
-
 // withEnvLookup replaces os.LookupEnv for reading SKYFLOW_CREDENTIALS
 // (tests reach it through export_test.go).
 func withEnvLookup(lookup func(string) (string, bool)) Option {
@@ -345,7 +305,7 @@ func withEnvLookup(lookup func(string) (string, bool)) Option {
 // New builds a Client. Every configuration is validated here; nothing is
 // sent over the network until the first call.
 func New(opts ...Option) (*Client, error) {
-	s := settings{level: LogLevelError, chunkSize: DefaultChunkSize, concurrency: DefaultConcurrency,
+	s := settings{
 		maxResponse: DefaultMaxResponseSize, maxFile: DefaultMaxFileResponseSize,
 		attemptTimeout: DefaultRequestTimeout, fileTimeout: DefaultFileRequestTimeout}
 	for _, opt := range opts {
@@ -362,8 +322,6 @@ func New(opts ...Option) (*Client, error) {
 		creds:          s.creds,
 		attemptTimeout: s.attemptTimeout,
 		headers:        s.headers,
-		chunkSize:      s.chunkSize,
-		concurrency:    s.concurrency,
 		lookupEnv:      s.lookupEnv,
 		maxResponse:    s.maxResponse,
 
@@ -373,8 +331,8 @@ func New(opts ...Option) (*Client, error) {
 	if c.lookupEnv == nil {
 		c.lookupEnv = os.LookupEnv
 	}
-	c.setLevel(s.level)
-	c.logger = newLogger(s.logger, &c.level, &c.off)
+	c.logs = newLogState(s.logger, s.level)
+	c.logger = c.logs.logger()
 
 	// The SDK's HTTP policy (no redirect to another origin) applies to a
 	// copy of the caller's client; the caller's client is never changed.

@@ -60,7 +60,7 @@ func TestInsertTokensDecoding(t *testing.T) {
 			}
 			rec += `}`
 			v := answering(t, `{"records":[`+rec+`,{"skyflow_id":"id-2","tokens":{"a":"u1"}}]}`)
-			resp, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}, {"a": 2}}, ReturnTokens: true})
+			resp, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}, {"a": 2}}, ReturnTokens: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestInsertUndecodableAnswer(t *testing.T) {
 		`{"records":`,
 	} {
 		v := answering(t, body)
-		_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}})
+		_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}})
 		var apiErr *skyflow.APIError
 		if !errors.As(err, &apiErr) || !errors.Is(err, skyflow.ErrUnexpectedResponse) || apiErr.Message != "the answer cannot be decoded" {
 			t.Errorf("%s: got %v, want an unexpected-response error", body, err)
@@ -103,14 +103,14 @@ func TestDetokenizeDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRecords := []facade.DetokenizedRecord{
-		{RequestIndex: 0, Token: "t1", Value: "v1", ValueType: "STRING"},
-		{RequestIndex: 1, Token: "t2", Value: "v2"},
-		{RequestIndex: 3, Token: "t4", ValueType: "INTEGER"},
+		{Index: 0, Token: "t1", Value: "v1", ValueType: "STRING"},
+		{Index: 1, Token: "t2", Value: "v2"},
+		{Index: 3, Token: "t4", ValueType: "INTEGER"},
 	}
 	if !reflect.DeepEqual(resp.Records, wantRecords) {
 		t.Errorf("records %#v, want %#v", resp.Records, wantRecords)
 	}
-	if len(resp.Errors) != 1 || resp.Errors[0].RequestIndex != 2 || resp.Errors[0].Message != "token not found" || resp.Errors[0].Token != "t3" {
+	if len(resp.Errors) != 1 || resp.Errors[0].Index != 2 || resp.Errors[0].Message != "token not found" {
 		t.Errorf("errors %#v", resp.Errors)
 	}
 }
@@ -124,7 +124,7 @@ func TestDetokenizeMatchesByToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []facade.DetokenizedRecord{{RequestIndex: 0, Token: "A", Value: "a1"}, {RequestIndex: 1, Token: "B", Value: "b"}, {RequestIndex: 2, Token: "A", Value: "a2"}}
+	want := []facade.DetokenizedRecord{{Index: 0, Token: "A", Value: "a1"}, {Index: 1, Token: "B", Value: "b"}, {Index: 2, Token: "A", Value: "a2"}}
 	if !reflect.DeepEqual(resp.Records, want) {
 		t.Fatalf("records %#v, want %#v", resp.Records, want)
 	}

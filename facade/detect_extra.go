@@ -2,7 +2,6 @@ package facade
 
 import (
 	"context"
-	"encoding/base64"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -15,18 +14,18 @@ import (
 )
 
 // ReidentifyFileRequest re-identifies a de-identified file. Give exactly
-// one source: File (with FileName) or FilePath. The extension must be txt,
+// one source: Reader (with FileName) or Path. The extension must be txt,
 // csv, json, xml, xls, xlsx, doc or docx. Entity types in no list get the
 // API's default treatment.
 type ReidentifyFileRequest struct {
-	// File streams the content; FileName is then required. A seekable File
-	// can be sent again after a 401 or a transient failure.
-	File io.Reader
+	// Reader streams the content; FileName is then required. A seekable
+	// Reader can be sent again after a 401 or a transient failure.
+	Reader io.Reader
+	// Path is a local file to re-identify.
+	Path string
 	// FileName names the file; its extension is the data format. It
-	// defaults to the base name of FilePath.
+	// defaults to the base name of Path.
 	FileName string
-	// FilePath is a local file to re-identify.
-	FilePath string
 	// RedactedEntities stay redacted.
 	RedactedEntities []EntityType
 	// MaskedEntities are returned masked.
@@ -37,10 +36,8 @@ type ReidentifyFileRequest struct {
 
 // ReidentifyFileResponse is the result of ReidentifyFile.
 type ReidentifyFileResponse struct {
-	// File is the re-identified file, decoded.
+	// File is the re-identified file, held once, decoded.
 	File []byte
-	// FileBase64 is the file as the API returned it, base64 encoded.
-	FileBase64 string
 	// Type is the output kind (reidentified_file).
 	Type string
 	// Extension is the file's extension.
@@ -56,7 +53,7 @@ type ReidentifyFileResponse struct {
 // file is streamed as DeidentifyFile streams it. The answer is synchronous;
 // a FAILED status is a *RunFailedError (without run id).
 func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) (*ReidentifyFileResponse, error) {
-	src, err := fileInput(req.File, req.FileName, req.FilePath)
+	src, err := fileInput(req.Reader, req.FileName, req.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -111,12 +108,9 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 	}
 	out := &ReidentifyFileResponse{Status: status, RequestID: rid}
 	if o := parsed.Output; o != nil {
-		out.FileBase64 = deref(o.ProcessedFile)
+		out.File = o.ProcessedFile
 		out.Type = string(deref(o.ProcessedFileType))
 		out.Extension = string(deref(o.ProcessedFileExtension))
-		if out.File, err = base64.StdEncoding.DecodeString(out.FileBase64); err != nil {
-			return nil, r.unexpected(op, "the output is not valid base64", err)
-		}
 	}
 	return out, nil
 }

@@ -2,14 +2,12 @@ package facade
 
 import (
 	"context"
-	"encoding/base64"
 	"io"
 	"log/slog"
 	"math"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,7 +61,7 @@ const (
 )
 
 // DefaultWaitTime is how long DeidentifyFile polls a run when WaitTime is
-// zero, and the largest WaitTime accepted.
+// zero.
 const DefaultWaitTime = 64 * time.Second
 
 // maxUnknownPolls is how many answers with status UNKNOWN (or any status
@@ -73,7 +71,7 @@ const DefaultWaitTime = 64 * time.Second
 const maxUnknownPolls = 3
 
 // DeidentifyFileRequest de-identifies a file. Give exactly one source:
-// File (with FileName) or FilePath. The endpoint and the data format are
+// Reader (with FileName) or Path. The endpoint and the data format are
 // chosen from the file name's extension:
 //
 //	txt                           text
@@ -91,16 +89,16 @@ const maxUnknownPolls = 3
 // Transformations are accepted only for text, audio, structured text and
 // generic files, as the API applies them only there.
 type DeidentifyFileRequest struct {
-	// File streams the content; FileName is then required. When File is
-	// also an io.Seeker (an *os.File, *bytes.Reader, ...) the request can
-	// be sent again after a 401 or a transient failure.
-	File io.Reader
+	// Reader streams the content; FileName is then required. When Reader
+	// is also an io.Seeker (an *os.File, *bytes.Reader, ...) the request
+	// can be sent again after a 401 or a transient failure.
+	Reader io.Reader
+	// Path is a local file to de-identify.
+	Path string
 	// FileName names the file: its extension chooses the endpoint, and its
 	// base name names the files written to OutputDirectory. It defaults to
-	// the base name of FilePath.
+	// the base name of Path.
 	FileName string
-	// FilePath is a local file to de-identify.
-	FilePath string
 
 	// Entities are the entity types to detect; empty means all.
 	Entities []EntityType
@@ -140,19 +138,18 @@ type DeidentifyFileRequest struct {
 	// processed file and the other outputs are written once the run
 	// succeeds (see DeidentifyFile).
 	OutputDirectory string
-	// WaitTime bounds how long DeidentifyFile polls the run: 0 means
-	// DefaultWaitTime, the maximum.
+	// WaitTime bounds how long DeidentifyFile polls the run, poll requests
+	// included (0: DefaultWaitTime). See DeidentifyFile for how it and ctx
+	// end the wait.
 	WaitTime time.Duration
 }
 
 // DeidentifyFileResponse is the result of DeidentifyFile and GetDetectRun.
 // While the run is in progress only RunID and Status are set.
 type DeidentifyFileResponse struct {
-	// File is the processed file (the run's first output), decoded.
+	// File is the processed file (the run's first output). It is held
+	// once, decoded.
 	File []byte
-	// FileBase64 is the processed file as the API returned it, base64
-	// encoded.
-	FileBase64 string
 	// Type is the kind of the processed file, for example redacted_file,
 	// redacted_image, redacted_audio or redacted_transcription.
 	Type string
@@ -211,17 +208,25 @@ type GetDetectRunRequest struct {
 // source (or a seekable File) is re-read when the request must be sent
 // again; another reader is sent once.
 //
-// Polling starts at once, then waits 1 s, 2 s, 4 s, ... between polls, the
-// last wait cut so the waits add up to WaitTime. Waits end early when ctx is
-// done. The outcomes:
+// Polling starts at once, then waits 1 s, 2 s, 4 s, ... between polls. One
+// rule ends the wait: WaitTime is the time the caller gives the run,
+// measured from the first poll and covering the poll requests; ctx is the
+// time the caller gives the whole call. So:
 //
 //   - SUCCESS: the response with the processed file and the other outputs,
 //     written to OutputDirectory when it is set;
-//   - still IN_PROGRESS after WaitTime: a response with only RunID and
-//     Status IN_PROGRESS, and no error; resume with GetDetectRun;
-//   - FAILED: a *RunFailedError carrying the API's message;
-//   - UNKNOWN (or another unexpected status) three times: a *RunFailedError;
-//   - ctx done or a poll failed: a *RunPollError carrying the run id.
+//   - FAILED: a *skyflow.RunFailedError carrying the API's message;
+//   - UNKNOWN (or another unexpected status) three times: a
+//     *skyflow.RunFailedError;
+//   - WaitTime spent (while waiting or while a poll is under way): a
+//     response with only RunID and Status IN_PROGRESS, and no error; resume
+//     with GetDetectRun;
+//   - ctx done, or a poll failed: a *skyflow.RunPollError carrying the run
+//     id and the cause (errors.Is(err, context.DeadlineExceeded) when ctx
+//     expired).
+//
+// To get an IN_PROGRESS response rather than an error, give ctx a deadline
+// later than WaitTime.
 //
 // With OutputDirectory, the processed file is written as
 // processed-<base>.<ext>, where <base> is the input's base name without its
@@ -308,7 +313,7 @@ func (d *Detect) GetDetectRun(ctx context.Context, req GetDetectRunRequest) (*De
 	status := runStatus(run)
 	switch status {
 	case RunStatusSuccess:
-		return runResponse(op, run, req.RunID, rid)
+		return runResponse(run, req.RunID, rid)
 	case RunStatusFailed:
 		return nil, runFailed(op, req.RunID, status, run, rid)
 	}
@@ -360,7 +365,7 @@ func (d *Detect) pollRun(ctx context.Context, op string, s *vaultState, runID st
 		}
 		switch status {
 		case RunStatusSuccess:
-			return runResponse(op, run, runID, rid)
+			return runResponse(run, runID, rid)
 		case RunStatusFailed:
 			return nil, runFailed(op, runID, status, run, rid)
 		case RunStatusInProgress:
@@ -427,7 +432,7 @@ func runStatus(r *gdetect.DetectRunsResponse) RunStatus {
 }
 
 // runResponse converts a finished run.
-func runResponse(op string, r *gdetect.DetectRunsResponse, runID, rid string) (*DeidentifyFileResponse, error) {
+func runResponse(r *gdetect.DetectRunsResponse, runID, rid string) (*DeidentifyFileResponse, error) {
 	out := &DeidentifyFileResponse{
 		RunID:           runID,
 		Status:          RunStatusSuccess,
@@ -443,19 +448,12 @@ func runResponse(op string, r *gdetect.DetectRunsResponse, runID, rid string) (*
 		out.CharacterCount = int(deref(wc.CharacterCount))
 	}
 	for i, o := range r.Output {
-		b64 := deref(o.ProcessedFile)
-		data, err := base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			h := http.Header{}
-			h.Set(errs.RequestIDHeader, rid)
-			return nil, unexpected(op, http.StatusOK, h, "run output "+strconv.Itoa(i)+" is not valid base64", err)
-		}
 		typ, ext := string(deref(o.ProcessedFileType)), string(deref(o.ProcessedFileExtension))
 		if i == 0 {
-			out.File, out.FileBase64, out.Type, out.Extension = data, b64, typ, ext
+			out.File, out.Type, out.Extension = o.ProcessedFile, typ, ext
 			continue
 		}
-		out.Entities = append(out.Entities, FileEntity{File: data, Type: typ, Extension: ext})
+		out.Entities = append(out.Entities, FileEntity{File: o.ProcessedFile, Type: typ, Extension: ext})
 	}
 	return out, nil
 }
@@ -568,8 +566,8 @@ func (r *DeidentifyFileRequest) plan() (*filePlan, error) {
 	switch {
 	case r.WaitTime == 0:
 		p.wait = DefaultWaitTime
-	case r.WaitTime < 0 || r.WaitTime > DefaultWaitTime:
-		return nil, errs.Invalid("WaitTime", "must be between 0 (the default, 64s) and 64s")
+	case r.WaitTime < 0:
+		return nil, errs.Invalid("WaitTime", "must not be negative (0 for the default, 64s)")
 	default:
 		p.wait = r.WaitTime
 	}
@@ -582,25 +580,25 @@ func (r *DeidentifyFileRequest) plan() (*filePlan, error) {
 }
 
 func (r *DeidentifyFileRequest) source() (*fileSource, error) {
-	return fileInput(r.File, r.FileName, r.FilePath)
+	return fileInput(r.Reader, r.FileName, r.Path)
 }
 
-// fileInput checks a Detect file source, File (with name) or path, and
+// fileInput checks a Detect file source, Reader (with name) or Path, and
 // opens it lazily.
 func fileInput(file io.Reader, fileName, filePath string) (*fileSource, error) {
 	switch {
 	case file != nil && filePath != "":
-		return nil, errs.Invalid("File/FilePath", "give either File or FilePath, not both")
+		return nil, errs.Invalid("Reader/Path", "give either Reader or Path, not both")
 	case filePath != "":
 		fi, err := os.Stat(filePath)
 		if err != nil {
-			return nil, &skyflow.ValidationError{Field: "FilePath", Reason: "cannot be read: " + errReason(err), Err: pathless(err)}
+			return nil, &skyflow.ValidationError{Field: "Path", Reason: "cannot be read: " + errReason(err), Err: pathless(err)}
 		}
 		if !fi.Mode().IsRegular() {
-			return nil, errs.Invalid("FilePath", "is not a regular file")
+			return nil, errs.Invalid("Path", "is not a regular file")
 		}
 		if fi.Size() == 0 {
-			return nil, errs.Invalid("FilePath", "is an empty file")
+			return nil, errs.Invalid("Path", "is an empty file")
 		}
 		name := fileName
 		if name == "" {
@@ -610,18 +608,18 @@ func fileInput(file io.Reader, fileName, filePath string) (*fileSource, error) {
 		return &fileSource{name: name, size: fi.Size(), open: func() (io.ReadCloser, error) { return os.Open(path) }}, nil
 	case file != nil:
 		if strings.TrimSpace(fileName) == "" {
-			return nil, errs.Invalid("FileName", "is required with File")
+			return nil, errs.Invalid("FileName", "is required with Reader")
 		}
 		src, err := readerSource(file, fileName)
 		if err != nil {
 			return nil, err
 		}
 		if src.size == 0 {
-			return nil, errs.Invalid("File", "is empty")
+			return nil, errs.Invalid("Reader", "is empty")
 		}
 		return src, nil
 	}
-	return nil, errs.Invalid("File/FilePath", "a file source is required")
+	return nil, errs.Invalid("Reader/Path", "a file source is required")
 }
 
 // checkKindOptions rejects options that do not apply to the file's kind,

@@ -19,7 +19,7 @@
 //	vault, err := client.Vault("<vault id>") // or client.Vault("") for the first vault
 //	resp, err := vault.Insert(ctx, facade.InsertRequest{
 //		Table:        "table1",
-//		Values:       []map[string]any{{"card_number": "4111111111111111"}},
+//		Records:      []map[string]any{{"card_number": "4111111111111111"}},
 //		ReturnTokens: true,
 //	})
 //
@@ -41,49 +41,55 @@
 //
 // # Errors
 //
-// An API failure is an *skyflow.APIError with the HTTP status, gRPC code, status
-// text, message, details and request id; use errors.As to read it, and
-// errors.Is with ErrNotFound, ErrUnauthorized, ErrForbidden and
-// ErrRateLimited. Input rejected before the network is a *skyflow.ValidationError
-// naming the field (errors.Is(err, ErrValidation)). Network failures are a
-// *TransportError wrapping the cause (errors.Is(err, context.Canceled)
-// works). No error text ever contains record values, tokens or credentials.
+// Every error is one of the types of package skyflow (the module root),
+// classified by where it arose: a *skyflow.ValidationError for input
+// rejected before any network call (errors.Is(err, skyflow.ErrValidation));
+// a *skyflow.AuthError when no token could be had; a *skyflow.FileError for
+// a local file; a *skyflow.TransportError when no usable answer arrived (its
+// Sent field says whether the request may have reached Skyflow); a
+// *skyflow.APIError for an error answer, or a success answer the SDK cannot
+// use (errors.Is(err, skyflow.ErrUnexpectedResponse)), matching
+// skyflow.ErrNotFound, ErrUnauthorized, ErrForbidden and ErrRateLimited by
+// status; and *skyflow.RecordError for one element of an answer that
+// succeeded as a whole. Error texts hold operations, fields, statuses,
+// request ids and the server's message, never a value or token the SDK
+// sent; a server that echoes the request in its message can put it there.
 //
-// Insert with ContinueOnError and Detokenize with ContinueOnError report
-// per-record failures in the response instead of failing the call; each
-// failure carries the request index, its real HTTP status and message, and
-// the request id.
-//
-// # Retries
+// # Retries and timeouts
 //
 // Transient failures (connection errors, 408, 429, 502, 503, 504) are
-// retried with exponential backoff and full jitter, honouring Retry-After,
-// twice by default (WithRetryPolicy). Writes that could be applied twice, an
-// insert without upsert or an upload that creates a record, are retried only
-// when the server certainly did not process them: the connection was
-// refused, or the server answered 429. Reads, updates, deletes, upserts and
-// Detect calls are retried in every transient case.
+// retried with exponential backoff and full jitter, honouring Retry-After up
+// to the policy's MaxBackoff, twice by default (WithRetryPolicy). Writes that
+// could be applied twice, an insert without upsert, an upload that creates a
+// record or a POST through a connection, are retried only when the server
+// certainly did not process them: the connection was refused, or the server
+// answered 429. Each attempt is bounded (DefaultRequestTimeout,
+// DefaultFileRequestTimeout; WithRequestTimeout), and answers are read
+// within a size limit (WithMaxResponseSize).
 //
 // # Use of Context
 //
 // The context of a call bounds the whole call: token refresh, every attempt,
-// the waits between retries, and Detect polling. WithRequestTimeout bounds
-// each attempt on its own; there is no default overall timeout.
+// the waits between retries, and Detect polling. When it ends, the
+// context's error wins: errors.Is(err, context.Canceled) holds, and the
+// last attempt's error stays reachable with errors.As.
 //
-// # Concurrency
+// # Concurrency and bulk work
 //
 // Client, its handles and the token sources are safe for concurrent use.
 // Runtime configuration changes (AddVault, UpdateVault, SetCredentials,
-// SetLogLevel, ...) apply to calls that start after them. Large inserts are
-// split into chunks of DefaultChunkSize records sent DefaultConcurrency at a
-// time (WithChunkSize, WithConcurrency).
+// SetLogLevel, ...) apply to calls that start after them. Every call sends
+// what it is given in one request; BulkInsert and BulkDetokenize take their
+// input as an iterator, send it in chunks with bounded concurrency, and
+// report every input record: Written, NotWritten or Unknown.
 //
 // # Logging
 //
-// The client logs through log/slog at its own level (ERROR by default;
-// WithLogLevel, SetLogLevel, WithLogger). Log records carry the operation,
-// vault id, status, request id and timing — never record values, tokens,
-// keys or credential paths.
+// By default the client logs nothing. WithLogger sends records to a
+// *slog.Logger whose handler decides the level; WithLogLevel alone writes
+// text to stderr from that level up (and filters a logger's records when
+// both are given). Records carry the operation, vault id, status, request id
+// and timing, never record values, tokens, keys or credential paths.
 //
 // # Detect and Connections
 //
@@ -91,16 +97,14 @@
 // (DeidentifyText, ReidentifyText) and files (DeidentifyFile, GetDetectRun,
 // ReidentifyFile). Files are streamed, base64 encoded on the fly; the
 // endpoint is chosen from the file's extension. DeidentifyFile polls the run
-// after 1, 2, 4, ... seconds up to WaitTime (64 s at most), stopping when
-// the context ends; a run still in progress is returned with its RunID, a
-// FAILED run is a *RunFailedError with the API's message, and a stopped poll
-// a *RunPollError with the run id. OutputDirectory files are written
-// atomically and always inside the directory.
+// after 1, 2, 4, ... seconds for up to WaitTime (see its documentation for
+// how WaitTime and the context end the wait). OutputDirectory files are
+// written atomically and always inside the directory.
 //
 // client.Connection(connectionID) returns a handle whose Invoke calls the
 // connection's route with escaped path parameters, typed query parameters
 // and a body encoded from its Content-Type (JSON, form, multipart or XML),
-// authenticated with x-skyflow-authorization. Errors are *skyflow.APIError values;
-// the gateway's error-from-client header becomes the detail
+// authenticated with x-skyflow-authorization. Errors are *skyflow.APIError
+// values; the gateway's error-from-client header becomes the detail
 // {"error_from_client": bool}.
 package facade

@@ -78,7 +78,7 @@ func ExampleDetect_DeidentifyFile() {
 		log.Fatal(err)
 	}
 	resp, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		FilePath:        "path/to/file.pdf", // streamed, never loaded whole
+		Path:            "path/to/file.pdf", // streamed, never loaded whole
 		Entities:        []facade.EntityType{facade.EntitySSN, facade.EntityCreditCard},
 		TokenFormat:     facade.TokenFormat{Default: facade.TokenTypeEntityOnly},
 		OutputDirectory: "<output dir>",
@@ -113,7 +113,7 @@ func ExampleDetect_DeidentifyFile_reader() {
 	}
 	defer f.Close()
 	resp, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		File:                 f, // an *os.File is seekable: it can be re-sent after a 401
+		Reader:               f, // an *os.File is seekable: it can be re-sent after a 401
 		FileName:             "recording.wav",
 		OutputProcessedAudio: true,
 		OutputTranscription:  facade.TranscriptionDiarized,

@@ -70,7 +70,7 @@ func ExampleVault_Insert() {
 	ctx := context.Background()
 	resp, err := vault.Insert(ctx, facade.InsertRequest{
 		Table: "table1",
-		Values: []map[string]any{
+		Records: []map[string]any{
 			{"card_number": "4111111111111111", "cardholder_name": "John Doe"},
 		},
 		ReturnTokens: true,
@@ -88,14 +88,14 @@ func ExampleVault_Insert_continueOnError() {
 	ctx := context.Background()
 	resp, err := vault.Insert(ctx, facade.InsertRequest{
 		Table:           "table1",
-		Values:          []map[string]any{{"cardholder_name": "John Doe"}, {"no_such_column": "x"}},
+		Records:         []map[string]any{{"cardholder_name": "John Doe"}, {"no_such_column": "x"}},
 		ContinueOnError: true,
 	})
 	if err != nil {
 		log.Fatal(err) // no record at all could be inserted
 	}
 	for _, e := range resp.Errors {
-		fmt.Printf("record %d: %d %s (request id %s)\n", e.RequestIndex, e.StatusCode, e.Message, e.RequestID)
+		fmt.Printf("record %d: %d %s (request id %s)\n", e.Index, e.StatusCode, e.Message, e.RequestID)
 	}
 }
 
@@ -103,9 +103,9 @@ func ExampleVault_Insert_upsert() {
 	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
 	ctx := context.Background()
 	_, err := vault.Insert(ctx, facade.InsertRequest{
-		Table:  "table1",
-		Values: []map[string]any{{"email": "john@example.com", "cardholder_name": "John Q. Doe"}},
-		Upsert: "email", // a unique column: an existing record is updated
+		Table:   "table1",
+		Records: []map[string]any{{"email": "john@example.com", "cardholder_name": "John Q. Doe"}},
+		Upsert:  "email", // a unique column: an existing record is updated
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -117,7 +117,7 @@ func ExampleVault_Insert_byot() {
 	ctx := context.Background()
 	_, err := vault.Insert(ctx, facade.InsertRequest{
 		Table:     "table1",
-		Values:    []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe"}},
+		Records:   []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe"}},
 		Tokens:    []map[string]string{{"card_number": "my-card-token"}},
 		TokenMode: facade.TokenModeEnable, // TokenModeEnableStrict: a token for every column
 	})
@@ -141,7 +141,7 @@ func ExampleVault_Insert_validation() {
 	if errors.As(err, &ve) {
 		fmt.Println(ve.Field, "-", ve.Reason)
 	}
-	// Output: Values - must hold at least one record
+	// Output: Records - must hold at least one record
 }
 
 func ExampleVault_Detokenize() {
@@ -158,10 +158,10 @@ func ExampleVault_Detokenize() {
 		log.Fatal(err)
 	}
 	for _, r := range resp.Records {
-		fmt.Println(r.RequestIndex, r.Value)
+		fmt.Println(r.Index, r.Value)
 	}
 	for _, e := range resp.Errors {
-		fmt.Println(e.RequestIndex, e.Message)
+		fmt.Println(e.Index, e.Message)
 	}
 }
 
@@ -190,7 +190,7 @@ func ExampleVault_Get_byColumnValues() {
 	ctx := context.Background()
 	resp, err := vault.Get(ctx, facade.GetRequest{
 		Table:        "table1",
-		ColumnName:   "email", // a unique column
+		Column:       "email", // a unique column
 		ColumnValues: []string{"john@example.com"},
 	})
 	if err != nil {
@@ -264,10 +264,10 @@ func ExampleVault_AuditEvents() {
 	}
 }
 
-func ExampleVault_All() {
+func ExampleVault_Records() {
 	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
 	ctx := context.Background()
-	for rec, err := range vault.All(ctx, facade.GetRequest{Table: "table1", Redaction: facade.RedactionMasked}) {
+	for rec, err := range vault.Records(ctx, facade.GetRequest{Table: "table1", Redaction: facade.RedactionMasked}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -281,7 +281,7 @@ func ExampleVault_Update() {
 	resp, err := vault.Update(ctx, facade.UpdateRequest{
 		Table:        "table1",
 		SkyflowID:    "<SKYFLOW_ID>",
-		Values:       map[string]any{"cardholder_name": "John Q. Doe"},
+		Fields:       map[string]any{"cardholder_name": "John Q. Doe"},
 		ReturnTokens: true,
 	})
 	if err != nil {

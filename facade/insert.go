@@ -2,29 +2,27 @@ package facade
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // InsertRequest inserts records into one table.
 type InsertRequest struct {
 	// Table is the table to insert into (required).
 	Table string
-	// Values holds one map per record: column name to value (required,
+	// Records holds one map per record: column name to value (required,
 	// each map non-empty). nil values are sent as JSON null. The maps are
 	// never modified.
-	Values []map[string]any
+	Records []map[string]any
 	// Tokens holds, with TokenModeEnable or TokenModeEnableStrict, the
-	// tokens to store for each record: Tokens[i] belongs to Values[i],
+	// tokens to store for each record: Tokens[i] belongs to Records[i],
 	// column name to token.
 	Tokens []map[string]string
 	// ReturnTokens asks for the tokens of tokenized columns.
@@ -42,221 +40,140 @@ type InsertRequest struct {
 	ContinueOnError bool
 }
 
-// InsertResponse is the result of Insert. Every input record appears in
-// exactly one of Inserted or Errors, identified by its RequestIndex.
+// InsertResponse is the result of Insert. Without ContinueOnError every
+// record is in Inserted; with it, every record is in exactly one of
+// Inserted and Errors.
 type InsertResponse struct {
 	// Inserted lists the inserted records, in input order.
 	Inserted []InsertedRecord
-	// Errors lists the records that were not inserted, in input order.
-	Errors []RecordError
-	// RequestID is the request id of the first request of the call
-	// (each record also carries the id of its own request).
+	// Errors lists the records the vault refused (with ContinueOnError),
+	// in input order, each with its status and the vault's message.
+	Errors []*skyflow.RecordError
+	// RequestID is the id of the request.
 	RequestID string
 }
 
 // InsertedRecord is one inserted record.
 type InsertedRecord struct {
-	// RequestIndex is the record's position in InsertRequest.Values.
-	RequestIndex int
+	// Index is the record's position in InsertRequest.Records (or in the
+	// input of a bulk insert).
+	Index int
 	// SkyflowID is the record's id.
 	SkyflowID string
 	// Tokens maps column names to tokens (with ReturnTokens).
 	Tokens map[string]string
-	// RequestID is the id of the request that inserted the record.
-	RequestID string
 }
 
-// RecordError is one record that failed.
-type RecordError struct {
-	// RequestIndex is the record's position in the request.
-	RequestIndex int
-	// StatusCode is the HTTP status for this record, as reported by the
-	// API (0 when the record was never sent).
-	StatusCode int
-	// Message says why the record failed.
-	Message string
-	// RequestID is the id of the request that carried the record.
-	RequestID string
-	// Err is the error of the request that carried the record, when the
-	// whole request failed (an *skyflow.APIError or a transport error).
-	Err error
-}
-
-// Insert inserts records (POST /v1/vaults/{vaultID}/{table}, operation
-// RecordServiceInsertRecord; with ContinueOnError, POST /v1/vaults/{vaultID},
-// operation RecordServiceBatchOperation).
+// Insert inserts records with one request, whatever their number (POST
+// /v1/vaults/{vaultID}/{table}, operation RecordServiceInsertRecord; with
+// ContinueOnError, POST /v1/vaults/{vaultID}, operation
+// RecordServiceBatchOperation).
 //
-// Inputs larger than the client's chunk size (DefaultChunkSize) are split
-// into chunks sent with bounded concurrency; indexes and order are kept.
-// Without ContinueOnError each chunk is all-or-nothing: when a chunk fails,
-// no further chunk is started, and Insert returns the error together with a
-// response listing the records that were committed (so nothing is lost) and
-// an error entry for every other record. A single-chunk insert that fails
-// returns a nil response.
+// Without ContinueOnError the insert is atomic, as the API makes it: either
+// every record is inserted, or the call fails and none is. With
+// ContinueOnError the vault inserts every record it can and the response
+// lists the others in Errors; the call fails only when the request fails as
+// a whole.
 //
-// With ContinueOnError, per-record failures are reported in Errors with
-// their real status, message and request id, and err is nil unless no record
-// at all could be inserted because every request failed.
+// When the call fails after the request was sent and its answer was lost
+// (a *skyflow.TransportError with Sent set), the records may have been
+// written: check with a Get by a unique column before sending them again.
+// For large inputs, BulkInsert chunks, streams and reports every record.
 func (v *Vault) Insert(ctx context.Context, req InsertRequest) (*InsertResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	mode := gvault.V1Byot(req.TokenMode.orDefault())
-	n := len(req.Values)
-	size := v.c.chunkSize
-	if n <= size {
-		out := &InsertResponse{}
-		err := v.insertChunk(ctx, &req, mode, 0, n, out)
-		if err != nil && !req.ContinueOnError {
-			return nil, err
-		}
-		if err != nil && len(out.Inserted) == 0 {
-			return out, err
-		}
-		out.RequestID = firstRequestID(out)
-		return out, nil
-	}
-
-	chunks := (n + size - 1) / size
-	parts := make([]InsertResponse, chunks)
-	errsByChunk := make([]error, chunks)
-	var (
-		mu      sync.Mutex
-		stopped bool
-	)
-	runChunks(ctx, chunks, v.c.concurrency, func(ctx context.Context, i int) {
-		mu.Lock()
-		skip := stopped
-		mu.Unlock()
-		lo, hi := i*size, min((i+1)*size, n)
-		if skip {
-			errsByChunk[i] = skyflow.ErrNotSent
-			for j := lo; j < hi; j++ {
-				parts[i].Errors = append(parts[i].Errors, RecordError{RequestIndex: j, Message: skyflow.ErrNotSent.Error(), Err: skyflow.ErrNotSent})
-			}
-			return
-		}
-		err := v.insertChunk(ctx, &req, mode, lo, hi, &parts[i])
-		errsByChunk[i] = err
-		if err != nil && !req.ContinueOnError {
-			mu.Lock()
-			stopped = true
-			mu.Unlock()
-		}
-	})
-
-	out := &InsertResponse{}
-	var firstErr error
-	for i := range parts {
-		out.Inserted = append(out.Inserted, parts[i].Inserted...)
-		out.Errors = append(out.Errors, parts[i].Errors...)
-		if firstErr == nil && errsByChunk[i] != nil && errsByChunk[i] != skyflow.ErrNotSent {
-			firstErr = errsByChunk[i]
-		}
-	}
-	out.RequestID = firstRequestID(out)
-	if firstErr != nil && (!req.ContinueOnError || len(out.Inserted) == 0) {
-		return out, firstErr
-	}
-	return out, nil
+	return v.insert(ctx, req.options(), req.Records, req.Tokens, 0, nil)
 }
 
-func firstRequestID(r *InsertResponse) string {
-	for _, rec := range r.Inserted {
-		if rec.RequestID != "" {
-			return rec.RequestID
-		}
-	}
-	for _, e := range r.Errors {
-		if e.RequestID != "" {
-			return e.RequestID
-		}
-	}
-	return ""
+// insertOptions are the settings an insert request applies to all its
+// records.
+type insertOptions struct {
+	table        string
+	returnTokens bool
+	upsert       string
+	homogeneous  bool
+	mode         gvault.V1Byot
+	coe          bool
 }
 
-// runChunks calls fn for chunk indexes 0..n-1 with at most conc in flight.
-// Chunks not yet started when ctx ends still get fn called (with the ended
-// ctx), so every chunk reports an outcome.
-func runChunks(ctx context.Context, n, conc int, fn func(ctx context.Context, i int)) {
-	if conc > n {
-		conc = n
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(ctx, i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+func (r *InsertRequest) options() *insertOptions {
+	return &insertOptions{table: r.Table, returnTokens: r.ReturnTokens, upsert: r.Upsert, homogeneous: r.Homogeneous,
+		mode: gvault.V1Byot(r.TokenMode.orDefault()), coe: r.ContinueOnError}
 }
 
-// insertChunk inserts Values[lo:hi] and appends the outcome to out. It
-// returns the error of the request when the request as a whole failed (in
-// which case every record of the chunk is in out.Errors).
-func (v *Vault) insertChunk(ctx context.Context, req *InsertRequest, mode gvault.V1Byot, lo, hi int, out *InsertResponse) error {
-	if req.ContinueOnError {
-		return v.insertBatch(ctx, req, mode, lo, hi, out)
-	}
-	body := gvault.V1InsertRecordRequest{
-		Records: make([]gvault.V1FieldRecords, hi-lo),
-		Byot:    &mode,
-	}
-	if req.ReturnTokens {
-		body.Tokenization = &req.ReturnTokens
-	}
-	if req.Upsert != "" {
-		body.Upsert = &req.Upsert
-	}
-	if req.Homogeneous {
-		body.Homogeneous = &req.Homogeneous
-	}
-	for i := lo; i < hi; i++ {
-		rec := &body.Records[i-lo]
-		rec.Fields = req.Values[i]
-		if len(req.Tokens) > i && len(req.Tokens[i]) > 0 {
-			rec.Tokens = req.Tokens[i]
-		}
-	}
+// insert sends one insert request for records (and their tokens) and
+// returns every record's outcome; base is the index of records[0] in the
+// caller's input. outcome, when not nil, learns whether a failed attempt
+// may have been applied.
+func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[string]any, tokens []map[string]string, base int, outcome *transport.Outcome) (*InsertResponse, error) {
 	const op = "Insert"
 	s, err := v.state()
 	if err != nil {
-		failChunk(out, lo, hi, err)
-		return err
+		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, req.idempotent(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		return s.api.RecordServiceInsertRecord(ctx, s.id, req.Table, body, edit)
-	}))
-	var parsed gvault.V1InsertRecordResponse
-	if err == nil {
-		err = r.decode(op, &parsed)
+	tokensOf := func(i int) map[string]string {
+		if i < len(tokens) && len(tokens[i]) > 0 {
+			return tokens[i]
+		}
+		return nil
 	}
-	if err == nil {
-		err = checkInserted(op, r, parsed.Records, hi-lo)
+	var send func(ctx context.Context, edit editorFn) (*http.Response, error)
+	if o.coe {
+		coe, post := true, gvault.V1BatchRecordMethodPOST
+		body := gvault.V1BatchOperationRequest{Records: make([]gvault.V1BatchRecord, len(records)), ContinueOnError: &coe, Byot: &o.mode}
+		for i := range records {
+			rec := &body.Records[i]
+			rec.Fields, rec.Tokens, rec.TableName, rec.Method = records[i], tokensOf(i), &o.table, &post
+			if o.returnTokens {
+				rec.Tokenization = &o.returnTokens
+			}
+			if o.upsert != "" {
+				rec.Upsert = &o.upsert
+			}
+		}
+		send = func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			return s.api.RecordServiceBatchOperation(ctx, s.id, body, edit)
+		}
+	} else {
+		body := gvault.V1InsertRecordRequest{Records: make([]gvault.V1FieldRecords, len(records)), Byot: &o.mode}
+		if o.returnTokens {
+			body.Tokenization = &o.returnTokens
+		}
+		if o.upsert != "" {
+			body.Upsert = &o.upsert
+		}
+		if o.homogeneous {
+			body.Homogeneous = &o.homogeneous
+		}
+		for i := range records {
+			body.Records[i] = gvault.V1FieldRecords{Fields: records[i], Tokens: tokensOf(i)}
+		}
+		send = func(ctx context.Context, edit editorFn) (*http.Response, error) {
+			return s.api.RecordServiceInsertRecord(ctx, s.id, o.table, body, edit)
+		}
 	}
+	call := s.op(v.c, op, o.upsert != "", send)
+	call.outcome = outcome
+	r, err := v.c.run(ctx, call)
 	if err != nil {
-		failChunk(out, lo, hi, err)
-		return err
+		return nil, err
 	}
-	out.Inserted = slices.Grow(out.Inserted, len(parsed.Records))
+	if o.coe {
+		return batchOutcome(op, r, len(records), base)
+	}
+	var parsed gvault.V1InsertRecordResponse
+	if err := r.decode(op, &parsed); err != nil {
+		return nil, err
+	}
+	if err := checkInserted(op, r, parsed.Records, len(records)); err != nil {
+		return nil, err
+	}
+	out := &InsertResponse{Inserted: make([]InsertedRecord, len(parsed.Records)), RequestID: r.requestID}
 	for i, rec := range parsed.Records {
-		out.Inserted = append(out.Inserted, InsertedRecord{
-			RequestIndex: lo + i,
-			SkyflowID:    rec.SkyflowId,
-			Tokens:       nonEmpty(rec.Tokens),
-			RequestID:    r.requestID,
-		})
+		out.Inserted[i] = InsertedRecord{Index: base + i, SkyflowID: rec.SkyflowId, Tokens: nonEmpty(rec.Tokens)}
 	}
-	return nil
+	return out, nil
 }
 
 // checkInserted checks that an insert answer holds one record with an id
@@ -287,64 +204,28 @@ func nonEmpty(m map[string]string) map[string]string {
 	return m
 }
 
-// insertBatch inserts Values[lo:hi] through the batch endpoint with
-// continueOnError, keeping every item's own status.
-func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault.V1Byot, lo, hi int, out *InsertResponse) error {
-	coe := true
-	post := gvault.V1BatchRecordMethodPOST
-	body := gvault.V1BatchOperationRequest{
-		Records:         make([]gvault.V1BatchRecord, hi-lo),
-		ContinueOnError: &coe,
-		Byot:            &mode,
-	}
-	for i := lo; i < hi; i++ {
-		rec := &body.Records[i-lo]
-		rec.Fields = req.Values[i]
-		rec.TableName = &req.Table
-		rec.Method = &post
-		if req.ReturnTokens {
-			rec.Tokenization = &req.ReturnTokens
-		}
-		if req.Upsert != "" {
-			rec.Upsert = &req.Upsert
-		}
-		if len(req.Tokens) > i && len(req.Tokens[i]) > 0 {
-			rec.Tokens = req.Tokens[i]
-		}
-	}
-	const op = "Insert"
-	s, err := v.state()
-	if err != nil {
-		failChunk(out, lo, hi, err)
-		return err
-	}
-	r, err := v.c.run(ctx, s.op(v.c, op, req.idempotent(), func(ctx context.Context, edit editorFn) (*http.Response, error) {
-		return s.api.RecordServiceBatchOperation(ctx, s.id, body, edit)
-	}))
+// batchOutcome reads the answer of a continue-on-error insert: one item per
+// record sent, in order, each with its own status. An answer with another
+// number of items is an unexpected answer: records are never matched to
+// items they may not belong to.
+func batchOutcome(op string, r *reply, sent, base int) (*InsertResponse, error) {
 	var parsed gvault.V1BatchOperationResponse
-	if err == nil {
-		err = r.decode(op, &parsed)
+	if err := r.decode(op, &parsed); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		failChunk(out, lo, hi, err)
-		return err
-	}
-	rid := r.requestID
 	items := parsed.Responses
-	for i := lo; i < hi; i++ {
-		k := i - lo
-		if k >= len(items) {
-			out.Errors = append(out.Errors, RecordError{RequestIndex: i, RequestID: rid,
-				Message: "the response has no item for this record"})
-			continue
-		}
-		item := items[k]
+	if len(items) != sent {
+		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d items for %d records sent", len(items), sent), nil)
+	}
+	out := &InsertResponse{RequestID: r.requestID}
+	for i, item := range items {
 		status := int(item.Status)
-		if status/100 == 2 && item.Body != nil && len(item.Body.Records) > 0 && item.Body.Records[0].SkyflowId != "" {
+		if status/100 == 2 {
+			if item.Body == nil || len(item.Body.Records) != 1 || item.Body.Records[0].SkyflowId == "" {
+				return nil, r.unexpected(op, fmt.Sprintf("item %d of the answer has no record id", i), nil)
+			}
 			rec := item.Body.Records[0]
-			out.Inserted = append(out.Inserted, InsertedRecord{
-				RequestIndex: i, SkyflowID: rec.SkyflowId, Tokens: nonEmpty(rec.Tokens), RequestID: rid,
-			})
+			out.Inserted = append(out.Inserted, InsertedRecord{Index: base + i, SkyflowID: rec.SkyflowId, Tokens: nonEmpty(rec.Tokens)})
 			continue
 		}
 		msg := ""
@@ -352,27 +233,11 @@ func (v *Vault) insertBatch(ctx context.Context, req *InsertRequest, mode gvault
 			msg = *item.Body.Error
 		}
 		if msg == "" {
-			if status/100 == 2 {
-				msg = "the response item has no record id"
-			} else {
-				msg = strings.ToLower(http.StatusText(status))
-			}
+			msg = strings.ToLower(http.StatusText(status))
 		}
-		out.Errors = append(out.Errors, RecordError{RequestIndex: i, StatusCode: status, Message: msg, RequestID: rid})
+		out.Errors = append(out.Errors, &skyflow.RecordError{Operation: op, Index: base + i, StatusCode: status, Message: msg, RequestID: r.requestID})
 	}
-	return nil
-}
-
-// failChunk records every record of a failed request as an error.
-func failChunk(out *InsertResponse, lo, hi int, err error) {
-	status, rid, msg := 0, "", err.Error()
-	var e *skyflow.APIError
-	if errors.As(err, &e) {
-		status, rid, msg = e.StatusCode, e.RequestID, e.Message
-	}
-	for i := lo; i < hi; i++ {
-		out.Errors = append(out.Errors, RecordError{RequestIndex: i, StatusCode: status, Message: msg, RequestID: rid, Err: err})
-	}
+	return out, nil
 }
 
 // idempotent reports whether sending the insert twice cannot create
@@ -383,12 +248,12 @@ func (r *InsertRequest) validate() error {
 	if err := checkPathParam("Table", r.Table); err != nil {
 		return err
 	}
-	if len(r.Values) == 0 {
-		return errs.Invalid("Values", "must hold at least one record")
+	if len(r.Records) == 0 {
+		return errs.Invalid("Records", "must hold at least one record")
 	}
-	for i, rec := range r.Values {
+	for i, rec := range r.Records {
 		if reason := recordProblem(rec); reason != "" {
-			return errs.Invalid(indexed("Values", i), "%s", reason)
+			return errs.Invalid(indexed("Records", i), "%s", reason)
 		}
 	}
 	if r.Upsert != "" && r.Homogeneous {
@@ -397,7 +262,7 @@ func (r *InsertRequest) validate() error {
 	if !r.TokenMode.valid() {
 		return errs.Invalid("TokenMode", "must be DISABLE, ENABLE or ENABLE_STRICT")
 	}
-	return checkTokens(r.TokenMode.orDefault(), r.Values, r.Tokens)
+	return checkTokens(r.TokenMode.orDefault(), r.Records, r.Tokens)
 }
 
 // recordProblem checks one record's column map and says what is wrong
@@ -441,7 +306,7 @@ func checkTokens(mode TokenMode, values []map[string]any, tokens []map[string]st
 		}
 	}
 	if len(tokens) > len(values) {
-		return errs.Invalid("Tokens", "has more entries than Values")
+		return errs.Invalid("Tokens", "has more entries than Records")
 	}
 	for i, t := range tokens {
 		for col, tok := range t {

@@ -9,10 +9,11 @@ import (
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
-// LogLevel is the client's log level.
+// LogLevel is a level of the client's own log filter.
 type LogLevel string
 
-// The log levels. The zero value ("") means LogLevelError, the default.
+// The log levels. The zero value means no level is set: without a logger
+// the client then logs nothing, and with one the logger's handler decides.
 const (
 	LogLevelDebug LogLevel = "DEBUG"
 	LogLevelInfo  LogLevel = "INFO"
@@ -41,62 +42,68 @@ func (l LogLevel) slogLevel() slog.Level {
 	return slog.LevelError
 }
 
-// SetLogLevel changes the client's log level at runtime. LogLevelOff
-// silences the client; any other level turns it back on.
+// SetLogLevel changes the client's log level at runtime (see
+// WithLogLevel); LogLevelOff silences the client, "" removes the level.
 func (c *Client) SetLogLevel(level LogLevel) error {
 	if !level.valid() {
 		return errs.Invalid("LogLevel", "must be DEBUG, INFO, WARN, ERROR or OFF")
 	}
-	c.setLevel(level)
+	c.logs.level.Store(&level)
 	return nil
 }
 
-// LogLevel returns the client's current log level.
+// LogLevel returns the client's log level ("" when none is set).
 func (c *Client) LogLevel() LogLevel {
-	if c.off.Load() {
-		return LogLevelOff
-	}
-	switch c.level.Level() {
-	case slog.LevelDebug:
-		return LogLevelDebug
-	case slog.LevelInfo:
-		return LogLevelInfo
-	case slog.LevelWarn:
-		return LogLevelWarn
-	}
-	return LogLevelError
+	return *c.logs.level.Load()
 }
 
-func (c *Client) setLevel(level LogLevel) {
-	c.off.Store(level == LogLevelOff)
-	c.level.Set(level.slogLevel())
+// logState is the client's logging configuration: the caller's handler
+// (nil: none given) and the level, which SetLogLevel changes at runtime.
+type logState struct {
+	base  slog.Handler
+	level atomic.Pointer[LogLevel]
+}
+
+func newLogState(base *slog.Logger, level LogLevel) *logState {
+	s := &logState{}
+	if base != nil {
+		s.base = base.Handler()
+	}
+	s.level.Store(&level)
+	return s
+}
+
+// logger builds the client's logger: silent unless a logger or a level is
+// given; text on stderr when only a level is; the caller's handler,
+// filtered by the level when one is set, otherwise. No state is shared
+// between clients.
+func (s *logState) logger() *slog.Logger {
+	inner := s.base
+	if inner == nil {
+		inner = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+	}
+	return slog.New(&levelHandler{inner: inner, state: s}).With(slog.String("sdk", "skyflow-go"))
 }
 
 // log returns the client's logger (used by the transport for retry lines).
 func (c *Client) log() *slog.Logger { return c.logger }
 
-// newLogger builds the client's logger: the caller's handler (or text on
-// stderr) behind the client's own level filter, so SetLogLevel works
-// whatever handler is used and no state is shared between clients.
-func newLogger(base *slog.Logger, level *slog.LevelVar, off *atomic.Bool) *slog.Logger {
-	var h slog.Handler
-	if base != nil {
-		h = base.Handler()
-	} else {
-		h = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
-	}
-	return slog.New(&levelHandler{inner: h, level: level, off: off}).With(slog.String("sdk", "skyflow-go"))
-}
-
-// levelHandler filters records by the client's level.
+// levelHandler applies the client's rules before the inner handler.
 type levelHandler struct {
 	inner slog.Handler
-	level *slog.LevelVar
-	off   *atomic.Bool
+	state *logState
 }
 
 func (h *levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return !h.off.Load() && l >= h.level.Level() && h.inner.Enabled(ctx, l)
+	level := *h.state.level.Load()
+	switch {
+	case level == LogLevelOff:
+		return false
+	case level == "":
+		// No level: only a caller's logger, whose handler decides.
+		return h.state.base != nil && h.inner.Enabled(ctx, l)
+	}
+	return l >= level.slogLevel() && h.inner.Enabled(ctx, l)
 }
 
 func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error {
@@ -104,9 +111,9 @@ func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *levelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &levelHandler{inner: h.inner.WithAttrs(attrs), level: h.level, off: h.off}
+	return &levelHandler{inner: h.inner.WithAttrs(attrs), state: h.state}
 }
 
 func (h *levelHandler) WithGroup(name string) slog.Handler {
-	return &levelHandler{inner: h.inner.WithGroup(name), level: h.level, off: h.off}
+	return &levelHandler{inner: h.inner.WithGroup(name), state: h.state}
 }

@@ -180,7 +180,7 @@ func callError(op string, err error) error {
 		return ve
 	}
 	if unencodable(err) {
-		return &skyflow.ValidationError{Field: "Values",
+		return &skyflow.ValidationError{Field: "Records/Fields",
 			Reason: "hold a value JSON cannot encode (NaN, an infinity, a channel, a function, or a cycle)", Err: err}
 	}
 	var ue *url.Error

@@ -24,11 +24,11 @@ type GetRequest struct {
 	// Table is the table to read (required).
 	Table string
 	// IDs are the skyflow ids of the records to return. Exclusive with
-	// ColumnName.
+	// Column.
 	IDs []string
-	// ColumnName is a unique column to look records up by; ColumnValues are
+	// Column is a unique column to look records up by; ColumnValues are
 	// the values to look up. Exclusive with IDs.
-	ColumnName   string
+	Column       string
 	ColumnValues []string
 	// Redaction applied to returned values (unset: the vault's default).
 	// Not allowed with ReturnTokens.
@@ -36,7 +36,7 @@ type GetRequest struct {
 	// ReturnTokens returns tokens instead of values. Only with IDs.
 	ReturnTokens bool
 	// Fields limits the returned columns (all when empty).
-	Fields []string
+	Columns []string
 	// Offset skips that many records.
 	Offset int
 	// Limit caps the number of records returned (1 to MaxGetLimit; 0 means
@@ -70,10 +70,50 @@ type Record struct {
 
 // Get reads records (GET /v1/vaults/{vaultID}/{table}, operation
 // RecordServiceBulkGetRecord).
+//
+// The API answers at most MaxGetLimit records per request. More IDs (or
+// ColumnValues) than that are asked for MaxGetLimit at a time, one request
+// after the other, so every requested record comes back; RequestID is then
+// the id of the last request.
 func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	keys := &req.IDs
+	if len(req.ColumnValues) > 0 {
+		keys = &req.ColumnValues
+	}
+	if len(*keys) <= MaxGetLimit {
+		return v.getPage(ctx, &req)
+	}
+	if req.Offset != 0 || req.Limit != 0 {
+		return nil, errs.Invalid("Limit", "cannot be combined with more than %d IDs or ColumnValues", MaxGetLimit)
+	}
+	all := *keys
+	out := &GetResponse{}
+	for lo := 0; lo < len(all); lo += MaxGetLimit {
+		page := req
+		*pageKeys(&page, keys == &req.IDs) = all[lo:min(lo+MaxGetLimit, len(all))]
+		resp, err := v.getPage(ctx, &page)
+		if err != nil {
+			return nil, err
+		}
+		out.Records = append(out.Records, resp.Records...)
+		out.RequestID = resp.RequestID
+	}
+	return out, nil
+}
+
+// pageKeys returns the list of keys of a page: its IDs or ColumnValues.
+func pageKeys(page *GetRequest, ids bool) *[]string {
+	if ids {
+		return &page.IDs
+	}
+	return &page.ColumnValues
+}
+
+// getPage reads records with one request.
+func (v *Vault) getPage(ctx context.Context, req *GetRequest) (*GetResponse, error) {
 	params := req.params()
 	const op = "Get"
 	s, err := v.state()
@@ -97,12 +137,12 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	return out, nil
 }
 
-// All iterates over every record Get matches, fetching page after page
+// Records iterates over every record Get matches, fetching page after page
 // (Limit records per page, MaxGetLimit when unset) from req.Offset on. It
 // stops at the first error, which it yields. A page that starts where the
 // previous one did (a server that ignores the offset) is an error
 // (skyflow.ErrUnexpectedResponse) rather than an endless loop.
-func (v *Vault) All(ctx context.Context, req GetRequest) iter.Seq2[Record, error] {
+func (v *Vault) Records(ctx context.Context, req GetRequest) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		page := req
 		if page.Limit == 0 {
@@ -149,11 +189,11 @@ func recordFromWire(r gvault.V1FieldRecords) Record {
 func (r *GetRequest) params() *gvault.RecordServiceBulkGetRecordParams {
 	p := &gvault.RecordServiceBulkGetRecordParams{
 		SkyflowIds:   r.IDs,
-		Fields:       r.Fields,
+		Fields:       r.Columns,
 		ColumnValues: r.ColumnValues,
 	}
-	if r.ColumnName != "" {
-		p.ColumnName = &r.ColumnName
+	if r.Column != "" {
+		p.ColumnName = &r.Column
 	}
 	if r.Redaction != "" {
 		red := gvault.RedactionEnum(r.Redaction)
@@ -184,22 +224,22 @@ func (r *GetRequest) validate() error {
 	if err := checkPathParam("Table", r.Table); err != nil {
 		return err
 	}
-	byColumn := r.ColumnName != "" || len(r.ColumnValues) > 0
+	byColumn := r.Column != "" || len(r.ColumnValues) > 0
 	if len(r.IDs) > 0 && byColumn {
-		return errs.Invalid("IDs", "cannot be combined with ColumnName/ColumnValues")
+		return errs.Invalid("IDs", "cannot be combined with Column/ColumnValues")
 	}
 	if err := nonEmptyEntries("IDs", r.IDs); err != nil {
 		return err
 	}
 	if byColumn {
-		if strings.TrimSpace(r.ColumnName) == "" {
-			return errs.Invalid("ColumnName", "is required with ColumnValues")
+		if strings.TrimSpace(r.Column) == "" {
+			return errs.Invalid("Column", "is required with ColumnValues")
 		}
 		if len(r.ColumnValues) == 0 {
-			return errs.Invalid("ColumnValues", "are required with ColumnName")
+			return errs.Invalid("ColumnValues", "are required with Column")
 		}
 	}
-	if err := nonEmptyEntries("Fields", r.Fields); err != nil {
+	if err := nonEmptyEntries("Columns", r.Columns); err != nil {
 		return err
 	}
 	if r.Redaction != "" && !r.Redaction.valid() {
@@ -238,12 +278,12 @@ func nonEmptyEntries(field string, list []string) error {
 type UpdateRequest struct {
 	// Table is the record's table (required).
 	Table string
-	// SkyflowID is the record's id (required, unless Values holds
+	// SkyflowID is the record's id (required, unless Fields holds
 	// "skyflow_id", which is then used and not sent as a column).
 	SkyflowID string
-	// Values maps the columns to change to their new values (required).
+	// Fields maps the columns to change to their new values (required).
 	// nil clears a column. The map is never modified.
-	Values map[string]any
+	Fields map[string]any
 	// Tokens supplies tokens for the written columns with TokenModeEnable
 	// or TokenModeEnableStrict.
 	Tokens map[string]string
@@ -304,21 +344,21 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 }
 
 // validate checks the request and returns the record id and the fields to
-// send (a copy without skyflow_id when Values carries it).
+// send (a copy without skyflow_id when Fields carries it).
 func (r *UpdateRequest) validate() (string, map[string]any, error) {
 	if err := checkPathParam("Table", r.Table); err != nil {
 		return "", nil, err
 	}
 	id := r.SkyflowID
-	fields := r.Values
-	if raw, ok := r.Values["skyflow_id"]; ok {
+	fields := r.Fields
+	if raw, ok := r.Fields["skyflow_id"]; ok {
 		s, isString := raw.(string)
 		if !isString || (id != "" && s != id) {
-			return "", nil, errs.Invalid("Values[\"skyflow_id\"]", "must be a string equal to SkyflowID")
+			return "", nil, errs.Invalid("Fields[\"skyflow_id\"]", "must be a string equal to SkyflowID")
 		}
 		id = s
-		fields = make(map[string]any, len(r.Values)-1)
-		for k, val := range r.Values {
+		fields = make(map[string]any, len(r.Fields)-1)
+		for k, val := range r.Fields {
 			if k != "skyflow_id" {
 				fields[k] = val
 			}
@@ -328,7 +368,7 @@ func (r *UpdateRequest) validate() (string, map[string]any, error) {
 		return "", nil, err
 	}
 	if reason := recordProblem(fields); reason != "" {
-		return "", nil, errs.Invalid("Values", "%s", reason)
+		return "", nil, errs.Invalid("Fields", "%s", reason)
 	}
 	if !r.TokenMode.valid() {
 		return "", nil, errs.Invalid("TokenMode", "must be DISABLE, ENABLE or ENABLE_STRICT")

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
 )
@@ -36,16 +37,16 @@ type DetokenizeResponse struct {
 	// Records are the detokenized values, in input order.
 	Records []DetokenizedRecord
 	// Errors are the tokens that failed (with ContinueOnError), in input
-	// order.
-	Errors []TokenError
+	// order; Index is the token's position in the request.
+	Errors []*skyflow.RecordError
 	// RequestID is the id of the request.
 	RequestID string
 }
 
 // DetokenizedRecord is the value behind one token.
 type DetokenizedRecord struct {
-	// RequestIndex is the token's position in the request.
-	RequestIndex int
+	// Index is the token's position in the request.
+	Index int
 	// Token is the token.
 	Token string
 	// Value is the value, redacted as asked (always text on the wire).
@@ -53,18 +54,6 @@ type DetokenizedRecord struct {
 	// ValueType is the stored value's type: STRING, INTEGER, FLOAT, BOOL,
 	// DATETIME, JSON, ARRAY, DATE or NONE.
 	ValueType string
-}
-
-// TokenError is one token that could not be detokenized.
-type TokenError struct {
-	// RequestIndex is the token's position in the request.
-	RequestIndex int
-	// Token is the token.
-	Token string
-	// Message says why.
-	Message string
-	// RequestID is the id of the request.
-	RequestID string
 }
 
 // Detokenize returns the values behind tokens (POST
@@ -77,17 +66,13 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	reds := make([]gvault.RedactionEnum, len(req.Tokens))
 	for i := range req.Tokens {
 		t := &req.Tokens[i]
-		if strings.TrimSpace(t.Token) == "" {
-			return nil, errs.Invalid(indexed("Tokens", i)+".Token", "is empty")
+		if err := checkDetokenizeToken(i, t); err != nil {
+			return nil, err
 		}
-		red := t.Redaction
-		if red == "" {
-			red = RedactionDefault
+		reds[i] = gvault.RedactionEnum(t.Redaction)
+		if reds[i] == "" {
+			reds[i] = gvault.RedactionEnum(RedactionDefault)
 		}
-		if !red.valid() {
-			return nil, errs.Invalid(indexed("Tokens", i)+".Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
-		}
-		reds[i] = gvault.RedactionEnum(red)
 		params[i] = gvault.V1DetokenizeRecordRequest{Token: &t.Token, Redaction: &reds[i]}
 	}
 	body := gvault.V1DetokenizePayload{DetokenizationParameters: params, ContinueOnError: &req.ContinueOnError}
@@ -118,14 +103,25 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	for _, k := range order {
 		rec := &parsed.Records[k.answer]
 		if rec.Error != "" {
-			out.Errors = append(out.Errors, TokenError{RequestIndex: k.request, Token: rec.Token, Message: rec.Error, RequestID: rid})
+			out.Errors = append(out.Errors, &skyflow.RecordError{Operation: op, Index: k.request, Message: rec.Error, RequestID: rid})
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			RequestIndex: k.request, Token: rec.Token, Value: rec.Value, ValueType: string(rec.ValueType),
+			Index: k.request, Token: rec.Token, Value: rec.Value, ValueType: string(rec.ValueType),
 		})
 	}
 	return out, nil
+}
+
+// checkDetokenizeToken checks one token of a detokenize request.
+func checkDetokenizeToken(i int, t *DetokenizeToken) error {
+	if strings.TrimSpace(t.Token) == "" {
+		return errs.Invalid(indexed("Tokens", i)+".Token", "is empty")
+	}
+	if t.Redaction != "" && !t.Redaction.valid() {
+		return errs.Invalid(indexed("Tokens", i)+".Redaction", "must be DEFAULT, REDACTED, MASKED or PLAIN_TEXT")
+	}
+	return nil
 }
 
 // pair links a token of the request to its record in the answer.

@@ -147,7 +147,7 @@ func TestRedirectFromHTTPSToHTTPOnTheSameHostIsRefused(t *testing.T) {
 		http.Redirect(w, r, plainSrv.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
 	v := newVault(t, vault.URL, facade.WithHTTPClient(vault.Client()))
-	_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"ssn": "123-45-6789"}}})
+	_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"ssn": "123-45-6789"}}})
 	if !errors.Is(err, skyflow.ErrUnsafeRedirect) {
 		t.Fatalf("got %v, want a refused redirect", err)
 	}
@@ -324,7 +324,7 @@ func TestPagingStopsWhenTheServerIgnoresTheOffset(t *testing.T) {
 	v := newVault(t, srv.URL)
 	n := 0
 	var last error
-	for _, err := range v.All(context.Background(), facade.GetRequest{Table: "t"}) {
+	for _, err := range v.Records(context.Background(), facade.GetRequest{Table: "t"}) {
 		if err != nil {
 			last = err
 			break
@@ -458,11 +458,11 @@ func TestAnswersThatDoNotMatchTheRequest(t *testing.T) {
 		call func(v *facade.Vault) error
 	}{
 		{"insert without skyflow_id", `{"records":[{"tokens":{"a":"t"}}]}`, func(v *facade.Vault) error {
-			_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}})
+			_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}})
 			return err
 		}},
 		{"insert short", `{"records":[{"skyflow_id":"x"}]}`, func(v *facade.Vault) error {
-			_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}, {"a": 2}}})
+			_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}, {"a": 2}}})
 			return err
 		}},
 		{"upload without id", `{"skyflowID":""}`, func(v *facade.Vault) error {
@@ -506,11 +506,11 @@ func TestBadInputFailsBeforeAnyRequest(t *testing.T) {
 		run  func() error
 	}{
 		{"update table ..", func() error {
-			_, err := v.Update(ctx, facade.UpdateRequest{Table: "..", SkyflowID: "x", Values: map[string]any{"a": 1}})
+			_, err := v.Update(ctx, facade.UpdateRequest{Table: "..", SkyflowID: "x", Fields: map[string]any{"a": 1}})
 			return err
 		}},
 		{"update id .", func() error {
-			_, err := v.Update(ctx, facade.UpdateRequest{Table: "t", SkyflowID: ".", Values: map[string]any{"a": 1}})
+			_, err := v.Update(ctx, facade.UpdateRequest{Table: "t", SkyflowID: ".", Fields: map[string]any{"a": 1}})
 			return err
 		}},
 		{"delete table ..", func() error {
@@ -524,19 +524,19 @@ func TestBadInputFailsBeforeAnyRequest(t *testing.T) {
 			return err
 		}},
 		{"NaN", func() error {
-			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": math.NaN()}}})
+			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": math.NaN()}}})
 			return err
 		}},
 		{"chan", func() error {
-			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": make(chan int)}}})
+			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": make(chan int)}}})
 			return err
 		}},
 		{"func", func() error {
-			_, err := v.Update(ctx, facade.UpdateRequest{Table: "t", SkyflowID: "x", Values: map[string]any{"a": func() {}}})
+			_, err := v.Update(ctx, facade.UpdateRequest{Table: "t", SkyflowID: "x", Fields: map[string]any{"a": func() {}}})
 			return err
 		}},
 		{"cycle", func() error {
-			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Values: []map[string]any{cycle}})
+			_, err := v.Insert(ctx, facade.InsertRequest{Table: "t", Records: []map[string]any{cycle}})
 			return err
 		}},
 	} {

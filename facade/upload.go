@@ -277,7 +277,7 @@ func newMultipartBody(req *UploadFileRequest, src *fileSource) (*multipartBody, 
 		}
 	}
 	h := make(textproto.MIMEHeader)
-	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": src.name}))
+	h.Set("Content-Disposition", `form-data; name="file"; filename="`+dispositionName(src.name)+`"`)
 	ct := mime.TypeByExtension(filepath.Ext(src.name))
 	if ct == "" {
 		ct = "application/octet-stream"
@@ -317,6 +317,16 @@ func newMultipartBody(req *UploadFileRequest, src *fileSource) (*multipartBody, 
 	}
 	return body, nil
 }
+
+// dispositionName escapes a file name for a quoted filename parameter of
+// multipart/form-data, as browsers and both official SDKs write it (RFC
+// 7578 section 4.2: UTF-8 as is, no filename* parameter): a double quote,
+// CR and LF are percent-encoded, a backslash is doubled.
+func dispositionName(name string) string {
+	return dispositionEscaper.Replace(name)
+}
+
+var dispositionEscaper = strings.NewReplacer(`\`, `\\`, `"`, "%22", "\r", "%0D", "\n", "%0A")
 
 type readCloser struct {
 	io.Reader

@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	resp, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		FilePath:        in,
+		Path:            in,
 		Entities:        []facade.EntityType{facade.EntitySSN, facade.EntityCreditCard, facade.EntityName},
 		TokenFormat:     facade.TokenFormat{Default: facade.TokenTypeEntityOnly},
 		OutputDirectory: outDir, // must exist
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("a CSV streamed from an io.Reader (FileName picks the endpoint)")
 	csv := "name,ssn\nJohn Doe,123-45-6789\nJane Roe,321-54-9876\n"
 	resp, err = detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		File:     strings.NewReader(csv),
+		Reader:   strings.NewReader(csv),
 		FileName: "people.csv",
 		Entities: []facade.EntityType{facade.EntitySSN},
 	})
@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Printf("run %s: %s\n%s", resp.RunID, resp.Status, indent(string(resp.File)))
 
 	env.Step("an extension Detect does not handle is rejected before any call")
-	_, err = detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "archive.zip"})
+	_, err = detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "archive.zip"})
 	env.Printf("error: %v\n", err)
 	if err == nil {
 		return fmt.Errorf("expected a validation error")

@@ -25,8 +25,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	runID := exampleenv.RunID()
 	env.Step("insert 2 records")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)},
+		Table:   env.Table,
+		Records: []map[string]any{exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)},
 	})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)

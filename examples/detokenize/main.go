@@ -24,7 +24,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert a record to get tokens")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table:        env.Table,
-		Values:       []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+		Records:      []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
 		ReturnTokens: true,
 	})
 	if err != nil {
@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	redactions := []string{"PLAIN_TEXT", "MASKED", "REDACTED", "DEFAULT"}
 	for _, r := range resp.Records {
-		env.Printf("%-10s %s -> %q (%s)\n", redactions[r.RequestIndex], r.Token, r.Value, r.ValueType)
+		env.Printf("%-10s %s -> %q (%s)\n", redactions[r.Index], r.Token, r.Value, r.ValueType)
 	}
 	if resp.Records[0].Value != "4111111111111111" {
 		return fmt.Errorf("unexpected plain-text value")
@@ -66,10 +66,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("detokenize: %w", err)
 	}
 	for _, r := range partial.Records {
-		env.Printf("token %d: %q\n", r.RequestIndex, r.Value)
+		env.Printf("token %d: %q\n", r.Index, r.Value)
 	}
 	for _, e := range partial.Errors {
-		env.Printf("token %d failed: %s (request id %s)\n", e.RequestIndex, e.Message, e.RequestID)
+		env.Printf("token %d failed: %s (request id %s)\n", e.Index, e.Message, e.RequestID)
 	}
 	if len(partial.Records) != 1 || len(partial.Errors) != 1 {
 		return fmt.Errorf("expected one value and one error, got %d and %d", len(partial.Records), len(partial.Errors))

@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer env.Close()
 
 	env.Step("validation error: an insert without a table")
-	_, err = env.Vault.Insert(ctx, facade.InsertRequest{Values: []map[string]any{{"cardholder_name": "John Doe"}}})
+	_, err = env.Vault.Insert(ctx, facade.InsertRequest{Records: []map[string]any{{"cardholder_name": "John Doe"}}})
 	var ve *skyflow.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, skyflow.ErrValidation) {
 		return fmt.Errorf("expected a validation error, got %v", err)

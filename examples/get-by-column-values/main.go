@@ -23,7 +23,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	runID := exampleenv.RunID()
 	john, jane := exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)
 	env.Step("insert 2 records")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: []map[string]any{john, jane}})
+	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{john, jane}})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -33,10 +33,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("get by email %v", emails)
 	resp, err := env.Vault.Get(ctx, facade.GetRequest{
 		Table:        env.Table,
-		ColumnName:   "email",
+		Column:       "email",
 		ColumnValues: emails,
 		Redaction:    facade.RedactionPlainText,
-		Fields:       []string{"cardholder_name", "email"},
+		Columns:      []string{"cardholder_name", "email"},
 	})
 	if err != nil {
 		return fmt.Errorf("get: %w", err)

@@ -23,8 +23,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	runID := exampleenv.RunID()
 	env.Step("insert 2 records")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)},
+		Table:   env.Table,
+		Records: []map[string]any{exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)},
 	})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		env.Step("get the first record with redaction %s", red)
 		one, err := env.Vault.Get(ctx, facade.GetRequest{
 			Table: env.Table, IDs: ids[:1], Redaction: red,
-			Fields: []string{"card_number", "cardholder_name", "ssn", "dob"},
+			Columns: []string{"card_number", "cardholder_name", "ssn", "dob"},
 		})
 		if err != nil {
 			return fmt.Errorf("get %s: %w", red, err)

@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	env.Step("start a run, waiting at most 1 second")
 	resp, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		File:     strings.NewReader("Card 4111 1111 1111 1111 belongs to John Doe.\n"),
+		Reader:   strings.NewReader("Card 4111 1111 1111 1111 belongs to John Doe.\n"),
 		FileName: "card.txt",
 		WaitTime: time.Second,
 	})
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("a run that fails is an error: *skyflow.RunFailedError")
 	env.Emulator.PlanRuns(mockserver.RunPlan{Final: "FAILED", Message: "the file could not be parsed"})
 	_, err = detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-		File: strings.NewReader("not really a report\n"), FileName: "report.txt", WaitTime: 5 * time.Second,
+		Reader: strings.NewReader("not really a report\n"), FileName: "report.txt", WaitTime: 5 * time.Second,
 	})
 	var failed *skyflow.RunFailedError
 	if !errors.As(err, &failed) || !errors.Is(err, skyflow.ErrRunFailed) {

@@ -24,7 +24,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert a record, keeping its tokens")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table:        env.Table,
-		Values:       []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+		Records:      []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
 		ReturnTokens: true,
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert with TokenModeEnable: our token for card_number, vault tokens for the rest")
 	resp, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table:        env.Table,
-		Values:       []map[string]any{exampleenv.Person("John Doe", runID, 0)},
+		Records:      []map[string]any{exampleenv.Person("John Doe", runID, 0)},
 		Tokens:       []map[string]string{{"card_number": myToken}},
 		TokenMode:    facade.TokenModeEnable,
 		ReturnTokens: true,
@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	strictTokens := map[string]string{"cardholder_name": "byot-name-" + runID, "email": "byot-email-" + runID}
 	strict, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table:        env.Table,
-		Values:       []map[string]any{strictValues},
+		Records:      []map[string]any{strictValues},
 		Tokens:       []map[string]string{strictTokens},
 		TokenMode:    facade.TokenModeEnableStrict,
 		ReturnTokens: true,
@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("a token for a column the record does not write is rejected before any call")
 	_, err = env.Vault.Insert(ctx, facade.InsertRequest{
 		Table:     env.Table,
-		Values:    []map[string]any{{"cardholder_name": "Nobody"}},
+		Records:   []map[string]any{{"cardholder_name": "Nobody"}},
 		Tokens:    []map[string]string{{"ssn": "byot-ssn-" + runID}},
 		TokenMode: facade.TokenModeEnable,
 	})

@@ -29,7 +29,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert 3 records with ContinueOnError; record 1 names an unknown column")
 	resp, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table: env.Table,
-		Values: []map[string]any{
+		Records: []map[string]any{
 			exampleenv.Person("John Doe", runID, 0),
 			bad,
 			exampleenv.Person("Jane Roe", runID, 2),
@@ -38,19 +38,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ContinueOnError: true,
 	})
 	if err != nil {
-		// Only returned when no record at all could be inserted.
+		// Only returned when the request failed as a whole.
 		return fmt.Errorf("insert: %w", err)
 	}
 	var ids []string
 	for _, rec := range resp.Inserted {
 		ids = append(ids, rec.SkyflowID)
-		env.Printf("inserted record %d: skyflow_id %s (request id %s)\n", rec.RequestIndex, rec.SkyflowID, rec.RequestID)
+		env.Printf("inserted record %d: skyflow_id %s\n", rec.Index, rec.SkyflowID)
 	}
 	env.DeleteLater(env.Table, ids...)
 	for _, e := range resp.Errors {
-		env.Printf("failed   record %d: status %d: %s (request id %s)\n", e.RequestIndex, e.StatusCode, e.Message, e.RequestID)
+		env.Printf("failed   record %d: status %d: %s (request id %s)\n", e.Index, e.StatusCode, e.Message, e.RequestID)
 	}
-	if len(resp.Inserted) != 2 || len(resp.Errors) != 1 || resp.Errors[0].RequestIndex != 1 {
+	if len(resp.Inserted) != 2 || len(resp.Errors) != 1 || resp.Errors[0].Index != 1 {
 		return fmt.Errorf("expected records 0 and 2 inserted and record 1 failed, got %d inserted and %d failed",
 			len(resp.Inserted), len(resp.Errors))
 	}

@@ -27,7 +27,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert 2 records into %s, asking for tokens", env.Table)
 	resp, err := env.Vault.Insert(ctx, facade.InsertRequest{
 		Table: env.Table,
-		Values: []map[string]any{
+		Records: []map[string]any{
 			exampleenv.Person("John Doe", runID, 0),
 			exampleenv.Person("Jane Roe", runID, 1),
 		},
@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	ids := make([]string, 0, len(resp.Inserted))
 	for _, rec := range resp.Inserted {
 		ids = append(ids, rec.SkyflowID)
-		env.Printf("record %d: skyflow_id %s\n", rec.RequestIndex, rec.SkyflowID)
+		env.Printf("record %d: skyflow_id %s\n", rec.Index, rec.SkyflowID)
 		for _, col := range exampleenv.SortedKeys(rec.Tokens) {
 			env.Printf("  %-16s token %s\n", col, rec.Tokens[col])
 		}

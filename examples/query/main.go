@@ -23,8 +23,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	john := exampleenv.Person("John Doe", runID, 0)
 	env.Step("insert 2 records")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{john, exampleenv.Person("Jane Roe", runID, 1)},
+		Table:   env.Table,
+		Records: []map[string]any{john, exampleenv.Person("Jane Roe", runID, 1)},
 	})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)

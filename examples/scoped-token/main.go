@@ -66,8 +66,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	ins, err := vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+		Table:   env.Table,
+		Records: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
 	})
 	if err != nil {
 		return fmt.Errorf("insert with the scoped client: %w", err)

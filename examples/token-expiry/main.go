@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	vault, _ := client.Vault("")
-	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: person(0)})
+	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(0)})
 	if err != nil {
 		return fmt.Errorf("insert with a fresh static token: %w", err)
 	}
@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	now.Store(expiry.Add(time.Second).UnixNano()) // the clock jumps past exp
 	sent := counter.total.Load()
-	_, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: person(1)})
+	_, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(1)})
 	if !errors.Is(err, auth.ErrTokenExpired) {
 		return fmt.Errorf("expected auth.ErrTokenExpired, got %v", err)
 	}
@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	counter.exchanges.Store(0)
 	var ids []string
 	for i := range 3 {
-		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: person(10 + i)})
+		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(10 + i)})
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
@@ -126,7 +126,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: person(20)})
+		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(20)})
 		if err != nil {
 			return fmt.Errorf("insert after expiry: %w", err)
 		}
@@ -144,7 +144,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	before := counter.exchanges.Load()
 	env.Emulator.InjectFault("RecordServiceInsertRecord", mockserver.Fault{Status: http.StatusUnauthorized, Message: "bearer token has expired"})
-	ins, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: person(30)})
+	ins, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(30)})
 	if err != nil {
 		return fmt.Errorf("insert after a 401: %w", err)
 	}

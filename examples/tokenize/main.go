@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	person := exampleenv.Person("John Doe", exampleenv.RunID(), 0)
 	env.Step("insert a record")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: []map[string]any{person}, ReturnTokens: true})
+	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{person}, ReturnTokens: true})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}

@@ -22,8 +22,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	env.Step("insert a record")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+		Table:   env.Table,
+		Records: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
 	})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	upd, err := env.Vault.Update(ctx, facade.UpdateRequest{
 		Table:     env.Table,
 		SkyflowID: id,
-		Values: map[string]any{
+		Fields: map[string]any{
 			"cardholder_name": "John Q. Doe",
 			"card_number":     "5555555555554444",
 		},
@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("read the record back")
 	got, err := env.Vault.Get(ctx, facade.GetRequest{
 		Table: env.Table, IDs: []string{id}, Redaction: facade.RedactionPlainText,
-		Fields: []string{"cardholder_name", "card_number"},
+		Columns: []string{"cardholder_name", "card_number"},
 	})
 	if err != nil {
 		return fmt.Errorf("get: %w", err)

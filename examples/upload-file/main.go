@@ -35,8 +35,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	env.Step("create a record, then upload a file into it from an io.Reader")
 	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  table,
-		Values: []map[string]any{{exampleenv.TitleColumn: "receipt " + exampleenv.RunID()}},
+		Table:   table,
+		Records: []map[string]any{{exampleenv.TitleColumn: "receipt " + exampleenv.RunID()}},
 	})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)

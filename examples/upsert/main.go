@@ -24,7 +24,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	person := exampleenv.Person("John Doe", exampleenv.RunID(), 0)
 
 	env.Step("insert a record")
-	first, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Values: []map[string]any{person}})
+	first, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{person}})
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
@@ -35,9 +35,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Step("insert again with the same email and a new name, upserting on email")
 	changed := map[string]any{"email": person["email"], "cardholder_name": "John Q. Doe"}
 	second, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:  env.Table,
-		Values: []map[string]any{changed},
-		Upsert: "email", // must be a unique column
+		Table:   env.Table,
+		Records: []map[string]any{changed},
+		Upsert:  "email", // must be a unique column
 	})
 	if err != nil {
 		return fmt.Errorf("upsert: %w", err)
@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	got, err := env.Vault.Get(ctx, facade.GetRequest{
 		Table: env.Table, IDs: []string{id}, Redaction: facade.RedactionPlainText,
-		Fields: []string{"cardholder_name", "email"},
+		Columns: []string{"cardholder_name", "email"},
 	})
 	if err != nil {
 		return fmt.Errorf("get: %w", err)

@@ -772,7 +772,7 @@ func (e TokenTypeMappingDefault) Valid() bool {
 // DeidentifiedFileOutput One output of a run.
 type DeidentifiedFileOutput struct {
 	// ProcessedFile The output, base64 encoded.
-	ProcessedFile *string `json:"processedFile,omitempty"`
+	ProcessedFile []byte `json:"processedFile,omitempty"`
 
 	// ProcessedFileExtension File extension of a run output.
 	ProcessedFileExtension *ProcessedFileExtension `json:"processedFileExtension,omitempty"`
@@ -1401,7 +1401,7 @@ type ReidentifyFileResponse struct {
 // ReidentifyFileResponseOutput The re-identified file.
 type ReidentifyFileResponseOutput struct {
 	// ProcessedFile The file, base64 encoded.
-	ProcessedFile *string `json:"processed_file,omitempty"`
+	ProcessedFile []byte `json:"processed_file,omitempty"`
 
 	// ProcessedFileExtension File extension of a run output.
 	ProcessedFileExtension *ProcessedFileExtension `json:"processed_file_extension,omitempty"`

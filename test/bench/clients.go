@@ -149,7 +149,7 @@ func records(n int) []map[string]any {
 }
 
 func sdkInsert(ctx context.Context, v *facade.Vault, values []map[string]any) error {
-	resp, err := v.Insert(ctx, facade.InsertRequest{Table: table, Values: values, ReturnTokens: true})
+	resp, err := v.Insert(ctx, facade.InsertRequest{Table: table, Records: values, ReturnTokens: true})
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func exchangeRun(ctx context.Context, srv *mockserver.Server, round int) (int, e
 						return err
 					}
 					k := round*exchangeCalls + i
-					_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{{
+					_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{{
 						"card_number":     luhn(k),
 						"cardholder_name": "Holder " + strconv.Itoa(k),
 						"email":           "holder" + strconv.Itoa(k) + "@example.com",

@@ -158,7 +158,7 @@ func uploadLarge(ctx context.Context, c *clients) error {
 // deidentifyLarge de-identifies a largeSize text file and checks the server
 // got all of its base64 text.
 func deidentifyLarge(ctx context.Context, c *clients) error {
-	resp, err := c.detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: &patternFile{size: largeSize}, FileName: "large.txt"})
+	resp, err := c.detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: &patternFile{size: largeSize}, FileName: "large.txt"})
 	if err != nil {
 		return err
 	}

@@ -16,14 +16,14 @@ var _ = Describe("ReidentifyFile", func() {
 	It("streams a de-identified file back and returns it with values restored as asked", func(ctx SpecContext) {
 		e := startEnv()
 		de, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File: strings.NewReader(sampleText), FileName: "notes.txt",
+			Reader: strings.NewReader(sampleText), FileName: "notes.txt",
 			TokenFormat: facade.TokenFormat{Default: facade.TokenTypeVaultToken},
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(de.File)).NotTo(ContainSubstring("123-45-6789"))
 
 		re, err := e.det.ReidentifyFile(ctx, facade.ReidentifyFileRequest{
-			File: bytes.NewReader(de.File), FileName: "notes.txt",
+			Reader: bytes.NewReader(de.File), FileName: "notes.txt",
 			PlainTextEntities: []facade.EntityType{facade.EntitySSN},
 			RedactedEntities:  []facade.EntityType{facade.EntityEmailAddress},
 		})
@@ -44,7 +44,7 @@ var _ = Describe("ReidentifyFile", func() {
 
 	It("rejects a format the endpoint does not take", func(ctx SpecContext) {
 		e := startEnv()
-		_, err := e.det.ReidentifyFile(ctx, facade.ReidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.pdf"})
+		_, err := e.det.ReidentifyFile(ctx, facade.ReidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.pdf"})
 		var ve *skyflow.ValidationError
 		Expect(errors.As(err, &ve)).To(BeTrue(), "%v", err)
 		Expect(ve.Field).To(Equal("FileName"))

@@ -47,7 +47,7 @@ var _ = Describe("DeidentifyFile", func() {
 			path := filepath.Join(GinkgoT().TempDir(), c.name)
 			Expect(os.WriteFile(path, data, 0o600)).To(Succeed())
 
-			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{FilePath: path})
+			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Path: path})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Status).To(Equal(facade.RunStatusSuccess))
 			Expect(resp.RunID).NotTo(BeEmpty())
@@ -55,7 +55,6 @@ var _ = Describe("DeidentifyFile", func() {
 			Expect(resp.Type).To(Equal(c.outType))
 			Expect(resp.Extension).To(Equal(c.outExt))
 			Expect(resp.File).NotTo(BeEmpty())
-			Expect(base64.StdEncoding.EncodeToString(resp.File)).To(Equal(resp.FileBase64))
 			Expect(resp.SizeKB).To(BeNumerically("~", float64(len(data))/1024, 0.001))
 			Expect(resp.Entities).NotTo(BeEmpty())
 			Expect(resp.Entities[0].Type).To(Equal("entities"))
@@ -114,12 +113,12 @@ var _ = Describe("DeidentifyFile", func() {
 	)
 
 	It("sends only the options that are set", func(ctx SpecContext) {
-		_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt"})
+		_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "a.txt"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.rec.Last(base).JSON()).To(HaveLen(2), "file and vault_id only")
 		for _, name := range []string{"a.png", "a.pdf", "a.wav"} {
 			data := map[string][]byte{"a.png": samplePNG(), "a.pdf": samplePDF("x"), "a.wav": sampleWAV()}[name]
-			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: bytes.NewReader(data), FileName: name})
+			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: bytes.NewReader(data), FileName: name})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(e.rec.Last(base).JSON()).To(HaveLen(2), name)
 		}
@@ -127,7 +126,7 @@ var _ = Describe("DeidentifyFile", func() {
 
 	It("sends the image options", func(ctx SpecContext) {
 		_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File: bytes.NewReader(samplePNG()), FileName: "id-card.png",
+			Reader: bytes.NewReader(samplePNG()), FileName: "id-card.png",
 			OutputProcessedImage: true, OutputOCRText: true, MaskingMethod: facade.MaskingMethodBlur,
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -136,13 +135,13 @@ var _ = Describe("DeidentifyFile", func() {
 		Expect(body).To(HaveKeyWithValue("output_ocr_text", true))
 		Expect(body).To(HaveKeyWithValue("masking_method", "blur"))
 
-		_, err = e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: bytes.NewReader(samplePNG()), FileName: "b.png", MaskingMethod: facade.MaskingMethodBlackbox})
+		_, err = e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: bytes.NewReader(samplePNG()), FileName: "b.png", MaskingMethod: facade.MaskingMethodBlackbox})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.rec.Last(base + "/image").JSON()).To(And(HaveKeyWithValue("masking_method", "blackbox"), Not(HaveKey("output_ocr_text"))))
 	})
 
 	It("sends the PDF options", func(ctx SpecContext) {
-		_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: bytes.NewReader(samplePDF(sampleText)), FileName: "a.pdf", PixelDensity: 300, MaxResolution: 2000})
+		_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: bytes.NewReader(samplePDF(sampleText)), FileName: "a.pdf", PixelDensity: 300, MaxResolution: 2000})
 		Expect(err).NotTo(HaveOccurred())
 		body := e.rec.Last(base + "/document/pdf").JSON()
 		Expect(body).To(HaveKeyWithValue("density", 300.0))
@@ -152,7 +151,7 @@ var _ = Describe("DeidentifyFile", func() {
 	DescribeTable("sends the audio options and returns the transcription output",
 		func(ctx SpecContext, tr facade.Transcription, outType, outExt string) {
 			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-				File: bytes.NewReader(sampleWAV()), FileName: "call.wav",
+				Reader: bytes.NewReader(sampleWAV()), FileName: "call.wav",
 				OutputProcessedAudio: true, OutputTranscription: tr,
 				Bleep: &facade.Bleep{Gain: -3, Frequency: 1000, StartPadding: 0.25, StopPadding: 0.5},
 			})
@@ -189,7 +188,7 @@ var _ = Describe("DeidentifyFile", func() {
 		}
 		for _, name := range []string{"a.txt", "a.json", "a.jsonl", "a.wav"} {
 			r := req
-			r.File, r.FileName = bytes.NewReader(map[string][]byte{"a.txt": []byte(sampleText), "a.json": []byte(`{"a":"x"}`), "a.jsonl": []byte(`{"a":"x"}`), "a.wav": sampleWAV()}[name]), name
+			r.Reader, r.FileName = bytes.NewReader(map[string][]byte{"a.txt": []byte(sampleText), "a.json": []byte(`{"a":"x"}`), "a.jsonl": []byte(`{"a":"x"}`), "a.wav": sampleWAV()}[name]), name
 			resp, err := e.det.DeidentifyFile(ctx, r)
 			Expect(err).NotTo(HaveOccurred(), name)
 			Expect(resp.Status).To(Equal(facade.RunStatusSuccess))
@@ -204,7 +203,7 @@ var _ = Describe("DeidentifyFile", func() {
 		}
 		r := req
 		r.Transformations = facade.Transformations{}
-		r.File, r.FileName = bytes.NewReader(samplePNG()), "a.png"
+		r.Reader, r.FileName = bytes.NewReader(samplePNG()), "a.png"
 		_, err := e.det.DeidentifyFile(ctx, r)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.rec.Last(base + "/image").JSON()).To(And(HaveKey("token_type"), HaveKey("entity_types"), HaveKey("allow_regex"), Not(HaveKey("transformations"))))
@@ -219,77 +218,74 @@ var _ = Describe("DeidentifyFile", func() {
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.rec.Requests("/v1/detect")).To(BeEmpty())
 		},
-		Entry("no source", func(string) facade.DeidentifyFileRequest { return facade.DeidentifyFileRequest{} }, "File/FilePath"),
+		Entry("no source", func(string) facade.DeidentifyFileRequest { return facade.DeidentifyFileRequest{} }, "Reader/Path"),
 		Entry("both sources", func(d string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", FilePath: writeTemp(d, "a.txt", "x")}
-		}, "File/FilePath"),
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", Path: writeTemp(d, "a.txt", "x")}
+		}, "Reader/Path"),
 		Entry("reader without a name", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x")}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x")}
 		}, "FileName"),
 		Entry("missing path", func(d string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{FilePath: filepath.Join(d, "nope.txt")}
-		}, "FilePath"),
-		Entry("a directory as path", func(d string) facade.DeidentifyFileRequest { return facade.DeidentifyFileRequest{FilePath: d} }, "FilePath"),
+			return facade.DeidentifyFileRequest{Path: filepath.Join(d, "nope.txt")}
+		}, "Path"),
+		Entry("a directory as path", func(d string) facade.DeidentifyFileRequest { return facade.DeidentifyFileRequest{Path: d} }, "Path"),
 		Entry("empty file", func(d string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{FilePath: writeTemp(d, "a.txt", "")}
-		}, "FilePath"),
+			return facade.DeidentifyFileRequest{Path: writeTemp(d, "a.txt", "")}
+		}, "Path"),
 		Entry("empty reader", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader(""), FileName: "a.txt"}
-		}, "File"),
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader(""), FileName: "a.txt"}
+		}, "Reader"),
 		Entry("no extension", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "README"}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "README"}
 		}, "FileName"),
 		Entry("unsupported extension", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "tool.exe"}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "tool.exe"}
 		}, "FileName"),
 		Entry("image option on a PDF", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.pdf", OutputOCRText: true}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.pdf", OutputOCRText: true}
 		}, "OutputOCRText"),
 		Entry("PDF option on an image", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.png", PixelDensity: 72}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.png", PixelDensity: 72}
 		}, "PixelDensity"),
 		Entry("audio option on a text file", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", Bleep: &facade.Bleep{Frequency: 1}}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", Bleep: &facade.Bleep{Frequency: 1}}
 		}, "Bleep"),
 		Entry("transformations on a PDF", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.pdf",
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.pdf",
 				Transformations: facade.Transformations{ShiftDates: &facade.DateShift{MinDays: 1, MaxDays: 2}}}
 		}, "Transformations"),
 		Entry("unknown masking method", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.png", MaskingMethod: "pixelate"}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.png", MaskingMethod: "pixelate"}
 		}, "MaskingMethod"),
 		Entry("a transcription outside the wire enum", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.mp3", OutputTranscription: "plaintext_transcription"}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.mp3", OutputTranscription: "plaintext_transcription"}
 		}, "OutputTranscription"),
 		Entry("negative max resolution", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.pdf", MaxResolution: -1}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.pdf", MaxResolution: -1}
 		}, "MaxResolution"),
 		Entry("bleep without frequency", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.wav", Bleep: &facade.Bleep{Gain: 2}}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.wav", Bleep: &facade.Bleep{Gain: 2}}
 		}, "Bleep.Frequency"),
 		Entry("negative bleep padding", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.wav", Bleep: &facade.Bleep{Frequency: 1000, StopPadding: -1}}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.wav", Bleep: &facade.Bleep{Frequency: 1000, StopPadding: -1}}
 		}, "Bleep.StopPadding"),
 		Entry("bad regex", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", RestrictRegex: []string{"a", "b", "*"}}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", RestrictRegex: []string{"a", "b", "*"}}
 		}, "RestrictRegex[2]"),
-		Entry("wait time over 64s", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", WaitTime: 65e9}
-		}, "WaitTime"),
 		Entry("negative wait time", func(string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", WaitTime: -1}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", WaitTime: -1}
 		}, "WaitTime"),
 		Entry("missing output directory", func(d string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", OutputDirectory: filepath.Join(d, "nope")}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", OutputDirectory: filepath.Join(d, "nope")}
 		}, "OutputDirectory"),
 		Entry("a file as output directory", func(d string) facade.DeidentifyFileRequest {
-			return facade.DeidentifyFileRequest{File: strings.NewReader("x"), FileName: "a.txt", OutputDirectory: writeTemp(d, "f", "x")}
+			return facade.DeidentifyFileRequest{Reader: strings.NewReader("x"), FileName: "a.txt", OutputDirectory: writeTemp(d, "f", "x")}
 		}, "OutputDirectory"),
 	)
 
 	Context("file sources", func() {
 		It("streams a plain io.Reader without a length, once", func(ctx SpecContext) {
-			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: onlyReader{strings.NewReader(sampleText)}, FileName: "a.txt"})
+			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: onlyReader{strings.NewReader(sampleText)}, FileName: "a.txt"})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(string(resp.File)).To(ContainSubstring("[SSN_1]"))
 			start := e.rec.Last(base)
@@ -299,13 +295,13 @@ var _ = Describe("DeidentifyFile", func() {
 
 		It("sends a path or a seekable reader again after a transient failure", func(ctx SpecContext) {
 			e.srv.InjectFault("DetectDeidentifyText", mockserver.Fault{Status: 503})
-			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt"})
+			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "a.txt"})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(e.srv.Count("DetectDeidentifyText")).To(Equal(2))
 
 			e.srv.InjectFault("DetectDeidentifyText", mockserver.Fault{Status: 503})
 			path := writeTemp(GinkgoT().TempDir(), "b.txt", sampleText)
-			_, err = e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{FilePath: path})
+			_, err = e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Path: path})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(e.srv.Count("DetectDeidentifyText")).To(Equal(4))
 			starts := e.rec.Requests(base)
@@ -314,7 +310,7 @@ var _ = Describe("DeidentifyFile", func() {
 
 		It("does not resend a one-shot reader, and reports the API error", func(ctx SpecContext) {
 			e.srv.InjectFault("DetectDeidentifyText", mockserver.Fault{Status: 503})
-			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: onlyReader{strings.NewReader(sampleText)}, FileName: "a.txt"})
+			_, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: onlyReader{strings.NewReader(sampleText)}, FileName: "a.txt"})
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 			Expect(apiErr.StatusCode).To(Equal(503))
@@ -324,7 +320,7 @@ var _ = Describe("DeidentifyFile", func() {
 
 	It("uses the vault's base URL for files and runs too", func(ctx SpecContext) {
 		e := startEnv(mockserver.WithBasePath("/skyflow"))
-		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt"})
+		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "a.txt"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Status).To(Equal(facade.RunStatusSuccess))
 		Expect(e.rec.Last("/detect/deidentify/file").Path).To(Equal("/skyflow/v1/detect/deidentify/file/text"))

@@ -120,7 +120,7 @@ var _ = Describe("DeidentifyFile memory use", Serial, func() {
 
 		var resp *facade.DeidentifyFileResponse
 		allocated, peak := measure(func() {
-			resp, err = det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{FilePath: path})
+			resp, err = det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Path: path})
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(resp.File)).To(Equal("ok"))
@@ -137,7 +137,7 @@ var _ = Describe("DeidentifyFile memory use", Serial, func() {
 			err  error
 		)
 		allocated, peak := measure(func() {
-			resp, err = det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: io.LimitReader(pattern{}, largeSize), FileName: "large.txt"})
+			resp, err = det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: io.LimitReader(pattern{}, largeSize), FileName: "large.txt"})
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Status).To(Equal(facade.RunStatusSuccess))

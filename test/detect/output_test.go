@@ -38,7 +38,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 
 	It("writes the processed file and the entity file, named from the input", func(ctx SpecContext) {
 		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File: strings.NewReader(sampleText), FileName: "Patient Notes.TXT", OutputDirectory: out,
+			Reader: strings.NewReader(sampleText), FileName: "Patient Notes.TXT", OutputDirectory: out,
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(listDir(out)).To(Equal([]string{"processed-Patient_Notes.entities.json", "processed-Patient_Notes.txt"}))
@@ -55,7 +55,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 
 	It("uses the processed file's extension and names every other output by its type", func(ctx SpecContext) {
 		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File: bytes.NewReader(sampleWAV()), FileName: "call.wav", OutputDirectory: out,
+			Reader: bytes.NewReader(sampleWAV()), FileName: "call.wav", OutputDirectory: out,
 			OutputTranscription: facade.TranscriptionDiarized,
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -63,7 +63,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 		Expect(resp.OutputFiles).To(HaveLen(3))
 
 		resp, err = e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File: strings.NewReader("{\"a\":\"x\"}\n"), FileName: "events.jsonl", OutputDirectory: out,
+			Reader: strings.NewReader("{\"a\":\"x\"}\n"), FileName: "events.jsonl", OutputDirectory: out,
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.OutputFiles[0]).To(Equal(filepath.Join(out, "processed-events.json")), "the processed file's extension, not the input's")
@@ -74,7 +74,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 			parent := GinkgoT().TempDir()
 			dir := filepath.Join(parent, "a", "b")
 			Expect(os.MkdirAll(dir, 0o700)).To(Succeed())
-			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: name, OutputDirectory: dir})
+			resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: name, OutputDirectory: dir})
 			Expect(err).NotTo(HaveOccurred())
 			for _, p := range resp.OutputFiles {
 				Expect(filepath.Dir(p)).To(Equal(dir))
@@ -93,7 +93,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 
 	It("writes nothing while the run is in progress", func(ctx SpecContext) {
 		e.srv.PlanRuns(mockserver.RunPlan{Polls: 100})
-		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out, WaitTime: 1e9})
+		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out, WaitTime: 1e9})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Status).To(Equal(facade.RunStatusInProgress))
 		Expect(listDir(out)).To(BeEmpty())
@@ -101,7 +101,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 
 	It("reports a write failure with the response, leaves no partial or temporary file, and never names the path", func(ctx SpecContext) {
 		Expect(os.MkdirAll(filepath.Join(out, "processed-secret-patient.txt", "x"), 0o700)).To(Succeed())
-		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "secret-patient.txt", OutputDirectory: out})
+		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "secret-patient.txt", OutputDirectory: out})
 		Expect(err).To(HaveOccurred())
 		Expect(err.Error()).To(ContainSubstring("cannot write output 0"))
 		Expect(err.Error()).NotTo(ContainSubstring("secret-patient"))
@@ -118,7 +118,7 @@ var _ = Describe("DeidentifyFile with an output directory", func() {
 	It("replaces an existing output atomically", func(ctx SpecContext) {
 		target := filepath.Join(out, "processed-a.txt")
 		Expect(os.WriteFile(target, []byte("old content"), 0o600)).To(Succeed())
-		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{File: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out})
+		resp, err := e.det.DeidentifyFile(ctx, facade.DeidentifyFileRequest{Reader: strings.NewReader(sampleText), FileName: "a.txt", OutputDirectory: out})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(os.ReadFile(target)).To(Equal(resp.File))
 		Expect(listDir(out)).To(HaveLen(2))

@@ -70,7 +70,7 @@ var _ = Describe("the README's Detect samples", func() {
 		detect, err := e.client.Detect("")
 		Expect(err).NotTo(HaveOccurred())
 		response, err := detect.DeidentifyFile(ctx, facade.DeidentifyFileRequest{
-			File:            file,
+			Reader:          file,
 			FileName:        filepath.Base(file.Name()),
 			Entities:        []facade.EntityType{facade.EntitySSN, facade.EntityCreditCard},
 			TokenFormat:     facade.TokenFormat{Default: facade.TokenTypeEntityOnly},

@@ -99,7 +99,7 @@ var _ = Describe("the client configuration", func() {
 	It("changes the log level at runtime, OFF included, and back", func() {
 		c, err := facade.New()
 		Expect(err).NotTo(HaveOccurred())
-		Expect(c.LogLevel()).To(Equal(facade.LogLevelError))
+		Expect(c.LogLevel()).To(BeEmpty(), "no level by default: the client logs nothing")
 		Expect(c.SetLogLevel(facade.LogLevelOff)).To(Succeed())
 		Expect(c.LogLevel()).To(Equal(facade.LogLevelOff))
 		Expect(c.SetLogLevel(facade.LogLevelInfo)).To(Succeed())
@@ -131,7 +131,7 @@ var _ = Describe("the client configuration", func() {
 			)
 			Expect(err).NotTo(HaveOccurred())
 			v, _ := c.Vault("")
-			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 			Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 
 			// No vault credentials: the client's apply.
@@ -140,14 +140,14 @@ var _ = Describe("the client configuration", func() {
 				facade.WithCredentials(auth.Credentials{APIKey: srv.APIKey()}),
 			)
 			v, _ = c.Vault("")
-			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(2)}})
+			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(2)}})
 			Expect(err).NotTo(HaveOccurred())
 
 			// Neither: SKYFLOW_CREDENTIALS (service-account JSON) applies.
 			GinkgoT().Setenv("SKYFLOW_CREDENTIALS", srv.CredentialsJSON())
 			c, _ = facade.New(facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}))
 			v, _ = c.Vault("")
-			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(3)}})
+			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(3)}})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(srv.Count("GetAuthToken")).To(Equal(1))
 
@@ -155,7 +155,7 @@ var _ = Describe("the client configuration", func() {
 			GinkgoT().Setenv("SKYFLOW_CREDENTIALS", "")
 			c, _ = facade.New(facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL()}))
 			v, _ = c.Vault("")
-			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(4)}})
+			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(4)}})
 			Expect(err).To(MatchError(auth.ErrNoCredentials))
 		})
 
@@ -167,10 +167,10 @@ var _ = Describe("the client configuration", func() {
 				facade.WithRetryPolicy(fastRetries),
 			)
 			v, _ := c.Vault("")
-			_, err := v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+			_, err := v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 			Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 			Expect(c.SetCredentials(auth.Credentials{APIKey: e.srv.APIKey()})).To(Succeed())
-			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+			_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 			Expect(err).NotTo(HaveOccurred())
 		})
 
@@ -185,7 +185,7 @@ var _ = Describe("the client configuration", func() {
 					for i := range 10 {
 						v, err := e.client.Vault("")
 						Expect(err).NotTo(HaveOccurred())
-						_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(g*100 + i)}})
+						_, err = v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(g*100 + i)}})
 						Expect(err).NotTo(HaveOccurred())
 					}
 				}()

@@ -82,7 +82,7 @@ var _ = Describe("LookupBIN", func() {
 	})
 
 	It("describes a card stored in the vault, by record", func(ctx SpecContext) {
-		ins, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(7)}})
+		ins, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(7)}})
 		Expect(err).NotTo(HaveOccurred())
 		resp, err := e.vault.LookupBIN(ctx, facade.BINLookupRequest{SkyflowID: ins.Inserted[0].SkyflowID,
 			Card: &facade.StoredCard{Table: "table1", NumberColumn: "card_number"}})

@@ -1,13 +1,21 @@
 package facade_test
 
 import (
+	"context"
 	"errors"
+	"io"
+	"iter"
 	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"sync/atomic"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"
 )
@@ -19,7 +27,7 @@ var _ = Describe("Insert", func() {
 	It("inserts records and returns ids and tokens in input order", func(ctx SpecContext) {
 		resp, err := e.vault.Insert(ctx, facade.InsertRequest{
 			Table:        "table1",
-			Values:       []map[string]any{card(1), card(2)},
+			Records:      []map[string]any{card(1), card(2)},
 			ReturnTokens: true,
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -27,7 +35,7 @@ var _ = Describe("Insert", func() {
 		Expect(resp.Inserted).To(HaveLen(2))
 		Expect(resp.RequestID).NotTo(BeEmpty())
 		for i, rec := range resp.Inserted {
-			Expect(rec.RequestIndex).To(Equal(i))
+			Expect(rec.Index).To(Equal(i))
 			Expect(rec.SkyflowID).NotTo(BeEmpty())
 			Expect(rec.Tokens).To(HaveKey("card_number"))
 			Expect(rec.Tokens["card_number"]).NotTo(Equal(luhnCard(i + 1)))
@@ -37,14 +45,14 @@ var _ = Describe("Insert", func() {
 	})
 
 	It("returns no tokens unless asked", func(ctx SpecContext) {
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Inserted[0].Tokens).To(BeEmpty())
 	})
 
 	It("allows nil and empty values (they are sent as null and \"\")", func(ctx SpecContext) {
 		rec := map[string]any{"cardholder_name": "", "card_number": luhnCard(5), "dob": nil}
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec}})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{rec}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Inserted).To(HaveLen(1))
 	})
@@ -52,17 +60,17 @@ var _ = Describe("Insert", func() {
 	It("never modifies the caller's maps", func(ctx SpecContext) {
 		rec := card(7)
 		before := maps.Clone(rec)
-		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec}, ReturnTokens: true})
+		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{rec}, ReturnTokens: true})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rec).To(Equal(before))
 	})
 
 	It("upserts on a unique column: the same value updates the existing record", func(ctx SpecContext) {
-		first, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		first, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
 		changed := card(1)
 		changed["cardholder_name"] = "New Name"
-		second, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{changed}, Upsert: "email"})
+		second, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{changed}, Upsert: "email"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(second.Inserted[0].SkyflowID).To(Equal(first.Inserted[0].SkyflowID))
 		Expect(e.srv.Records("table1")).To(HaveLen(1))
@@ -72,9 +80,9 @@ var _ = Describe("Insert", func() {
 	})
 
 	It("fails a unique violation without upsert, all or nothing", func(ctx SpecContext) {
-		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(2), card(1)}})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(2), card(1)}})
 		Expect(resp).To(BeNil())
 		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue())
@@ -85,19 +93,19 @@ var _ = Describe("Insert", func() {
 	})
 
 	It("sends homogeneous inserts", func(ctx SpecContext) {
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1), card(2)}, Homogeneous: true})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1), card(2)}, Homogeneous: true})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Inserted).To(HaveLen(2))
 	})
 
 	It("reports a missing table as a not-found API error", func(ctx SpecContext) {
-		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "nope", Values: []map[string]any{card(1)}})
+		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "nope", Records: []map[string]any{card(1)}})
 		Expect(err).To(MatchError(skyflow.ErrNotFound))
 	})
 
 	Describe("continue on error", func() {
 		It("returns every record either inserted or failed, with its real status, message and request id", func(ctx SpecContext) {
-			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 			Expect(err).NotTo(HaveOccurred())
 			values := []map[string]any{
 				card(10),                // ok
@@ -105,15 +113,15 @@ var _ = Describe("Insert", func() {
 				{"no_such_column": "x"}, // unknown column
 				card(11),                // ok
 			}
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values, ContinueOnError: true, ReturnTokens: true})
+			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: values, ContinueOnError: true, ReturnTokens: true})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Inserted).To(HaveLen(2))
-			Expect(resp.Inserted[0].RequestIndex).To(Equal(0))
-			Expect(resp.Inserted[1].RequestIndex).To(Equal(3))
+			Expect(resp.Inserted[0].Index).To(Equal(0))
+			Expect(resp.Inserted[1].Index).To(Equal(3))
 			Expect(resp.Inserted[0].Tokens).To(HaveKey("card_number"))
 			Expect(resp.Errors).To(HaveLen(2))
-			Expect(resp.Errors[0].RequestIndex).To(Equal(1))
-			Expect(resp.Errors[1].RequestIndex).To(Equal(2))
+			Expect(resp.Errors[0].Index).To(Equal(1))
+			Expect(resp.Errors[1].Index).To(Equal(2))
 			for _, re := range resp.Errors {
 				Expect(re.StatusCode).To(BeNumerically(">=", 400))
 				Expect(re.Message).NotTo(BeEmpty())
@@ -123,12 +131,13 @@ var _ = Describe("Insert", func() {
 			Expect(e.srv.Count("RecordServiceBatchOperation")).To(Equal(1))
 		})
 
-		It("reports a failed request for all its records and returns the error when nothing was inserted", func(ctx SpecContext) {
+		It("returns the error, and no response, when the request fails as a whole", func(ctx SpecContext) {
 			e.srv.InjectFault("RecordServiceBatchOperation", mockserver.Fault{Times: 5, Status: 500})
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1), card(2)}, ContinueOnError: true})
-			Expect(err).To(HaveOccurred())
-			Expect(resp.Errors).To(HaveLen(2))
-			Expect(resp.Errors[0].StatusCode).To(Equal(500))
+			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1), card(2)}, ContinueOnError: true})
+			var apiErr *skyflow.APIError
+			Expect(errors.As(err, &apiErr)).To(BeTrue())
+			Expect(apiErr.StatusCode).To(Equal(500))
+			Expect(resp).To(BeNil())
 		})
 	})
 
@@ -136,7 +145,7 @@ var _ = Describe("Insert", func() {
 		It("stores supplied tokens with ENABLE; they detokenize to the value", func(ctx SpecContext) {
 			resp, err := e.vault.Insert(ctx, facade.InsertRequest{
 				Table:     "table1",
-				Values:    []map[string]any{card(1)},
+				Records:   []map[string]any{card(1)},
 				Tokens:    []map[string]string{{"card_number": "my-card-token-1"}},
 				TokenMode: facade.TokenModeEnable,
 			})
@@ -149,79 +158,225 @@ var _ = Describe("Insert", func() {
 
 		It("requires a token per written column with ENABLE_STRICT", func(ctx SpecContext) {
 			rec := map[string]any{"card_number": luhnCard(1), "cardholder_name": "A"}
-			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec},
+			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{rec},
 				Tokens: []map[string]string{{"card_number": "t1"}}, TokenMode: facade.TokenModeEnableStrict})
 			Expect(err).To(MatchError(skyflow.ErrValidation))
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{rec},
+			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{rec},
 				Tokens: []map[string]string{{"card_number": "t1", "cardholder_name": "t2"}}, TokenMode: facade.TokenModeEnableStrict})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Inserted).To(HaveLen(1))
 		})
 
 		It("rejects tokens with DISABLE before any call", func(ctx SpecContext) {
-			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)},
+			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)},
 				Tokens: []map[string]string{{"card_number": "t"}}})
 			Expect(err).To(MatchError(skyflow.ErrValidation))
 			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(0))
 		})
 	})
 
-	Describe("chunking", func() {
-		It("splits 1,000 records into chunks, keeping indexes and order, losing and duplicating nothing", func(ctx SpecContext) {
-			values := make([]map[string]any, 1000)
-			for i := range values {
-				values[i] = card(i)
-			}
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values, ReturnTokens: true})
+	Describe("one request per call", func() {
+		It("sends 30 records without continue-on-error in one request, with the shape of the 1-record case", func(ctx SpecContext) {
+			one, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(0)}, ReturnTokens: true})
 			Expect(err).NotTo(HaveOccurred())
-			Expect(resp.Errors).To(BeEmpty())
-			Expect(resp.Inserted).To(HaveLen(1000))
-			ids := map[string]bool{}
-			for i, rec := range resp.Inserted {
-				Expect(rec.RequestIndex).To(Equal(i))
-				ids[rec.SkyflowID] = true
+			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(1))
+
+			values := make([]map[string]any, 30)
+			for i := range values {
+				values[i] = card(i + 1)
 			}
-			Expect(ids).To(HaveLen(1000))
-			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(1000 / facade.DefaultChunkSize))
-			stored := e.srv.Records("table1")
-			Expect(stored).To(HaveLen(1000))
+			many, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: values, ReturnTokens: true})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(2), "one request for the 30 records")
+			Expect(many.Inserted).To(HaveLen(30))
+			Expect(many.Errors).To(BeEmpty())
+			Expect(many.RequestID).NotTo(BeEmpty())
+			Expect(many.Inserted[29].Index).To(Equal(29))
+			Expect(reflect.TypeOf(*many)).To(Equal(reflect.TypeOf(*one)))
+			Expect(one.Inserted).To(HaveLen(1))
+			Expect(one.Inserted[0].Tokens).NotTo(BeEmpty())
 		})
 
-		It("chunks continue-on-error inserts too, with global indexes", func(ctx SpecContext) {
-			e = startEnv([]facade.Option{facade.WithChunkSize(10), facade.WithConcurrency(3)})
+		It("is atomic: one bad record fails the call and writes nothing, whatever the count", func(ctx SpecContext) {
+			for _, n := range []int{1, 30} {
+				values := make([]map[string]any, n)
+				for i := range values {
+					values[i] = card(i)
+				}
+				values[n-1] = map[string]any{"no_such_column": 1}
+				resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: values})
+				var apiErr *skyflow.APIError
+				Expect(errors.As(err, &apiErr)).To(BeTrue(), "%d records: %v", n, err)
+				Expect(resp).To(BeNil())
+			}
+			Expect(e.srv.Records("table1")).To(BeEmpty())
+			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(2))
+		})
+
+		It("with continue-on-error reports each refused record in one request, with its index", func(ctx SpecContext) {
 			values := make([]map[string]any, 95)
 			for i := range values {
 				values[i] = card(i)
 			}
 			values[42] = map[string]any{"no_such_column": 1}
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values, ContinueOnError: true})
+			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: values, ContinueOnError: true})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Inserted).To(HaveLen(94))
 			Expect(resp.Errors).To(HaveLen(1))
-			Expect(resp.Errors[0].RequestIndex).To(Equal(42))
-			Expect(e.srv.Count("RecordServiceBatchOperation")).To(Equal(10))
+			Expect(resp.Errors[0].Index).To(Equal(42))
+			Expect(resp.Errors[0].StatusCode).To(Equal(400))
+			Expect(e.srv.Count("RecordServiceBatchOperation")).To(Equal(1))
+		})
+	})
+
+	Describe("BulkInsert", func() {
+		records := func(n int) iter.Seq[facade.BulkRecord] {
+			return func(yield func(facade.BulkRecord) bool) {
+				for i := range n {
+					if !yield(facade.BulkRecord{Fields: card(i)}) {
+						return
+					}
+				}
+			}
+		}
+		collect := func(seq iter.Seq[facade.BulkInsertResult]) []facade.BulkInsertResult {
+			var out []facade.BulkInsertResult
+			for r := range seq {
+				out = append(out, r)
+			}
+			return out
+		}
+
+		It("streams 1,000 records in chunks, every one written once, in input order", func(ctx SpecContext) {
+			seq, err := e.vault.BulkInsert(ctx, facade.BulkInsertRequest{Table: "table1", Records: records(1000), ReturnTokens: true})
+			Expect(err).NotTo(HaveOccurred())
+			results := collect(seq)
+			Expect(results).To(HaveLen(1000))
+			ids := map[string]bool{}
+			for i, r := range results {
+				Expect(r.Index).To(Equal(i))
+				Expect(r.Outcome).To(Equal(facade.Written), "%d: %v", i, r.Err)
+				Expect(r.Tokens).NotTo(BeEmpty())
+				ids[r.SkyflowID] = true
+			}
+			Expect(ids).To(HaveLen(1000))
+			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(1000 / facade.DefaultChunkSize))
+			Expect(e.srv.Records("table1")).To(HaveLen(1000))
 		})
 
-		It("stops after a failed chunk without continue-on-error and reports what was committed", func(ctx SpecContext) {
-			e = startEnv([]facade.Option{facade.WithChunkSize(10), facade.WithConcurrency(1)})
-			values := make([]map[string]any, 50)
-			for i := range values {
-				values[i] = card(i)
+		It("reports an invalid record and a refused chunk as not written, the others written", func(ctx SpecContext) {
+			in := func(yield func(facade.BulkRecord) bool) {
+				for i := range 50 {
+					rec := facade.BulkRecord{Fields: card(i)}
+					switch i {
+					case 3:
+						rec.Fields = map[string]any{} // invalid: never sent
+					case 25:
+						rec.Fields = map[string]any{"no_such_column": 1} // the vault refuses its chunk
+					}
+					if !yield(rec) {
+						return
+					}
+				}
 			}
-			values[25] = map[string]any{"no_such_column": 1} // third chunk fails
-			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values})
-			Expect(err).To(HaveOccurred())
-			var apiErr *skyflow.APIError
-			Expect(errors.As(err, &apiErr)).To(BeTrue())
-			Expect(resp).NotTo(BeNil())
-			Expect(resp.Inserted).To(HaveLen(20))
-			Expect(resp.Errors).To(HaveLen(30))
-			Expect(resp.Inserted[19].RequestIndex).To(Equal(19))
-			Expect(resp.Errors[0].RequestIndex).To(Equal(20))
-			Expect(resp.Errors[0].StatusCode).To(Equal(apiErr.StatusCode))
-			Expect(resp.Errors[29].StatusCode).To(Equal(0), "later chunks were not sent")
-			Expect(e.srv.Records("table1")).To(HaveLen(20))
-			Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(3))
+			seq, err := e.vault.BulkInsert(ctx, facade.BulkInsertRequest{Table: "table1", Records: in, ChunkSize: 10, Concurrency: 3})
+			Expect(err).NotTo(HaveOccurred())
+			results := collect(seq)
+			Expect(results).To(HaveLen(50))
+			written := 0
+			for i, r := range results {
+				switch {
+				case i == 3:
+					Expect(r.Outcome).To(Equal(facade.NotWritten))
+					Expect(r.Err).To(MatchError(skyflow.ErrValidation))
+				case i >= 20 && i < 30:
+					Expect(r.Outcome).To(Equal(facade.NotWritten), "record %d", i)
+					var apiErr *skyflow.APIError
+					Expect(errors.As(r.Err, &apiErr)).To(BeTrue())
+				default:
+					Expect(r.Outcome).To(Equal(facade.Written), "record %d: %v", i, r.Err)
+					written++
+				}
+			}
+			Expect(e.srv.Records("table1")).To(HaveLen(written))
+		})
+
+		It("reports the records of a chunk whose answer was lost after the commit as unknown, never not written; resending only the not written leaves no duplicate", func(ctx SpecContext) {
+			// The third insert request is committed by the vault, then its
+			// answer is lost.
+			lose := &loseAnswer{target: "/v1/vaults/" + e.srv.VaultID() + "/table1", nth: 3}
+			e = newEnv(e.srv, &auth.Credentials{APIKey: e.srv.APIKey()}, facade.WithHTTPClient(&http.Client{Transport: lose}))
+			in := make([]map[string]any, 100)
+			for i := range in {
+				in[i] = card(i)
+			}
+			in[77] = map[string]any{} // invalid: not written, to be resent
+			seq, err := e.vault.BulkInsert(ctx, facade.BulkInsertRequest{Table: "table1", Records: facade.BulkFields(slices.Values(in)), ChunkSize: 10, Concurrency: 1})
+			Expect(err).NotTo(HaveOccurred())
+			var unknown, notWritten []int
+			for r := range seq {
+				switch r.Outcome {
+				case facade.Unknown:
+					unknown = append(unknown, r.Index)
+					var te *skyflow.TransportError
+					Expect(errors.As(r.Err, &te)).To(BeTrue())
+					Expect(te.Sent).To(BeTrue())
+				case facade.NotWritten:
+					notWritten = append(notWritten, r.Index)
+				}
+			}
+			Expect(unknown).To(Equal([]int{20, 21, 22, 23, 24, 25, 26, 27, 28, 29}))
+			Expect(notWritten).To(Equal([]int{77}))
+			Expect(e.srv.Records("table1")).To(HaveLen(99), "the lost chunk was committed")
+
+			// Resume: resend only the records not written (fixed).
+			in[77] = card(77)
+			resend := []map[string]any{in[77]}
+			resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: resend})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.Inserted).To(HaveLen(1))
+			names := map[any]int{}
+			for _, rec := range e.srv.Records("table1") {
+				names[rec["cardholder_name"]]++
+			}
+			Expect(names).To(HaveLen(100))
+			for name, n := range names {
+				Expect(n).To(Equal(1), "%v stored %d times", name, n)
+			}
+		})
+
+		It("reports records not sent once ctx has ended, and every input record gets an outcome", func(ctx SpecContext) {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			seq, err := e.vault.BulkInsert(cctx, facade.BulkInsertRequest{Table: "table1", Records: records(60), ChunkSize: 10, Concurrency: 1})
+			Expect(err).NotTo(HaveOccurred())
+			var results []facade.BulkInsertResult
+			for r := range seq {
+				results = append(results, r)
+				if r.Index == 9 {
+					cancel() // after the first chunk
+				}
+			}
+			Expect(results).To(HaveLen(60))
+			for _, r := range results[20:] {
+				Expect(r.Outcome).To(Equal(facade.NotWritten))
+				Expect(r.Err).To(MatchError(skyflow.ErrNotSent))
+				Expect(r.Err).To(MatchError(context.Canceled))
+			}
+			Expect(e.srv.Records("table1")).To(HaveLen(countWritten(results)))
+		})
+
+		It("validates the request before sending anything", func(ctx SpecContext) {
+			for _, req := range []facade.BulkInsertRequest{
+				{Records: records(1)},
+				{Table: "table1"},
+				{Table: "table1", Records: records(1), ChunkSize: facade.MaxChunkSize + 1},
+				{Table: "table1", Records: records(1), Concurrency: -1},
+			} {
+				_, err := e.vault.BulkInsert(ctx, req)
+				Expect(err).To(MatchError(skyflow.ErrValidation))
+			}
+			Expect(e.srv.Count("RecordServiceInsertRecord")).To(BeZero())
 		})
 	})
 
@@ -233,15 +388,43 @@ var _ = Describe("Insert", func() {
 			Expect(ve.Field).To(Equal(field))
 			Expect(e.srv.Count("RecordServiceInsertRecord") + e.srv.Count("RecordServiceBatchOperation")).To(Equal(0))
 		},
-		Entry("no table", facade.InsertRequest{Values: []map[string]any{{"a": 1}}}, "Table"),
-		Entry("no values", facade.InsertRequest{Table: "t"}, "Values"),
-		Entry("an empty record", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}, {}}}, "Values[1]"),
-		Entry("an empty column name", facade.InsertRequest{Table: "t", Values: []map[string]any{{"": 1}}}, "Values[0]"),
-		Entry("upsert with homogeneous", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}, Upsert: "a", Homogeneous: true}, "Upsert"),
-		Entry("unknown token mode", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}, TokenMode: "SOMETIMES"}, "TokenMode"),
-		Entry("ENABLE without tokens", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable}, "Tokens"),
-		Entry("a token for an unwritten column", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable, Tokens: []map[string]string{{"b": "t"}}}, "Tokens[0]"),
-		Entry("more token maps than records", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable, Tokens: []map[string]string{{"a": "t"}, {"a": "u"}}}, "Tokens"),
-		Entry("STRICT with too few token maps", facade.InsertRequest{Table: "t", Values: []map[string]any{{"a": 1}, {"a": 2}}, TokenMode: facade.TokenModeEnableStrict, Tokens: []map[string]string{{"a": "t"}}}, "Tokens"),
+		Entry("no table", facade.InsertRequest{Records: []map[string]any{{"a": 1}}}, "Table"),
+		Entry("no records", facade.InsertRequest{Table: "t"}, "Records"),
+		Entry("an empty record", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}, {}}}, "Records[1]"),
+		Entry("an empty column name", facade.InsertRequest{Table: "t", Records: []map[string]any{{"": 1}}}, "Records[0]"),
+		Entry("upsert with homogeneous", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}, Upsert: "a", Homogeneous: true}, "Upsert"),
+		Entry("unknown token mode", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}, TokenMode: "SOMETIMES"}, "TokenMode"),
+		Entry("ENABLE without tokens", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable}, "Tokens"),
+		Entry("a token for an unwritten column", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable, Tokens: []map[string]string{{"b": "t"}}}, "Tokens[0]"),
+		Entry("more token maps than records", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}}, TokenMode: facade.TokenModeEnable, Tokens: []map[string]string{{"a": "t"}, {"a": "u"}}}, "Tokens"),
+		Entry("STRICT with too few token maps", facade.InsertRequest{Table: "t", Records: []map[string]any{{"a": 1}, {"a": 2}}, TokenMode: facade.TokenModeEnableStrict, Tokens: []map[string]string{{"a": "t"}}}, "Tokens"),
 	)
 })
+
+// loseAnswer is an HTTP transport that lets the nth POST to target reach
+// the server (which commits it), then loses its answer.
+type loseAnswer struct {
+	target string
+	nth    int32
+	seen   atomic.Int32
+}
+
+func (l *loseAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && r.Method == http.MethodPost && r.URL.Path == l.target && l.seen.Add(1) == l.nth {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return nil, errors.New("connection reset by peer (test: answer lost after the commit)")
+	}
+	return resp, err
+}
+
+func countWritten(results []facade.BulkInsertResult) int {
+	n := 0
+	for _, r := range results {
+		if r.Outcome == facade.Written {
+			n++
+		}
+	}
+	return n
+}

@@ -25,7 +25,7 @@ var _ = Describe("reading", func() {
 		records = []map[string]any{card(1), card(2), card(3)}
 		records[0]["ssn"] = "123-45-6789"
 		records[0]["dob"] = "1990-04-01"
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: records, ReturnTokens: true})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: records, ReturnTokens: true})
 		Expect(err).NotTo(HaveOccurred())
 		ids, tokens = nil, nil
 		for _, r := range resp.Inserted {
@@ -69,7 +69,7 @@ var _ = Describe("reading", func() {
 		})
 
 		It("gets records by values of a unique column", func(ctx SpecContext) {
-			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", ColumnName: "email",
+			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", Column: "email",
 				ColumnValues: []string{"holder1@example.com", "holder3@example.com"}, Redaction: facade.RedactionPlainText})
 			Expect(err).NotTo(HaveOccurred())
 			var got []string
@@ -80,7 +80,7 @@ var _ = Describe("reading", func() {
 		})
 
 		It("limits the columns, pages with offset and limit, and orders", func(ctx SpecContext) {
-			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", Fields: []string{"email"}, Redaction: facade.RedactionPlainText,
+			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", Columns: []string{"email"}, Redaction: facade.RedactionPlainText,
 				Limit: 2, OrderBy: facade.OrderAscending})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Records).To(HaveLen(2))
@@ -103,11 +103,11 @@ var _ = Describe("reading", func() {
 			for i := range values {
 				values[i] = card(100 + i)
 			}
-			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: values})
+			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: values})
 			Expect(err).NotTo(HaveOccurred())
 			e.srv.ResetCounts()
 			seen := map[string]bool{}
-			for rec, err := range e.vault.All(ctx, facade.GetRequest{Table: "table1", Redaction: facade.RedactionPlainText, Limit: 10}) {
+			for rec, err := range e.vault.Records(ctx, facade.GetRequest{Table: "table1", Redaction: facade.RedactionPlainText, Limit: 10}) {
 				Expect(err).NotTo(HaveOccurred())
 				seen[rec.SkyflowID] = true
 			}
@@ -145,17 +145,17 @@ var _ = Describe("reading", func() {
 				Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(0))
 			},
 			Entry("no table", facade.GetRequest{IDs: []string{"a"}}, "Table"),
-			Entry("ids and column", facade.GetRequest{Table: "t", IDs: []string{"a"}, ColumnName: "email", ColumnValues: []string{"x"}}, "IDs"),
+			Entry("ids and column", facade.GetRequest{Table: "t", IDs: []string{"a"}, Column: "email", ColumnValues: []string{"x"}}, "IDs"),
 			Entry("an empty id", facade.GetRequest{Table: "t", IDs: []string{"a", " "}}, "IDs[1]"),
-			Entry("column without values", facade.GetRequest{Table: "t", ColumnName: "email"}, "ColumnValues"),
-			Entry("values without column", facade.GetRequest{Table: "t", ColumnValues: []string{"x"}}, "ColumnName"),
+			Entry("column without values", facade.GetRequest{Table: "t", Column: "email"}, "ColumnValues"),
+			Entry("values without column", facade.GetRequest{Table: "t", ColumnValues: []string{"x"}}, "Column"),
 			Entry("tokens with redaction", facade.GetRequest{Table: "t", IDs: []string{"a"}, ReturnTokens: true, Redaction: facade.RedactionMasked}, "ReturnTokens"),
-			Entry("tokens by column", facade.GetRequest{Table: "t", ColumnName: "email", ColumnValues: []string{"x"}, ReturnTokens: true}, "ReturnTokens"),
+			Entry("tokens by column", facade.GetRequest{Table: "t", Column: "email", ColumnValues: []string{"x"}, ReturnTokens: true}, "ReturnTokens"),
 			Entry("bad redaction", facade.GetRequest{Table: "t", IDs: []string{"a"}, Redaction: "SOME"}, "Redaction"),
 			Entry("limit above 25", facade.GetRequest{Table: "t", Limit: 26}, "Limit"),
 			Entry("negative offset", facade.GetRequest{Table: "t", Offset: -1}, "Offset"),
 			Entry("bad order", facade.GetRequest{Table: "t", OrderBy: "RANDOM"}, "OrderBy"),
-			Entry("an empty field", facade.GetRequest{Table: "t", Fields: []string{""}}, "Fields[0]"),
+			Entry("an empty field", facade.GetRequest{Table: "t", Columns: []string{""}}, "Columns[0]"),
 		)
 	})
 
@@ -176,7 +176,7 @@ var _ = Describe("reading", func() {
 			Expect(resp.Records[2].Value).To(Equal("XXX-XX-6789"))
 			Expect(resp.Records[3].Value).To(Equal("Holder 2"))
 			for i, r := range resp.Records {
-				Expect(r.RequestIndex).To(Equal(i))
+				Expect(r.Index).To(Equal(i))
 			}
 		})
 
@@ -187,11 +187,10 @@ var _ = Describe("reading", func() {
 			}})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(resp.Records).To(HaveLen(1))
-			Expect(resp.Records[0].RequestIndex).To(Equal(1))
+			Expect(resp.Records[0].Index).To(Equal(1))
 			Expect(resp.Records[0].Value).To(Equal("holder3@example.com"))
 			Expect(resp.Errors).To(HaveLen(1))
-			Expect(resp.Errors[0].RequestIndex).To(Equal(0))
-			Expect(resp.Errors[0].Token).To(Equal("not-a-token"))
+			Expect(resp.Errors[0].Index).To(Equal(0))
 			Expect(resp.Errors[0].Message).NotTo(BeEmpty())
 			Expect(resp.Errors[0].RequestID).To(Equal(resp.RequestID))
 		})

@@ -58,7 +58,7 @@ var _ = Describe("reliability", func() {
 
 	It("does not retry a plain insert after a 503 (it could write twice), but does with upsert", func(ctx SpecContext) {
 		e.srv.InjectFault("RecordServiceInsertRecord", faultStatus(503, 1))
-		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue())
 		Expect(apiErr.StatusCode).To(Equal(503))
@@ -66,7 +66,7 @@ var _ = Describe("reliability", func() {
 		Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(1))
 
 		e.srv.InjectFault("RecordServiceInsertRecord", faultStatus(503, 1))
-		_, err = e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}, Upsert: "email"})
+		_, err = e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}, Upsert: "email"})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.srv.Count("RecordServiceInsertRecord")).To(Equal(3))
 		Expect(e.srv.Records("table1")).To(HaveLen(1))
@@ -74,7 +74,7 @@ var _ = Describe("reliability", func() {
 
 	It("retries a plain insert after 429: the server did not process it", func(ctx SpecContext) {
 		e.srv.InjectFault("RecordServiceInsertRecord", mockserver.Fault{Times: 1, Status: 429, RetryAfter: "0"})
-		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.srv.Records("table1")).To(HaveLen(1))
 	})
@@ -88,12 +88,12 @@ var _ = Describe("reliability", func() {
 
 	It("refreshes a service-account token once on 401 and sends the call again", func(ctx SpecContext) {
 		sa := newEnv(e.srv, &auth.Credentials{CredentialsJSON: e.srv.CredentialsJSON()})
-		_, err := sa.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		_, err := sa.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.srv.Count("GetAuthToken")).To(Equal(1))
 
 		e.srv.InjectFault("RecordServiceInsertRecord", faultStatus(401, 1))
-		_, err = sa.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(2)}})
+		_, err = sa.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(2)}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(e.srv.Count("GetAuthToken")).To(Equal(2))
 		Expect(e.srv.Records("table1")).To(HaveLen(2))
@@ -155,7 +155,7 @@ var _ = Describe("reliability", func() {
 				for i := range 8 {
 					v, err := c.Vault(e.srv.VaultID())
 					Expect(err).NotTo(HaveOccurred())
-					resp, err := v.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(g*1000 + i)}, ReturnTokens: true})
+					resp, err := v.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(g*1000 + i)}, ReturnTokens: true})
 					Expect(err).NotTo(HaveOccurred())
 					ids[g] = append(ids[g], resp.Inserted[0].SkyflowID)
 					d, err := v.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: resp.Inserted[0].Tokens["card_number"], Redaction: facade.RedactionPlainText}}})
@@ -177,12 +177,12 @@ var _ = Describe("reliability", func() {
 	})
 
 	It("logs operations with request ids, and never values, tokens or keys", func(ctx SpecContext) {
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}, ReturnTokens: true})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}, ReturnTokens: true})
 		Expect(err).NotTo(HaveOccurred())
 		tok := resp.Inserted[0].Tokens["card_number"]
 		_, err = e.vault.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: tok, Redaction: facade.RedactionPlainText}}})
 		Expect(err).NotTo(HaveOccurred())
-		_, err = e.vault.Get(ctx, facade.GetRequest{Table: "table1", ColumnName: "email", ColumnValues: []string{"holder1@example.com"}})
+		_, err = e.vault.Get(ctx, facade.GetRequest{Table: "table1", Column: "email", ColumnValues: []string{"holder1@example.com"}})
 		Expect(err).NotTo(HaveOccurred())
 		e.srv.InjectFault("RecordServiceBulkGetRecord", faultStatus(404, 1))
 		_, _ = e.vault.Get(ctx, facade.GetRequest{Table: "table1", IDs: []string{"secret-id-value"}})
@@ -203,7 +203,7 @@ var _ = Describe("reliability", func() {
 		)
 		Expect(err).NotTo(HaveOccurred())
 		v, _ := c.Vault("")
-		_, err = v.Get(ctx, facade.GetRequest{Table: "table1", ColumnName: "email", ColumnValues: []string{"private@example.com"}})
+		_, err = v.Get(ctx, facade.GetRequest{Table: "table1", Column: "email", ColumnValues: []string{"private@example.com"}})
 		var te *skyflow.TransportError
 		Expect(errors.As(err, &te)).To(BeTrue())
 		Expect(err.Error()).NotTo(ContainSubstring("private"))

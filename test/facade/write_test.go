@@ -25,7 +25,7 @@ var _ = Describe("writing", func() {
 	)
 	BeforeEach(func(ctx SpecContext) {
 		e = startEnv(nil)
-		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(1)}})
+		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1)}})
 		Expect(err).NotTo(HaveOccurred())
 		id = resp.Inserted[0].SkyflowID
 	})
@@ -34,7 +34,7 @@ var _ = Describe("writing", func() {
 		It("updates values, returns tokens when asked, and never mutates the caller's map", func(ctx SpecContext) {
 			values := map[string]any{"skyflow_id": id, "cardholder_name": "Jane Doe"}
 			before := maps.Clone(values)
-			resp, err := e.vault.Update(ctx, facade.UpdateRequest{Table: "table1", Values: values, ReturnTokens: true})
+			resp, err := e.vault.Update(ctx, facade.UpdateRequest{Table: "table1", Fields: values, ReturnTokens: true})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(values).To(Equal(before))
 			Expect(resp.SkyflowID).To(Equal(id))
@@ -45,13 +45,13 @@ var _ = Describe("writing", func() {
 		})
 
 		It("clears a column with a nil value", func(ctx SpecContext) {
-			_, err := e.vault.Update(ctx, facade.UpdateRequest{Table: "table1", SkyflowID: id, Values: map[string]any{"dob": nil}})
+			_, err := e.vault.Update(ctx, facade.UpdateRequest{Table: "table1", SkyflowID: id, Fields: map[string]any{"dob": nil}})
 			Expect(err).NotTo(HaveOccurred())
 		})
 
 		It("stores supplied tokens with token mode ENABLE", func(ctx SpecContext) {
 			_, err := e.vault.Update(ctx, facade.UpdateRequest{Table: "table1", SkyflowID: id,
-				Values: map[string]any{"cardholder_name": "Tok Name"}, Tokens: map[string]string{"cardholder_name": "name-token-77"},
+				Fields: map[string]any{"cardholder_name": "Tok Name"}, Tokens: map[string]string{"cardholder_name": "name-token-77"},
 				TokenMode: facade.TokenModeEnable})
 			Expect(err).NotTo(HaveOccurred())
 			d, err := e.vault.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: "name-token-77", Redaction: facade.RedactionPlainText}}})
@@ -61,12 +61,12 @@ var _ = Describe("writing", func() {
 
 		It("validates", func(ctx SpecContext) {
 			for _, req := range []facade.UpdateRequest{
-				{Values: map[string]any{"a": 1}, SkyflowID: "x"},
-				{Table: "table1", Values: map[string]any{"a": 1}},
+				{Fields: map[string]any{"a": 1}, SkyflowID: "x"},
+				{Table: "table1", Fields: map[string]any{"a": 1}},
 				{Table: "table1", SkyflowID: "x"},
-				{Table: "table1", SkyflowID: "x", Values: map[string]any{"skyflow_id": "y", "a": 1}},
-				{Table: "table1", SkyflowID: "x", Values: map[string]any{"a": 1}, Tokens: map[string]string{"a": "t"}},
-				{Table: "table1", SkyflowID: "x", Values: map[string]any{"a": 1, "b": 2}, Tokens: map[string]string{"a": "t"}, TokenMode: facade.TokenModeEnableStrict},
+				{Table: "table1", SkyflowID: "x", Fields: map[string]any{"skyflow_id": "y", "a": 1}},
+				{Table: "table1", SkyflowID: "x", Fields: map[string]any{"a": 1}, Tokens: map[string]string{"a": "t"}},
+				{Table: "table1", SkyflowID: "x", Fields: map[string]any{"a": 1, "b": 2}, Tokens: map[string]string{"a": "t"}, TokenMode: facade.TokenModeEnableStrict},
 			} {
 				_, err := e.vault.Update(ctx, req)
 				Expect(err).To(MatchError(skyflow.ErrValidation), "%+v", req)
@@ -84,7 +84,7 @@ var _ = Describe("writing", func() {
 		})
 
 		It("deletes every record with \"*\"", func(ctx SpecContext) {
-			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Values: []map[string]any{card(2), card(3)}})
+			_, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(2), card(3)}})
 			Expect(err).NotTo(HaveOccurred())
 			resp, err := e.vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{"*"}})
 			Expect(err).NotTo(HaveOccurred())
@@ -125,7 +125,7 @@ var _ = Describe("writing", func() {
 		})
 
 		It("uploads base64 content into an existing record", func(ctx SpecContext) {
-			doc, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "documents", Values: []map[string]any{{"title": "T"}}})
+			doc, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "documents", Records: []map[string]any{{"title": "T"}}})
 			Expect(err).NotTo(HaveOccurred())
 			docID := doc.Inserted[0].SkyflowID
 			resp, err := e.vault.UploadFile(ctx, facade.UploadFileRequest{Table: "documents", Column: "attachment", SkyflowID: docID,
@@ -143,7 +143,7 @@ var _ = Describe("writing", func() {
 		})
 
 		It("resends a seekable source after a transient failure", func(ctx SpecContext) {
-			doc, _ := e.vault.Insert(ctx, facade.InsertRequest{Table: "documents", Values: []map[string]any{{"title": "T"}}})
+			doc, _ := e.vault.Insert(ctx, facade.InsertRequest{Table: "documents", Records: []map[string]any{{"title": "T"}}})
 			docID := doc.Inserted[0].SkyflowID
 			e.srv.InjectFault("UploadFileV2", faultStatus(503, 1))
 			resp, err := e.vault.UploadFile(ctx, facade.UploadFileRequest{Table: "documents", Column: "attachment", SkyflowID: docID,
