@@ -50,7 +50,9 @@ const (
 	maxTokenResponse = 1 << 20
 )
 
-// Token is a bearer token obtained from the token exchange.
+// Token is a bearer token obtained from the token exchange. String,
+// GoString, Format (every fmt verb), LogValue and MarshalJSON show its type
+// and expiry, never AccessToken; a marshalled Token does not round-trip.
 type Token struct {
 	// AccessToken is the bearer token itself. Treat it as a secret.
 	AccessToken string
@@ -60,14 +62,6 @@ type Token struct {
 	// signature); zero when the token carries no readable exp.
 	Expiry time.Time
 }
-
-// String describes the token by type and expiry, never by value.
-func (t Token) String() string {
-	return "auth.Token{type: " + t.TokenType + ", expiry: " + t.Expiry.UTC().Format(time.RFC3339) + "}"
-}
-
-// GoString is like String, so %#v does not print the token.
-func (t Token) GoString() string { return t.String() }
 
 // BearerTokenOptions tunes GenerateBearerToken and
 // GenerateBearerTokenFromCreds.

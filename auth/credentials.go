@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,8 +25,10 @@ const EnvCredentials = "SKYFLOW_CREDENTIALS"
 // service-account credentials (Path or CredentialsJSON), which are exchanged
 // for short-lived bearer tokens.
 //
-// The String, GoString and LogValue methods never print a secret, so a
-// Credentials value can be logged safely; its fields can not.
+// Credentials never print a secret: String, GoString, Format (every fmt
+// verb), LogValue and MarshalJSON show the kind and a fingerprint only, so a
+// Credentials value can be logged or encoded safely; its fields can not. A
+// marshalled Credentials does not round-trip.
 type Credentials struct {
 	// APIKey is a Skyflow API key (sky-XXXXX-<32 hex digits>), sent as the
 	// bearer token.
@@ -335,25 +336,4 @@ func writeField(h hash.Hash, s string) {
 	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 	h.Write(n[:])
 	h.Write([]byte(s))
-}
-
-// String describes the credentials by kind and fingerprint, never by value.
-func (c Credentials) String() string {
-	names, k := c.given()
-	if len(names) > 1 {
-		return "auth.Credentials{kind: several (" + strings.Join(names, ", ") + ")}"
-	}
-	if k == kindNone {
-		return "auth.Credentials{kind: none}"
-	}
-	return "auth.Credentials{kind: " + k.String() + ", fingerprint: " + c.Fingerprint() + "}"
-}
-
-// GoString is like String, so %#v does not print secrets.
-func (c Credentials) GoString() string { return c.String() }
-
-// LogValue implements slog.LogValuer with the kind and fingerprint only.
-func (c Credentials) LogValue() slog.Value {
-	_, k := c.given()
-	return slog.GroupValue(slog.String("kind", k.String()), slog.String("fingerprint", c.Fingerprint()))
 }

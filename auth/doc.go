@@ -48,9 +48,13 @@
 // string, bool, number, or map with keys matching ^[a-zA-Z0-9_]+$.
 //
 // Credentials are parsed once, when the token source is built (or by
-// LoadServiceAccount and ParseServiceAccount), never per request. The
-// String, GoString and LogValue methods of Credentials, ServiceAccount and
-// Token never print a secret.
+// LoadServiceAccount and ParseServiceAccount), never per request.
+//
+// Nothing in the package prints a secret: Credentials, Token,
+// ServiceAccount and every token source the package returns show a kind, a
+// fingerprint (Credentials.Fingerprint), ids or an expiry in String,
+// GoString, Format (every fmt verb), LogValue and MarshalJSON. A marshalled
+// credential does not round-trip: encoding/json cannot store one.
 //
 // # Token sources
 //

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
@@ -23,8 +22,8 @@ import (
 // ServiceAccount holds parsed service-account credentials: the client and
 // key ids, the token URI and the RSA private key. Build one with
 // LoadServiceAccount or ParseServiceAccount; it is immutable and safe for
-// concurrent use. Its String, GoString and LogValue methods never reveal the
-// private key.
+// concurrent use. Its String, GoString, Format, LogValue and MarshalJSON
+// methods show the client and key ids, never the private key.
 type ServiceAccount struct {
 	clientID   string
 	keyID      string
@@ -46,25 +45,6 @@ func (sa *ServiceAccount) TokenURI() string { return sa.tokenURI }
 
 // ClientName returns the optional clientName of the credentials, or "".
 func (sa *ServiceAccount) ClientName() string { return sa.clientName }
-
-// String describes the service account by its client and key ids only.
-func (sa *ServiceAccount) String() string {
-	if sa == nil {
-		return "auth.ServiceAccount(nil)"
-	}
-	return "auth.ServiceAccount{clientID: " + sa.clientID + ", keyID: " + sa.keyID + "}"
-}
-
-// GoString is like String, so %#v does not dump the private key.
-func (sa *ServiceAccount) GoString() string { return sa.String() }
-
-// LogValue implements slog.LogValuer; only the client and key ids are logged.
-func (sa *ServiceAccount) LogValue() slog.Value {
-	if sa == nil {
-		return slog.StringValue("<nil>")
-	}
-	return slog.GroupValue(slog.String("client_id", sa.clientID), slog.String("key_id", sa.keyID))
-}
 
 // LoadServiceAccount reads and parses a service-account credentials file.
 // tokenURI, when not empty, replaces the file's tokenURI (both as the aud

@@ -113,7 +113,7 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	}
 	switch r.kind {
 	case kindAPIKey:
-		return apiKeySource(r.secret), nil
+		return apiKeySource{key: r.secret}, nil
 	case kindToken:
 		s, err := newStaticSource(r.secret, o.now)
 		if err != nil {
@@ -125,25 +125,31 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 }
 
 // APIKeySource returns a TokenSource that always returns the API key. The
-// key must have the form sky-XXXXX-<32 hex digits>.
+// key must have the form sky-XXXXX-<32 hex digits>. The source prints (fmt,
+// slog, encoding/json) as its kind and fingerprint, never as the key.
 func APIKeySource(key string) (TokenSource, error) {
 	if err := checkAPIKey(key); err != nil {
 		return nil, err
 	}
-	return apiKeySource(key), nil
+	return apiKeySource{key: key}, nil
 }
 
-type apiKeySource string
+// apiKeySource is the TokenSource of an API key. It prints as its kind and
+// fingerprint (see redact.go), never as the key.
+type apiKeySource struct {
+	key string
+}
 
 // Token returns the API key.
-func (s apiKeySource) Token(context.Context) (string, error) { return string(s), nil }
+func (s apiKeySource) Token(context.Context) (string, error) { return s.key, nil }
 
 // StaticTokenSource returns a TokenSource for a bearer token obtained
 // elsewhere. The token must be a JWT with an exp claim. It is refused at
 // construction if already expired, and every Token call after its expiry
 // fails with a *skyflow.ValidationError matching ErrTokenExpired: a static token
 // cannot be refreshed, so the error says to supply a fresh one. Only
-// WithClock among the options has an effect.
+// WithClock among the options has an effect. The source prints (fmt, slog,
+// encoding/json) as its kind, fingerprint and expiry, never as the token.
 func StaticTokenSource(token string, opts ...Option) (TokenSource, error) {
 	s, err := newStaticSource(token, buildOptions(opts).now)
 	if err != nil {
@@ -161,6 +167,7 @@ func newStaticSource(token string, now func() time.Time) (*staticSource, error) 
 	return &staticSource{token: token, exp: exp, now: now}, nil
 }
 
+// staticSource is the TokenSource of a static bearer token.
 type staticSource struct {
 	token string
 	exp   time.Time // the token's exp claim, read at construction

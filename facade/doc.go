@@ -91,6 +91,20 @@
 // both are given). Records carry the operation, vault id, status, request id
 // and timing, never record values, tokens, keys or credential paths.
 //
+// # Printing
+//
+// Printing a value never shows a credential or a record value. Requests and
+// responses (InsertRequest, GetResponse, DetokenizeResponse, InvokeRequest,
+// DeidentifyTextRequest, ...) print their structure through fmt (every
+// verb) and log/slog: ids, counts, column names and enumerations; every
+// other string prints as <redacted>, a map as its keys, bytes as a count
+// and an interface field as its type. They have no MarshalJSON, so
+// json.Marshal still encodes the caller's data in full. VaultConfig,
+// ConnectionConfig, Client and the Vault, Detect and Connection handles
+// print ids, URLs without their query, the kind and fingerprint of
+// credentials and the type of a token source (never what a caller's source
+// prints itself), and also implement MarshalJSON that way.
+//
 // # Detect and Connections
 //
 // client.Detect(vaultID) returns a handle for de-identifying text

@@ -1,0 +1,80 @@
+// Package redacttest prints a value in every way a program can print it, so
+// the SDK's specs can plant a secret in a value and assert that no form
+// shows it. It is used by tests only.
+package redacttest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Printed returns the forms of v a program prints without encoding it:
+// every verb of fmt on v, on a pointer to it and nested in a struct, a
+// slice and a map; fmt.Sprint; String and GoString when v has them; and
+// slog's text and JSON handlers. The keys name the forms.
+func Printed(v any) map[string]string {
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v"}
+	out := map[string]string{}
+	forms := map[string]any{
+		"value":  v,
+		"struct": struct{ V any }{v},
+		"slice":  []any{v},
+		"map":    map[string]any{"v": v},
+	}
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.Kind() != reflect.Pointer {
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		forms["pointer"] = p.Interface()
+	}
+	for name, f := range forms {
+		for _, verb := range verbs {
+			out[name+" "+verb] = fmt.Sprintf(verb, f)
+		}
+	}
+	out["Sprint"] = fmt.Sprint(v)
+	if s, ok := v.(fmt.Stringer); ok {
+		out["String"] = s.String()
+	}
+	if s, ok := v.(fmt.GoStringer); ok {
+		out["GoString"] = s.GoString()
+	}
+	var text, js bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", v)
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", v)
+	out["slog text"] = text.String()
+	out["slog json"] = js.String()
+	return out
+}
+
+// Encoded returns json.Marshal of v, alone and nested in a map (the error
+// text when marshalling fails).
+func Encoded(v any) map[string]string {
+	out := map[string]string{}
+	for name, f := range map[string]any{"json": v, "json nested": map[string]any{"v": v}} {
+		data, err := json.Marshal(f)
+		if err != nil {
+			out[name] = err.Error()
+			continue
+		}
+		out[name] = string(data)
+	}
+	return out
+}
+
+// NoSecrets fails t for every form that contains one of secrets. Empty
+// secrets are ignored.
+func NoSecrets(t testing.TB, forms map[string]string, secrets ...string) {
+	t.Helper()
+	for name, s := range forms {
+		for _, secret := range secrets {
+			if secret != "" && strings.Contains(s, secret) {
+				t.Errorf("%s prints a secret: %q", name, s)
+			}
+		}
+	}
+}
