@@ -117,8 +117,8 @@ func (c Credentials) hasKind() bool {
 // Validate checks the credentials without any network call: exactly one kind
 // is set; an API key has the form sky-XXXXX-<32 hex digits>; a static token
 // is a JWT that has not expired; role ids are non-empty and free of white
-// space; Context has a supported type and keys; a credentials file is
-// readable; service-account credentials hold clientID, keyID, tokenURI and an
+// space; Context has a supported type and keys; a credentials file is a
+// readable regular file; service-account credentials hold clientID, keyID, tokenURI and an
 // RSA privateKey (PKCS#1 or PKCS#8 PEM); and the token URI is https (or http
 // on a loopback host). The first problem found is returned as a
 // *skyflow.ValidationError whose Err is one of the package's sentinels. Validate

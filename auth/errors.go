@@ -24,9 +24,10 @@ var (
 	ErrInvalidToken = errors.New("auth: invalid bearer token")
 	// ErrTokenExpired means a static bearer token has expired.
 	ErrTokenExpired = errors.New("auth: bearer token expired")
-	// ErrCredentialsFile means the credentials file could not be read. The
-	// error also matches fs.ErrNotExist or fs.ErrPermission when that is the
-	// cause.
+	// ErrCredentialsFile means the credentials file could not be read, or
+	// is not a regular file (a FIFO, a device or a directory is refused
+	// before anything is read). The error also matches fs.ErrNotExist or
+	// fs.ErrPermission when that is the cause.
 	ErrCredentialsFile = errors.New("auth: cannot read credentials file")
 	// ErrInvalidCredentialsJSON means the service-account credentials are
 	// not a JSON object, or a field has the wrong JSON type.

@@ -74,9 +74,9 @@ func readCredentialsFile(path string) ([]byte, error) {
 	if path == "" {
 		return nil, invalid("Path", ErrCredentialsFile, "credentials file path is empty")
 	}
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, fileError(err)
+		return nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxCredentialsFileSize+1))
@@ -87,6 +87,39 @@ func readCredentialsFile(path string) ([]byte, error) {
 		return nil, invalid("Path", ErrCredentialsFile, "credentials file is larger than 1 MiB")
 	}
 	return data, nil
+}
+
+// openRegular opens a credentials file for reading, refusing anything but a
+// regular file (a FIFO, a device, a directory) before reading a byte, so a
+// Path naming a FIFO cannot block Validate or New.
+func openRegular(path string) (*os.File, error) {
+	if statBeforeOpen {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, fileError(err)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, notRegular()
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fileError(err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, notRegular()
+	}
+	return f, nil
+}
+
+func notRegular() error {
+	return invalid("Path", ErrCredentialsFile, "credentials file is not a regular file")
 }
 
 // fileError maps an os error to a ValidationError that names the kind of
