@@ -628,16 +628,19 @@ func (t *tokenCache) get(creds auth.Credentials, fromEnv bool, c *Client) (auth.
 	return ts, nil
 }
 
-// prune drops the sources whose credentials are not in live (the source
-// made from the environment is kept while no explicit credentials replace
-// it).
-func (t *tokenCache) prune(live map[string]bool) {
+// prune drops the sources whose credentials are not in live. The source
+// made from the environment is kept while envLive says a configuration
+// still falls back to the environment.
+func (t *tokenCache) prune(live map[string]bool, envLive bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for k := range t.m {
-		if !live[k] && k != t.envKey {
+		if !live[k] && (k != t.envKey || !envLive) {
 			delete(t.m, k)
 		}
+	}
+	if !envLive {
+		t.envKey = ""
 	}
 }
 
@@ -648,24 +651,44 @@ func (t *tokenCache) size() int {
 	return len(t.m)
 }
 
-// pruneTokensLocked drops the token sources no configuration uses. c.mu
-// must be held.
+// pruneTokensLocked drops the token sources no configuration uses: those of
+// retired credentials, and the one made from SKYFLOW_CREDENTIALS once no
+// configuration falls back to the environment. c.mu must be held.
 func (c *Client) pruneTokensLocked() {
 	live := map[string]bool{}
+	envLive := false
+	use := func(own auth.TokenSource, creds *auth.Credentials) {
+		switch {
+		case own != nil:
+		case creds != nil:
+			live[creds.Fingerprint()] = true
+		case c.creds == nil:
+			envLive = true
+		}
+	}
 	if c.creds != nil {
 		live[c.creds.Fingerprint()] = true
 	}
 	for _, e := range c.vaultMap {
-		if e.cfg.Credentials != nil {
-			live[e.cfg.Credentials.Fingerprint()] = true
-		}
+		use(e.cfg.TokenSource, e.cfg.Credentials)
 	}
 	for _, e := range c.connMap {
-		if e.cfg.Credentials != nil {
-			live[e.cfg.Credentials.Fingerprint()] = true
-		}
+		use(e.cfg.TokenSource, e.cfg.Credentials)
 	}
-	c.tokens.prune(live)
+	c.tokens.prune(live, envLive)
+}
+
+// pruneIfReplaced runs after a call resolved the token source of a
+// configuration entry. When current reports that the entry was replaced
+// meanwhile (its credentials rotated, or the client's), the source the
+// call just cached may belong to retired credentials, added after the
+// replacement pruned the cache: prune again.
+func (c *Client) pruneIfReplaced(current func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !current() {
+		c.pruneTokensLocked()
+	}
 }
 
 // fileAttemptTimeout is the per-attempt timeout of file transfers, in the

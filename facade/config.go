@@ -202,6 +202,7 @@ func (c *Client) connState(id string) (*connState, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.pruneIfReplaced(func() bool { return c.connMap[id] == e })
 	origin, err := url.Parse(e.cfg.URL)
 	if err != nil {
 		return nil, errs.Invalid("URL", "is not a valid URL")

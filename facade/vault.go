@@ -94,6 +94,7 @@ func (c *Client) vaultState(id string) (*vaultState, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.pruneIfReplaced(func() bool { return c.vaultMap[id] == e })
 	s := &vaultState{
 		id:     e.cfg.VaultID,
 		api:    gvault.NewClient(e.baseURL, c.doer),
