@@ -85,9 +85,14 @@
 //	}
 //
 // Sources that cache also implement Invalidator. After a 401 the caller hands
-// the rejected token to Invalidate and retries once; the source drops the
-// token only if it is still the cached one, so a late 401 for an old token
-// never discards a fresh one. Credentials.Fingerprint lets a client share
+// the rejected token to Invalidate (or to TokenRefused, which also says
+// whether to retry) and retries once; the source drops the token only if it
+// is still the cached one, so a late 401 for an old token never discards a
+// fresh one. A ServiceAccountSource backs off between refusals it honours
+// (at once, then 1 s, 2 s, ... up to 30 s after the previous one), so a
+// storm of 401s costs at most one exchange per distinct refused token and
+// few exchanges in all; TokenAccepted, after a successful call, resets the
+// schedule. Credentials.Fingerprint lets a client share
 // one source among vaults configured with equal credentials.
 //
 // Options: WithHTTPClient (any HTTPDoer; the default is a package-owned

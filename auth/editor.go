@@ -71,7 +71,9 @@ func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
 // caches tokens (an Invalidator) drops that token if it is still the one it
 // holds, and TokenRefused reports true: a new token can be fetched, and the
 // request sent once more. For other sources it reports false: asking again
-// would give the same token.
+// would give the same token. A ServiceAccountSource also reports false
+// when the refusal falls inside its refusal backoff and it keeps the token
+// (see ServiceAccountSource).
 func TokenRefused(ts TokenSource, req *http.Request) bool {
 	inv, ok := ts.(Invalidator)
 	if !ok || req == nil {
@@ -81,8 +83,25 @@ func TokenRefused(ts TokenSource, req *http.Request) bool {
 	if tok == "" {
 		return false
 	}
+	if r, ok := ts.(refuser); ok {
+		return r.refuse(tok)
+	}
 	inv.Invalidate(tok)
 	return true
+}
+
+// TokenAccepted tells ts that the server accepted (a 2xx answer) the token
+// that req carried. A ServiceAccountSource then resets its refusal backoff;
+// other sources ignore it. It is cheap enough to call after every
+// successful call.
+func TokenAccepted(ts TokenSource, req *http.Request) {
+	a, ok := ts.(accepter)
+	if !ok || req == nil {
+		return
+	}
+	if tok := sentToken(req); tok != "" {
+		a.accepted(tok)
+	}
 }
 
 // sentToken returns the token a request carried.

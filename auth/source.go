@@ -218,6 +218,15 @@ const (
 //     others (bounded by a one-minute timeout of its own).
 //   - A failed exchange is not cached: its waiters get the error, and the
 //     next call starts a new exchange.
+//   - A token the server refuses (Invalidate, or TokenRefused after a 401)
+//     is dropped at most once, so a storm of 401s costs at most one
+//     exchange per distinct refused token; and refusals back off: the
+//     first one drops the token at once, and after each drop the next one
+//     is honoured only 1 s later, then 2 s, 4 s, ... up to 30 s later
+//     (RefusalBackoff, MaxRefusalBackoff). A refusal inside that wait
+//     keeps the token (the call fails with its 401 instead of being sent
+//     again). A call that succeeds with the cached token (TokenAccepted)
+//     resets the schedule.
 type ServiceAccountSource struct {
 	ex     *exchanger
 	now    func() time.Time
@@ -227,6 +236,7 @@ type ServiceAccountSource struct {
 	mu       sync.Mutex
 	cur      *cachedToken
 	inflight *refreshCall
+	refusals refusals
 }
 
 type cachedToken struct {
@@ -308,16 +318,10 @@ func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
 }
 
 // Invalidate drops the cached token if it is token, so the next Token call
-// fetches a new one. A token that is no longer cached is ignored.
-func (s *ServiceAccountSource) Invalidate(token string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cur != nil && s.cur.value == token {
-		s.cur = nil
-		s.logger.LogAttrs(context.Background(), slog.LevelInfo, "service-account token invalidated",
-			slog.String("client_id", s.ex.sa.clientID))
-	}
-}
+// fetches a new one. A token that is no longer cached is ignored, and so is
+// a refusal inside the backoff of the previous one (see the type's
+// documentation).
+func (s *ServiceAccountSource) Invalidate(token string) { s.refuse(token) }
 
 func (s *ServiceAccountSource) refresh(ctx context.Context, call *refreshCall) {
 	ctx, cancel := context.WithTimeout(ctx, exchangeTimeout)

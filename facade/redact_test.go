@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -190,10 +191,12 @@ func TestConfigsNeverPrintSecrets(t *testing.T) {
 // planted is an httptest server acting as token endpoint, vault and
 // connection route; it keeps every credential it received.
 type planted struct {
-	srv   *httptest.Server
-	pem   string
-	mu    sync.Mutex
-	creds []string
+	srv       *httptest.Server
+	pem       string
+	exchanges atomic.Int64
+	reject    atomic.Bool // answer every call but the exchange 401
+	mu        sync.Mutex
+	creds     []string
 }
 
 func newPlanted(t *testing.T) *planted {
@@ -211,6 +214,7 @@ func newPlanted(t *testing.T) *planted {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		if strings.HasSuffix(r.URL.Path, "/oauth/token") {
+			p.exchanges.Add(1)
 			tok, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
 				"exp": time.Now().Add(time.Hour).Unix(), "sub": "planted-bearer"}).SignedString([]byte("k"))
 			_ = json.NewEncoder(w).Encode(map[string]string{"accessToken": tok, "tokenType": "Bearer"})
@@ -223,6 +227,11 @@ func newPlanted(t *testing.T) *planted {
 			}
 		}
 		p.mu.Unlock()
+		if p.reject.Load() {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error":{"http_code":401,"message":"token refused"}}`)
+			return
+		}
 		_, _ = io.WriteString(w, `{"records":[]}`)
 	}))
 	t.Cleanup(p.srv.Close)
