@@ -154,3 +154,25 @@ func (s *ServiceAccountSource) LogValue() slog.Value { return s.describe().LogVa
 
 // MarshalJSON encodes the ids and the token's expiry only.
 func (s *ServiceAccountSource) MarshalJSON() ([]byte, error) { return s.describe().MarshalJSON() }
+
+func (t SignedDataToken) describe() redact.Desc {
+	exp, _ := Expiry(strings.TrimPrefix(t.SignedToken, SignedTokenPrefix))
+	return redact.New("auth.SignedDataToken", "data_token", hiddenIfSet(t.DataToken),
+		"signed_token", hiddenIfSet(t.SignedToken), "expiry", exp)
+}
+
+// hiddenIfSet stands for a secret that is set, nil otherwise.
+func hiddenIfSet(s string) any {
+	if s == "" {
+		return nil
+	}
+	return redact.Text(redact.Hidden)
+}
+
+// Format implements fmt.Formatter: every verb prints the signed token's
+// expiry, never the tokens. encoding/json still encodes both tokens (the
+// type has no MarshalJSON): signed tokens are meant to be handed on.
+func (t SignedDataToken) Format(f fmt.State, verb rune) { t.describe().Format(f, verb) }
+
+// LogValue implements slog.LogValuer with the expiry only.
+func (t SignedDataToken) LogValue() slog.Value { return t.describe().LogValue() }

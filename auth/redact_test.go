@@ -85,6 +85,16 @@ func TestSecretsNeverPrint(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	signed, err := sa.SignDataTokens(auth.SignedDataTokensOptions{DataTokens: []string{"tok-planted-data-token"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signedSecrets := []string{signed[0].SignedToken, strings.TrimPrefix(signed[0].SignedToken, auth.SignedTokenPrefix),
+		"tok-planted-data-token"}
+	t.Run("SignedDataToken", func(t *testing.T) {
+		redacttest.NoSecrets(t, redacttest.Printed(signed[0]), signedSecrets...)
+	})
+
 	cases := []struct {
 		name    string
 		v       any

@@ -33,7 +33,9 @@ type SignedDataTokensOptions struct {
 	Now func() time.Time
 }
 
-// SignedDataToken pairs a data token with its signed form.
+// SignedDataToken pairs a data token with its signed form. It prints (fmt,
+// slog) as the signed token's expiry, never the tokens; json.Marshal
+// encodes both, since signed tokens are meant to be handed on.
 type SignedDataToken struct {
 	// DataToken is the vault token that was signed.
 	DataToken string

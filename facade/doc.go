@@ -99,7 +99,9 @@
 // verb) and log/slog: ids, counts, column names and enumerations; every
 // other string prints as <redacted>, a map as its keys, bytes as a count
 // and an interface field as its type. They have no MarshalJSON, so
-// json.Marshal still encodes the caller's data in full. VaultConfig,
+// json.Marshal still encodes the caller's data in full (and so does
+// slog's JSON handler for a bare slice of them, such as resp.Records: log
+// the response instead). VaultConfig,
 // ConnectionConfig, Client and the Vault, Detect and Connection handles
 // print ids, URLs without their query, the kind and fingerprint of
 // credentials and the type of a token source (never what a caller's source
