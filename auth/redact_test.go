@@ -13,17 +13,6 @@ import (
 	"github.com/skyflowgo/skyflow/internal/redact/redacttest"
 )
 
-// pemLines returns the base64 lines of a PEM block: each is a secret.
-func pemLines(pemText string) []string {
-	var out []string
-	for _, l := range strings.Split(pemText, "\n") {
-		if l != "" && !strings.HasPrefix(l, "-----") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 func bearerJWT(t *testing.T, exp time.Time) string {
 	t.Helper()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"exp": exp.Unix(), "sub": "planted"}).
@@ -43,7 +32,7 @@ func TestSecretsNeverPrint(t *testing.T) {
 	ep := newTokenEndpoint(t, clock)
 	staticTok := bearerJWT(t, time.Now().Add(time.Hour))
 	credsJSON := ep.credentialsJSON()
-	pemSecrets := pemLines(ep.pemKey)
+	pemSecrets := redacttest.PEMLines(ep.pemKey)
 	const path = "/home/planted-user/secret-dir/planted-creds.json"
 
 	ctx := context.Background()

@@ -1,11 +1,7 @@
 package auth_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,6 +11,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/skyflowgo/skyflow/internal/redact/redacttest"
 )
 
 // fakeClock is a settable clock for auth.WithClock.
@@ -48,16 +46,7 @@ type tokenEndpoint struct {
 
 func newTokenEndpoint(t *testing.T, clock *fakeClock) *tokenEndpoint {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := &tokenEndpoint{clock: clock,
-		pemKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))}
+	ep := &tokenEndpoint{clock: clock, pemKey: redacttest.PrivateKeyPEM(t)}
 	ep.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := ep.exchanges.Add(1)
 		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
@@ -78,11 +67,5 @@ func newTokenEndpoint(t *testing.T, clock *fakeClock) *tokenEndpoint {
 // credentialsJSON returns service-account credentials whose token URI is
 // the endpoint.
 func (ep *tokenEndpoint) credentialsJSON() string {
-	data, _ := json.Marshal(map[string]string{
-		"clientID":   "client-id-1",
-		"keyID":      "key-id-1",
-		"tokenURI":   ep.srv.URL + "/v1/auth/sa/oauth/token",
-		"privateKey": ep.pemKey,
-	})
-	return string(data)
+	return redacttest.CredentialsJSON(ep.srv.URL+"/v1/auth/sa/oauth/token", ep.pemKey)
 }

@@ -2,12 +2,8 @@ package facade_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -201,15 +197,7 @@ type planted struct {
 
 func newPlanted(t *testing.T) *planted {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &planted{pem: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))}
+	p := &planted{pem: redacttest.PrivateKeyPEM(t)}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
@@ -239,9 +227,7 @@ func newPlanted(t *testing.T) *planted {
 }
 
 func (p *planted) credentialsJSON() string {
-	data, _ := json.Marshal(map[string]string{"clientID": "client-1", "keyID": "key-1",
-		"tokenURI": p.srv.URL + "/v1/auth/sa/oauth/token", "privateKey": p.pem})
-	return string(data)
+	return redacttest.CredentialsJSON(p.srv.URL+"/v1/auth/sa/oauth/token", p.pem)
 }
 
 func (p *planted) received() []string {
@@ -303,7 +289,7 @@ func TestClientAndHandlesNeverPrintSecrets(t *testing.T) {
 	printable = append(printable, c, conn, connCfg, common)
 
 	secrets := append(p.received(), key, ownSecret, saJSON)
-	secrets = append(secrets, pemLinesOf(p.pem)...)
+	secrets = append(secrets, redacttest.PEMLines(p.pem)...)
 	if len(p.received()) != 3 {
 		t.Fatalf("the server got %d credentials, want 3", len(p.received()))
 	}
@@ -316,14 +302,4 @@ func TestClientAndHandlesNeverPrintSecrets(t *testing.T) {
 	if s := fmt.Sprintf("%+v", c); !strings.Contains(s, `"sa-vault"`) || !strings.Contains(s, `"conn"`) {
 		t.Errorf("the client should print its vault and connection ids: %s", s)
 	}
-}
-
-func pemLinesOf(pemText string) []string {
-	var out []string
-	for _, l := range strings.Split(pemText, "\n") {
-		if l != "" && !strings.HasPrefix(l, "-----") {
-			out = append(out, l)
-		}
-	}
-	return out
 }

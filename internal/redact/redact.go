@@ -89,9 +89,9 @@ func TypeOf(v any) any {
 
 // String renders the description as Type{key: value, ...}.
 func (d Desc) String() string {
-	var b strings.Builder
-	writeText(&b, d)
-	return b.String()
+	w := writer{}
+	w.value(d)
+	return w.b.String()
 }
 
 // Format implements fmt.Formatter: every verb prints the description (%q
@@ -115,99 +115,111 @@ func (d Desc) LogValue() slog.Value {
 
 // MarshalJSON implements json.Marshaler: an object of the fields.
 func (d Desc) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	writeJSON(&b, d)
-	return []byte(b.String()), nil
+	w := writer{json: true}
+	w.value(d)
+	return []byte(w.b.String()), nil
 }
 
-func writeText(b *strings.Builder, v any) {
+// writer renders descriptions as text, or as JSON when json is set.
+type writer struct {
+	b    strings.Builder
+	json bool
+}
+
+func (w *writer) value(v any) {
 	switch v := v.(type) {
 	case Desc:
-		b.WriteString(v.Type)
-		b.WriteByte('{')
+		if !w.json {
+			w.b.WriteString(v.Type)
+		}
+		w.b.WriteByte('{')
 		for i, f := range v.Fields {
-			if i > 0 {
-				b.WriteString(", ")
+			w.separate(i)
+			if w.json {
+				w.quote(f.Key)
+				w.b.WriteByte(':')
+			} else {
+				w.b.WriteString(f.Key)
+				w.b.WriteString(": ")
 			}
-			b.WriteString(f.Key)
-			b.WriteString(": ")
-			writeText(b, f.Value)
+			w.value(f.Value)
 		}
-		b.WriteByte('}')
+		w.b.WriteByte('}')
 	case List:
-		b.WriteByte('[')
+		w.b.WriteByte('[')
 		for i, e := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeText(b, e)
+			w.separate(i)
+			w.value(e)
 		}
-		b.WriteByte(']')
-	case string:
-		b.WriteString(strconv.Quote(v))
-	case Text:
-		b.WriteString(string(v))
-	case Printer:
-		b.WriteString(v.String())
-	case nil:
-		b.WriteString("nil")
+		w.b.WriteByte(']')
 	default:
-		b.WriteString(scalar(v))
+		if w.json {
+			w.jsonScalar(v)
+		} else {
+			w.textScalar(v)
+		}
 	}
 }
 
-func writeJSON(b *strings.Builder, v any) {
+// separate writes the separator before the i-th element.
+func (w *writer) separate(i int) {
+	switch {
+	case i == 0:
+	case w.json:
+		w.b.WriteByte(',')
+	default:
+		w.b.WriteString(", ")
+	}
+}
+
+func (w *writer) textScalar(v any) {
 	switch v := v.(type) {
-	case Desc:
-		b.WriteByte('{')
-		for i, f := range v.Fields {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, f.Key)
-			b.WriteByte(':')
-			writeJSON(b, f.Value)
-		}
-		b.WriteByte('}')
-	case List:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, e)
-		}
-		b.WriteByte(']')
 	case string:
-		writeJSONString(b, v)
+		w.b.WriteString(strconv.Quote(v))
 	case Text:
-		writeJSONString(b, string(v))
+		w.b.WriteString(string(v))
+	case Printer:
+		w.b.WriteString(v.String())
+	case nil:
+		w.b.WriteString("nil")
+	default:
+		w.b.WriteString(scalar(v))
+	}
+}
+
+func (w *writer) jsonScalar(v any) {
+	switch v := v.(type) {
+	case string:
+		w.quote(v)
+	case Text:
+		w.quote(string(v))
 	case Printer:
 		data, err := v.MarshalJSON()
 		if err != nil || !json.Valid(data) {
-			writeJSONString(b, v.String())
+			w.quote(v.String())
 			return
 		}
-		b.Write(data)
+		w.b.Write(data)
 	case nil:
-		b.WriteString("null")
+		w.b.WriteString("null")
 	case bool, int, int64, uint64:
-		b.WriteString(scalar(v))
+		w.b.WriteString(scalar(v))
 	case float64:
 		data, err := json.Marshal(v)
 		if err != nil { // NaN and infinities have no JSON form
-			writeJSONString(b, scalar(v))
+			w.quote(scalar(v))
 			return
 		}
-		b.Write(data)
+		w.b.Write(data)
 	default:
-		writeJSONString(b, scalar(v))
+		w.quote(scalar(v))
 	}
 }
 
-func writeJSONString(b *strings.Builder, s string) {
+// quote writes s as a JSON string.
+func (w *writer) quote(s string) {
 	data, _ := json.Marshal(s) // a string always encodes
-	b.Write(data)
+	w.b.Write(data)
 }
 
 func logValue(v any) slog.Value {
@@ -235,9 +247,9 @@ func logValue(v any) slog.Value {
 	case time.Duration:
 		return slog.DurationValue(v)
 	}
-	var b strings.Builder
-	writeText(&b, v)
-	return slog.StringValue(b.String())
+	w := writer{}
+	w.value(v)
+	return slog.StringValue(w.b.String())
 }
 
 // scalar formats the plain kinds a Field may hold.

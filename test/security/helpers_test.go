@@ -176,24 +176,6 @@ func walk(path string, v reflect.Value, depth int, pointed bool, visit func(stri
 	}
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // tee sends every record to all its handlers (a JSON and a text handler,
 // so both encodings of every attribute are scanned).
 type tee []slog.Handler

@@ -14,6 +14,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
 
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
@@ -66,7 +67,7 @@ var _ = Describe("the secrets sweep", func() {
 			Expect(os.WriteFile(credsPath, []byte(credsJSON), 0o600)).To(Succeed())
 			sw.secret("planted-secret-dir", "planted-sa-credentials", cardNumber, ssn, newSSN, holder, email, fileBody, header)
 
-			logs := &syncBuffer{}
+			logs := gbytes.NewBuffer() // safe for concurrent writes
 			client, err := facade.New(
 				facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL(),
 					Credentials: &auth.Credentials{APIKey: apiKey}}),
@@ -370,7 +371,7 @@ var _ = Describe("the secrets sweep", func() {
 			texts := sw.texts()
 			Expect(sw.errs).To(BeNumerically(">=", 20))
 			Expect(len(texts)).To(BeNumerically(">", 1000))
-			log := logs.String()
+			log := string(logs.Contents())
 			Expect(log).To(ContainSubstring(`"level":"DEBUG"`), "the flow logs at DEBUG")
 			for i, line := range strings.Split(log, "\n") {
 				texts[fmt.Sprint("log line ", i)] = line

@@ -1,11 +1,15 @@
 // Package redacttest prints a value in every way a program can print it, so
 // the SDK's specs can plant a secret in a value and assert that no form
-// shows it. It is used by tests only.
+// shows it, and makes the credentials they plant. It is used by tests only.
 package redacttest
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -77,4 +81,40 @@ func NoSecrets(t testing.TB, forms map[string]string, secrets ...string) {
 			}
 		}
 	}
+}
+
+// PrivateKeyPEM returns a new RSA private key as PKCS#8 PEM, to plant in
+// service-account credentials (1024 bits: fast, and only signs test
+// assertions).
+func PrivateKeyPEM(t testing.TB) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// PEMLines returns the base64 lines of a PEM text: each one is a secret.
+func PEMLines(pemText string) []string {
+	var out []string
+	for _, l := range strings.Split(pemText, "\n") {
+		if l != "" && !strings.HasPrefix(l, "-----") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// CredentialsJSON returns service-account credentials with the given token
+// URI and private key.
+func CredentialsJSON(tokenURI, pemText string) string {
+	data, _ := json.Marshal(map[string]string{ // strings always encode
+		"clientID": "client-id-1", "keyID": "key-id-1", "tokenURI": tokenURI, "privateKey": pemText,
+	})
+	return string(data)
 }
