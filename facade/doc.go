@@ -37,7 +37,9 @@
 // Service-account tokens are minted once per credentials and cached by the
 // client: every handle returned by Vault shares them, they are refreshed
 // before they expire with a single request however many goroutines ask, and
-// a call that still meets a 401 refreshes the token and is sent once more.
+// a call that still meets a 401 refreshes the token and is sent once more
+// (refusals back off, so a storm of 401s mints few tokens: see
+// auth.ServiceAccountSource).
 //
 // # Errors
 //
