@@ -96,7 +96,7 @@ func TokenRefused(ts TokenSource, req *http.Request) bool {
 // successful call.
 func TokenAccepted(ts TokenSource, req *http.Request) {
 	a, ok := ts.(accepter)
-	if !ok || req == nil {
+	if !ok || req == nil || !a.backingOff() {
 		return
 	}
 	if tok := sentToken(req); tok != "" {

@@ -47,6 +47,7 @@ type refuser interface {
 // accepter is implemented by the sources that want to know that a token
 // worked.
 type accepter interface {
+	backingOff() bool
 	accepted(token string)
 }
 
@@ -80,6 +81,9 @@ func (s *ServiceAccountSource) refuse(token string) bool {
 
 // accepted resets the refusal backoff when token, the cached token, has
 // just been accepted by the server.
+// backingOff reports whether refusals are being backed off.
+func (s *ServiceAccountSource) backingOff() bool { return s.refusals.backingOff.Load() }
+
 func (s *ServiceAccountSource) accepted(token string) {
 	if !s.refusals.backingOff.Load() {
 		return

@@ -114,6 +114,7 @@ func (c *Client) run(ctx context.Context, op *operation) (*reply, error) {
 		apiErr.Operation = op.name
 		return nil, c.fail(ctx, op, start, resp.StatusCode, rid, apiErr)
 	}
+	auth.TokenAccepted(op.tokens, resp.Request)
 	body, err := transport.ReadBody(resp.Body, op.limit)
 	if err != nil {
 		var size *transport.SizeError
