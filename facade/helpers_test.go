@@ -161,6 +161,9 @@ func (l *logs) String() string {
 // noRetries keeps the client from retrying unless a test asks for it.
 var noRetries = facade.WithRetryPolicy(facade.RetryPolicy{})
 
+// quiet keeps a client without a test logger off stderr.
+var quiet = facade.WithLogLevel(facade.LogLevelOff)
+
 // newClient is a client with the fake's URL as the vault's base URL, an
 // API key, no retries and JSON logs at debug level into the returned sink.
 func newClient(t *testing.T, f *fake, opts ...facade.Option) (*facade.Client, *logs) {
