@@ -218,8 +218,7 @@ func (e *endpoint) last() exchange {
 // events is a slog handler that passes each message to a channel, so a test
 // can wait for a logged event instead of sleeping.
 type events struct {
-	ch    chan string
-	attrs []slog.Attr
+	ch chan string
 }
 
 func newEvents() *events { return &events{ch: make(chan string, 100)} }
