@@ -197,6 +197,16 @@ func (e *endpoint) accessToken(n int) string {
 	return s
 }
 
+// waitStarted waits until an exchange reached the endpoint.
+func (e *endpoint) waitStarted(t *testing.T) {
+	t.Helper()
+	select {
+	case <-e.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exchange reached the endpoint")
+	}
+}
+
 func (e *endpoint) count() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -99,8 +99,8 @@ func TestServiceAccountSourceRefreshesEarly(t *testing.T) {
 	if token(t, s) != t1 {
 		t.Fatal("the valid token is served while the refresh runs")
 	}
-	<-e.started // the first exchange
-	<-e.started // the refresh, now held
+	e.waitStarted(t) // the first exchange
+	e.waitStarted(t) // the refresh, now held
 	for range 3 {
 		if token(t, s) != t1 {
 			t.Fatal("the valid token is served while the refresh runs")
@@ -173,7 +173,7 @@ func TestServiceAccountSourceRunsOneExchangeForManyCallers(t *testing.T) {
 			got[i], _ = s.Token(context.Background())
 		}()
 	}
-	<-e.started
+	e.waitStarted(t)
 	close(e.hold)
 	wg.Wait()
 	ev.waitFor(t, "service-account token refreshed")
@@ -199,7 +199,7 @@ func TestServiceAccountSourceWaiterLeavesWhenItsContextEnds(t *testing.T) {
 		_, err := s.Token(ctx)
 		done <- err
 	}()
-	<-e.started
+	e.waitStarted(t)
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want the context's error", err)
