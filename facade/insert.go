@@ -153,6 +153,8 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 			return s.api.RecordServiceInsertRecord(ctx, s.id, o.table, body, edit)
 		}
 	}
+	// With upsert, a second write of the same records updates the first:
+	// the call may be repeated. Otherwise it could write duplicates.
 	call := s.op(v.c, op, o.upsert != "", send)
 	call.outcome = outcome
 	r, err := v.c.run(ctx, call)
@@ -239,10 +241,6 @@ func batchOutcome(op string, r *reply, sent, base int) (*InsertResponse, error) 
 	}
 	return out, nil
 }
-
-// idempotent reports whether sending the insert twice cannot create
-// duplicates: with upsert, the second write updates the first.
-func (r *InsertRequest) idempotent() bool { return r.Upsert != "" }
 
 func (r *InsertRequest) validate() error {
 	if err := checkPathParam("Table", r.Table); err != nil {

@@ -37,7 +37,7 @@ func captureStderr(t *testing.T, fn func()) string {
 
 func failingVault(t *testing.T, opts ...facade.Option) *facade.Vault {
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 400, `{"error":{"message":"bad"}}`) })
-	return newVault(t, srv.URL, opts...)
+	return vaultAt(t, srv.URL, opts...)
 }
 
 func TestDefaultClientWritesNothing(t *testing.T) {
@@ -68,7 +68,7 @@ func TestLoggerDecidesTheLevelUnlessOneIsSet(t *testing.T) {
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"records":[]}`) })
 
 	// The logger's handler keeps DEBUG: no second knob needed.
-	v := newVault(t, srv.URL, facade.WithLogger(debug))
+	v := vaultAt(t, srv.URL, facade.WithLogger(debug))
 	if _, err := v.Get(context.Background(), facade.GetRequest{Table: "t"}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestLoggerDecidesTheLevelUnlessOneIsSet(t *testing.T) {
 
 	// A level, when given too, filters first.
 	buf.Reset()
-	v = newVault(t, srv.URL, facade.WithLogger(debug), facade.WithLogLevel(facade.LogLevelError))
+	v = vaultAt(t, srv.URL, facade.WithLogger(debug), facade.WithLogLevel(facade.LogLevelError))
 	if _, err := v.Get(context.Background(), facade.GetRequest{Table: "t"}); err != nil {
 		t.Fatal(err)
 	}

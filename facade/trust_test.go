@@ -76,12 +76,12 @@ func jsonAnswer(w http.ResponseWriter, status int, body string) {
 	_, _ = io.WriteString(w, body)
 }
 
-func newVault(t *testing.T, baseURL string, opts ...facade.Option) *facade.Vault {
+func vaultAt(t *testing.T, baseURL string, opts ...facade.Option) *facade.Vault {
 	t.Helper()
-	return newVaultWith(t, baseURL, &auth.Credentials{APIKey: testAPIKey}, opts...)
+	return vaultAtWith(t, baseURL, &auth.Credentials{APIKey: testAPIKey}, opts...)
 }
 
-func newVaultWith(t *testing.T, baseURL string, creds *auth.Credentials, opts ...facade.Option) *facade.Vault {
+func vaultAtWith(t *testing.T, baseURL string, creds *auth.Credentials, opts ...facade.Option) *facade.Vault {
 	t.Helper()
 	c, err := facade.New(append([]facade.Option{
 		facade.WithVault(facade.VaultConfig{VaultID: "v1", BaseURL: baseURL, Credentials: creds}),
@@ -146,7 +146,7 @@ func TestRedirectFromHTTPSToHTTPOnTheSameHostIsRefused(t *testing.T) {
 	vault := serve(t, true, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, plainSrv.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
-	v := newVault(t, vault.URL, facade.WithHTTPClient(vault.Client()))
+	v := vaultAt(t, vault.URL, facade.WithHTTPClient(vault.Client()))
 	_, err := v.Insert(context.Background(), facade.InsertRequest{Table: "t", Records: []map[string]any{{"ssn": "123-45-6789"}}})
 	if !errors.Is(err, skyflow.ErrUnsafeRedirect) {
 		t.Fatalf("got %v, want a refused redirect", err)
@@ -169,7 +169,7 @@ func TestSameOriginRedirectIsFollowedAndTheCallersClientIsNotChanged(t *testing.
 		jsonAnswer(w, 200, `{"records":[{"fields":{"skyflow_id":"id-1"}}]}`)
 	})
 	hc := srv.Client()
-	v := newVault(t, srv.URL+"/old", facade.WithHTTPClient(hc))
+	v := vaultAt(t, srv.URL+"/old", facade.WithHTTPClient(hc))
 	resp, err := v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestTokenExchangeRedirectIsRefused(t *testing.T) {
 		t.Fatalf("got %v, want a refused redirect", err)
 	}
 	vault := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"records":[]}`) })
-	v := newVaultWith(t, vault.URL, &auth.Credentials{CredentialsJSON: creds})
+	v := vaultAtWith(t, vault.URL, &auth.Credentials{CredentialsJSON: creds})
 	if _, err := v.Get(context.Background(), facade.GetRequest{Table: "t"}); !errors.Is(err, skyflow.ErrUnsafeRedirect) {
 		t.Fatalf("client token exchange: got %v", err)
 	}
@@ -241,7 +241,7 @@ func TestHangingServerIsBoundedPerAttempt(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { <-release })
-	v := newVault(t, srv.URL, facade.WithRequestTimeout(50*time.Millisecond), facade.WithRetryPolicy(facade.RetryPolicy{}))
+	v := vaultAt(t, srv.URL, facade.WithRequestTimeout(50*time.Millisecond), facade.WithRetryPolicy(facade.RetryPolicy{}))
 	_, err := v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	var te *skyflow.TransportError
 	if !errors.As(err, &te) || !errors.Is(err, context.DeadlineExceeded) {
@@ -265,7 +265,7 @@ func TestSlowDripBodyIsBounded(t *testing.T) {
 			}
 		}
 	})
-	v := newVault(t, srv.URL, facade.WithRequestTimeout(100*time.Millisecond), facade.WithRetryPolicy(facade.RetryPolicy{}))
+	v := vaultAt(t, srv.URL, facade.WithRequestTimeout(100*time.Millisecond), facade.WithRetryPolicy(facade.RetryPolicy{}))
 	_, err := v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the attempt timeout to end a slow-drip answer", err)
@@ -301,7 +301,7 @@ func TestOversizedAnswerIsRefusedAndReadNoFurther(t *testing.T) {
 			}
 		}
 	})
-	v := newVault(t, srv.URL, facade.WithMaxResponseSize(1<<20))
+	v := vaultAt(t, srv.URL, facade.WithMaxResponseSize(1<<20))
 	_, err := v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	if !errors.Is(err, skyflow.ErrUnexpectedResponse) || !strings.Contains(err.Error(), "limit") {
 		t.Fatalf("got %v, want the size limit error", err)
@@ -321,7 +321,7 @@ func TestPagingStopsWhenTheServerIgnoresTheOffset(t *testing.T) {
 	}
 	body := `{"records":[` + strings.Join(page, ",") + `]}`
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, body) })
-	v := newVault(t, srv.URL)
+	v := vaultAt(t, srv.URL)
 	n := 0
 	var last error
 	for _, err := range v.Records(context.Background(), facade.GetRequest{Table: "t"}) {
@@ -352,7 +352,7 @@ func TestCancelDuringBackoffMatchesTheContextAndKeepsTheLastError(t *testing.T) 
 		}
 		return resp, err
 	})}
-	v := newVault(t, srv.URL, facade.WithHTTPClient(hc),
+	v := vaultAt(t, srv.URL, facade.WithHTTPClient(hc),
 		facade.WithRetryPolicy(facade.RetryPolicy{MaxRetries: 3, InitialBackoff: time.Hour, MaxBackoff: time.Hour}))
 	_, err := v.Get(ctx, facade.GetRequest{Table: "t"})
 	var apiErr *skyflow.APIError
@@ -432,7 +432,7 @@ func TestLostDeleteAnswerIsReportedDeleted(t *testing.T) {
 		}
 		jsonAnswer(w, 404, `{"error":{"http_code":404,"message":"records not found"}}`)
 	})
-	v := newVault(t, srv.URL)
+	v := vaultAt(t, srv.URL)
 	resp, err := v.Delete(context.Background(), facade.DeleteRequest{Table: "t", IDs: []string{"id-1", "id-2"}})
 	if err != nil {
 		t.Fatalf("got %v, want the records reported deleted", err)
@@ -441,7 +441,7 @@ func TestLostDeleteAnswerIsReportedDeleted(t *testing.T) {
 		t.Fatalf("got %+v", resp)
 	}
 	// Without a lost answer, 404 is not found.
-	_, err = newVault(t, serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+	_, err = vaultAt(t, serve(t, false, func(w http.ResponseWriter, r *http.Request) {
 		jsonAnswer(w, 404, `{"error":{"message":"records not found"}}`)
 	}).URL).Delete(context.Background(), facade.DeleteRequest{Table: "t", IDs: []string{"id-1"}})
 	if !errors.Is(err, skyflow.ErrNotFound) {
@@ -474,7 +474,7 @@ func TestAnswersThatDoNotMatchTheRequest(t *testing.T) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			jsonAnswer(w, 200, c.body)
 		})
-		if err := c.call(newVault(t, srv.URL)); !errors.Is(err, skyflow.ErrUnexpectedResponse) || skyflow.IsRetryable(err) {
+		if err := c.call(vaultAt(t, srv.URL)); !errors.Is(err, skyflow.ErrUnexpectedResponse) || skyflow.IsRetryable(err) {
 			t.Errorf("%s: got %v, want a non-retryable unexpected-response error", c.name, err)
 		}
 	}
@@ -493,7 +493,7 @@ func TestAnswersThatDoNotMatchTheRequest(t *testing.T) {
 
 func TestBadInputFailsBeforeAnyRequest(t *testing.T) {
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{}`) })
-	v := newVault(t, srv.URL)
+	v := vaultAt(t, srv.URL)
 	c, _ := facade.New(facade.WithVault(facade.VaultConfig{VaultID: "v1", BaseURL: srv.URL, Credentials: &auth.Credentials{APIKey: testAPIKey}}),
 		facade.WithConnection(facade.ConnectionConfig{ConnectionID: "c1", URL: srv.URL + "/cards/{id}", Credentials: &auth.Credentials{APIKey: testAPIKey}}))
 	d, _ := c.Detect("")
@@ -566,7 +566,7 @@ func TestErrorBodyIsDecodedTolerantly(t *testing.T) {
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
 		jsonAnswer(w, 400, `{"error":{"grpc_code":"x","http_code":400,"http_status":"Bad Request","message":"column ssn is unknown","details":[{"a":1},"odd"]}}`)
 	})
-	_, err := newVault(t, srv.URL).Get(context.Background(), facade.GetRequest{Table: "t"})
+	_, err := vaultAt(t, srv.URL).Get(context.Background(), facade.GetRequest{Table: "t"})
 	var apiErr *skyflow.APIError
 	if !errors.As(err, &apiErr) || apiErr.Message != "column ssn is unknown" || apiErr.HTTPStatus != "Bad Request" || len(apiErr.Details) != 1 {
 		t.Fatalf("got %#v", apiErr)

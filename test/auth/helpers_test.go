@@ -166,15 +166,6 @@ func decodeSegment(seg string) (claims, error) {
 	return out, nil
 }
 
-// unverifiedClaims decodes a JWT's claims without checking anything.
-func unverifiedClaims(token string) claims {
-	parts := strings.Split(token, ".")
-	Expect(parts).To(HaveLen(3))
-	c, err := decodeSegment(parts[1])
-	Expect(err).NotTo(HaveOccurred())
-	return c
-}
-
 // hsToken mints an HS256 JWT with the given claims (a stand-in for tokens
 // issued by Skyflow).
 func hsToken(c claims) string {

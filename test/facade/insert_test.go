@@ -92,10 +92,21 @@ var _ = Describe("Insert", func() {
 		Expect(e.srv.Records("table1")).To(HaveLen(1), "the valid record of the failed call was not written")
 	})
 
-	It("sends homogeneous inserts", func(ctx SpecContext) {
+	It("sends homogeneous inserts: the vault gets the flag and holds the records to it", func(ctx SpecContext) {
 		resp, err := e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{card(1), card(2)}, Homogeneous: true})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.Inserted).To(HaveLen(2))
+
+		By("records with different columns are refused only because the flag arrived")
+		mixed := []map[string]any{card(3), {"email": "only@example.com"}}
+		_, err = e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: mixed, Homogeneous: true})
+		var apiErr *skyflow.APIError
+		Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %v", err)
+		Expect(apiErr.StatusCode).To(Equal(400))
+		Expect(apiErr.Message).To(ContainSubstring("homogeneous"))
+		Expect(e.srv.Records("table1")).To(HaveLen(2))
+		_, err = e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: mixed})
+		Expect(err).NotTo(HaveOccurred())
 	})
 
 	It("reports a missing table as a not-found API error", func(ctx SpecContext) {

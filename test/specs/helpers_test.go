@@ -2,7 +2,6 @@ package specs_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"runtime"
 
@@ -66,9 +65,3 @@ type credentialError string
 func (e credentialError) Error() string { return string(e) }
 
 const errMissingCredential = credentialError("credential header missing")
-
-func readFile(path string) []byte {
-	b, err := os.ReadFile(path)
-	Expect(err).NotTo(HaveOccurred())
-	return b
-}

@@ -39,12 +39,11 @@ type pair struct {
 }
 
 type table struct {
-	order   []string
-	pairs   map[string]*pair
-	header  []string
-	failed  []string
-	rounds  int
-	missing bool
+	order  []string
+	pairs  map[string]*pair
+	header []string
+	failed []string
+	rounds int
 }
 
 var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:#\d+)?(?:-\d+)?\s+(\d+)\s+(.*)$`)
