@@ -3,8 +3,9 @@
 
 GO        ?= go
 # Every Go module of the repository: the SDK itself, the test module (suites,
-# emulator, benchmarks) and the examples module.
-MODULES   := . test $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
+# benchmarks), the emulator (test/mockserver), the Ginkgo specs of the
+# emulator's internal packages (test/mockserver/specs) and the examples.
+MODULES   := . test test/mockserver test/mockserver/specs $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
 RACE      ?= -race
 
 .PHONY: all generate check-generated test lint bench demo tidy

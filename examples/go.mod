@@ -4,13 +4,14 @@ go 1.25.0
 
 require (
 	github.com/skyflowgo/skyflow v0.0.0-00010101000000-000000000000
-	github.com/skyflowgo/skyflow/test v0.0.0-00010101000000-000000000000
+	github.com/skyflowgo/skyflow/test/mockserver v0.0.0-00010101000000-000000000000
 )
 
 require (
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
-	github.com/go-openapi/jsonpointer v1.0.0 // indirect
+	github.com/go-openapi/jsonpointer v0.23.1 // indirect
+	github.com/go-openapi/swag/jsonname v0.26.0 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/oapi-codegen/runtime v1.8.0 // indirect
@@ -21,4 +22,4 @@ require (
 
 replace github.com/skyflowgo/skyflow => ../
 
-replace github.com/skyflowgo/skyflow/test => ../test
+replace github.com/skyflowgo/skyflow/test/mockserver => ../test/mockserver

@@ -6,10 +6,10 @@ require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
-	github.com/oapi-codegen/runtime v1.8.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
 	github.com/skyflowgo/skyflow v0.0.0-00010101000000-000000000000
+	github.com/skyflowgo/skyflow/test/mockserver v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -21,6 +21,7 @@ require (
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/pprof v0.0.0-20260402051712-545e8a4df936 // indirect
 	github.com/gorilla/mux v1.8.1 // indirect
+	github.com/oapi-codegen/runtime v1.8.0 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
@@ -34,3 +35,5 @@ require (
 )
 
 replace github.com/skyflowgo/skyflow => ../
+
+replace github.com/skyflowgo/skyflow/test/mockserver => ./mockserver

@@ -1,4 +1,4 @@
-package mockserver_test
+package emulator_test
 
 import (
 	"bufio"
@@ -199,7 +199,7 @@ var _ = Describe("Replay of the official SDKs' wire captures", func() {
 	for _, file := range files {
 		rel, _ := filepath.Rel(capturesDir(), file)
 		It("replays "+rel, func() {
-			srv := startServer(mockserver.WithConfigFile(filepath.Join("testdata", "captures.json")), mockserver.WithRunPolls(0))
+			srv := startServer(mockserver.WithConfigFile(filepath.Join("..", "mockserver", "testdata", "captures.json")), mockserver.WithRunPolls(0))
 			caps := readCaptures(file)
 			Expect(caps).NotTo(BeEmpty())
 			runID := ""
