@@ -147,8 +147,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(rw, notFound("no route matches this path"))
 			return
 		}
+		r.SetPathValue("connectionID", id)
 		if s.applyFault(rw, rw, r, op) {
-			s.mux.ServeHTTP(rw, r)
+			s.handleConnection(rw, r)
 		}
 		return
 	}
@@ -171,7 +172,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			writeError(out, err)
 		} else {
-			s.mux.ServeHTTP(out, r)
+			for name, val := range m.params {
+				r.SetPathValue(name, val)
+			}
+			s.ops[op](out, r)
 		}
 	}
 	if rec == nil {

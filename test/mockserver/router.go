@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -176,4 +177,36 @@ func multipartSchema(op *openapi3.Operation) *openapi3.Schema {
 		return nil
 	}
 	return mt.Schema.Value
+}
+
+// operationHandlers maps every operationId of the specs to the method of
+// the same name of one of the generated ServerInterfaceWrappers (which binds
+// the path, query and body parameters and calls the strict handler). It
+// fails when an operation has no handler, so a spec change that adds an
+// operation cannot go unserved.
+func operationHandlers(specs *specSet, wrappers []any) (map[string]http.HandlerFunc, error) {
+	out := map[string]http.HandlerFunc{}
+	for _, spec := range specs.specs {
+		for _, rt := range spec.routes {
+			for _, op := range rt.item.Operations() {
+				if _, done := out[op.OperationID]; done {
+					continue
+				}
+				for _, w := range wrappers {
+					m := reflect.ValueOf(w).MethodByName(op.OperationID)
+					if !m.IsValid() {
+						continue
+					}
+					if h, ok := m.Interface().(func(http.ResponseWriter, *http.Request)); ok {
+						out[op.OperationID] = h
+						break
+					}
+				}
+				if out[op.OperationID] == nil {
+					return nil, fmt.Errorf("%s spec: operation %s has no generated handler", spec.name, op.OperationID)
+				}
+			}
+		}
+	}
+	return out, nil
 }

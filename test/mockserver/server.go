@@ -86,7 +86,7 @@ type Server struct {
 	runs     *runStore
 	faults   *faultState
 	files    *fileStore
-	mux      *http.ServeMux
+	ops      map[string]http.HandlerFunc // operationId -> generated wrapper
 	handler  http.Handler
 	log      *slog.Logger
 	detect   *detectService
@@ -179,7 +179,6 @@ func New(opts ...Option) (*Server, error) {
 		}
 		s.runs.seed(rs)
 	}
-	s.mux = http.NewServeMux()
 	// Errors of the generated layer: binding problems are 400s, errors
 	// returned by handlers carry their own status (*apiError) or are 500s.
 	reqErr := func(w http.ResponseWriter, r *http.Request, err error) {
@@ -188,17 +187,26 @@ func New(opts ...Option) (*Server, error) {
 	respErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, asAPIError(err))
 	}
-	paramErr := reqErr
-	vaultapi.HandlerWithOptions(
-		vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		vaultapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	detectapi.HandlerWithOptions(
-		detectapi.NewStrictHandlerWithOptions(&detectAPI{s: s}, nil, detectapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		detectapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	oauthapi.HandlerWithOptions(
-		oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		oauthapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	s.mux.HandleFunc(connectionPrefix+"{connectionID}/{route...}", s.handleConnection)
+	// The spec router (specs.find) routes every request once; it then calls
+	// the generated wrapper of the operation directly, which binds the
+	// parameters and calls the strict handler.
+	wrappers := []any{
+		&vaultapi.ServerInterfaceWrapper{
+			Handler:          vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+		&detectapi.ServerInterfaceWrapper{
+			Handler:          detectapi.NewStrictHandlerWithOptions(&detectAPI{s: s}, nil, detectapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+		&oauthapi.ServerInterfaceWrapper{
+			Handler:          oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+	}
+	if s.ops, err = operationHandlers(specs, wrappers); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
 }
