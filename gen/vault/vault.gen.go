@@ -689,7 +689,12 @@ type V1BatchOperationRequest struct {
 
 // V1BatchOperationResponse defines model for V1BatchOperationResponse.
 type V1BatchOperationResponse struct {
-	// Responses One item per input record, in input order.
+	// Responses One item per input record, in input order. With `continueOnError` true every item is
+	// wrapped (V1BatchResponseItem: `{"Status", "Body"}`). With `continueOnError` false or
+	// absent every item is the bare response of its method: POST `{"records": [{"skyflow_id",
+	// "tokens"}]}`, PUT `{"skyflow_id", "tokens"}`, GET `{"records": [{"fields"}]}`, DELETE
+	// `{"skyflow_id", "deleted"}`. The Go type is the wrapped form, the only one this SDK
+	// reads (it always sends `continueOnError` true).
 	Responses []V1BatchResponseItem `json:"responses,omitempty"`
 
 	// VaultID The vault id.
@@ -1345,9 +1350,10 @@ type ClientInterface interface {
 
 	// RecordServiceBatchOperationWithBody Perform several record operations in one call (used for insert with continueOnError).
 	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
+	// Each input record yields one item of `responses`, in input order. With `continueOnError`
+	// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+	// call returns 200 even when some items failed. With `continueOnError` false or absent the
+	// call is all or nothing and every item is the bare response of its method, unwrapped.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1356,9 +1362,10 @@ type ClientInterface interface {
 
 	// RecordServiceBatchOperation Perform several record operations in one call (used for insert with continueOnError).
 	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
+	// Each input record yields one item of `responses`, in input order. With `continueOnError`
+	// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+	// call returns 200 even when some items failed. With `continueOnError` false or absent the
+	// call is all or nothing and every item is the bare response of its method, unwrapped.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1540,9 +1547,10 @@ func (c *Client) BINListServiceListCardsOfBIN(ctx context.Context, body BINListS
 
 // RecordServiceBatchOperationWithBody Perform several record operations in one call (used for insert with continueOnError).
 //
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
+// Each input record yields one item of `responses`, in input order. With `continueOnError`
+// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+// call returns 200 even when some items failed. With `continueOnError` false or absent the
+// call is all or nothing and every item is the bare response of its method, unwrapped.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1561,9 +1569,10 @@ func (c *Client) RecordServiceBatchOperationWithBody(ctx context.Context, vaultI
 
 // RecordServiceBatchOperation Perform several record operations in one call (used for insert with continueOnError).
 //
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
+// Each input record yields one item of `responses`, in input order. With `continueOnError`
+// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+// call returns 200 even when some items failed. With `continueOnError` false or absent the
+// call is all or nothing and every item is the bare response of its method, unwrapped.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3322,9 +3331,10 @@ type ClientWithResponsesInterface interface {
 
 	// RecordServiceBatchOperationWithBodyWithResponse Perform several record operations in one call (used for insert with continueOnError).
 	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
+	// Each input record yields one item of `responses`, in input order. With `continueOnError`
+	// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+	// call returns 200 even when some items failed. With `continueOnError` false or absent the
+	// call is all or nothing and every item is the bare response of its method, unwrapped.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3333,9 +3343,10 @@ type ClientWithResponsesInterface interface {
 
 	// RecordServiceBatchOperationWithResponse Perform several record operations in one call (used for insert with continueOnError).
 	//
-	// Each input record yields one item of `responses`, in input order, with its own `Status`
-	// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-	// true.
+	// Each input record yields one item of `responses`, in input order. With `continueOnError`
+	// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+	// call returns 200 even when some items failed. With `continueOnError` false or absent the
+	// call is all or nothing and every item is the bare response of its method, unwrapped.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4775,9 +4786,10 @@ func (c *ClientWithResponses) BINListServiceListCardsOfBINWithResponse(ctx conte
 
 // RecordServiceBatchOperationWithBodyWithResponse Perform several record operations in one call (used for insert with continueOnError).
 //
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
+// Each input record yields one item of `responses`, in input order. With `continueOnError`
+// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+// call returns 200 even when some items failed. With `continueOnError` false or absent the
+// call is all or nothing and every item is the bare response of its method, unwrapped.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -4792,9 +4804,10 @@ func (c *ClientWithResponses) RecordServiceBatchOperationWithBodyWithResponse(ct
 
 // RecordServiceBatchOperationWithResponse Perform several record operations in one call (used for insert with continueOnError).
 //
-// Each input record yields one item of `responses`, in input order, with its own `Status`
-// and `Body`. The call returns 200 even when some items failed when `continueOnError` is
-// true.
+// Each input record yields one item of `responses`, in input order. With `continueOnError`
+// true every item succeeds or fails on its own and is wrapped (`{"Status", "Body"}`); the
+// call returns 200 even when some items failed. With `continueOnError` false or absent the
+// call is all or nothing and every item is the bare response of its method, unwrapped.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

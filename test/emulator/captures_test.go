@@ -167,8 +167,22 @@ func expectMinimumContents(cp wireCapture, r *response) {
 			Expect(rec["fields"]).To(BeAssignableToTypeOf(map[string]any{}))
 		}
 	case cp.Method == "POST" && strings.Count(p, "/") == 3: // batch
+		// wire-format.md §5.2: items are wrapped in {Status, Body} only
+		// with continueOnError true; otherwise each is the bare response.
+		var req struct {
+			ContinueOnError *bool `json:"continueOnError"`
+		}
+		Expect(json.Unmarshal([]byte(deref(cp.Body)), &req)).To(Succeed())
 		for _, item := range arr(b["responses"]) {
 			it := obj(item)
+			if req.ContinueOnError == nil || !*req.ContinueOnError {
+				Expect(it).NotTo(HaveKey("Status"))
+				Expect(it).NotTo(HaveKey("Body"))
+				for _, rec := range arr(it["records"]) {
+					Expect(obj(rec)["skyflow_id"]).NotTo(BeEmpty())
+				}
+				continue
+			}
 			Expect(it["Status"]).To(BeAssignableToTypeOf(float64(0)))
 			Expect(it).To(HaveKey("Body"))
 			if it["Status"] == float64(200) {

@@ -217,8 +217,10 @@ func (a *vaultAPI) batchItem(ctx context.Context, v *vault, tx *tx, item vaultap
 	return nil, badRequest("unsupported batch method %s", method)
 }
 
-// RecordServiceBatchOperation runs several record operations; with
-// continueOnError every item succeeds or fails on its own.
+// RecordServiceBatchOperation runs several record operations. With
+// continueOnError every item succeeds or fails on its own and is wrapped in
+// {"Status", "Body"}; without it the call is all or nothing and every item
+// is the bare response of its method (what the Node SDK reads).
 func (a *vaultAPI) RecordServiceBatchOperation(ctx context.Context, req vaultapi.RecordServiceBatchOperationRequestObject) (vaultapi.RecordServiceBatchOperationResponseObject, error) {
 	v, err := a.s.vault(req.VaultID)
 	if err != nil {
@@ -252,7 +254,8 @@ func (a *vaultAPI) RecordServiceBatchOperation(ctx context.Context, req vaultapi
 				if err != nil {
 					return at(err, "records[%d]", i)
 				}
-				responses[i] = map[string]any{"Status": http.StatusOK, "Body": out}
+				// All or nothing: each item is its method's bare response.
+				responses[i] = out
 			}
 			return nil
 		})
