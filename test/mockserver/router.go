@@ -81,6 +81,21 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 	return set, nil
 })
 
+// servedOn reports whether the spec's operations are reachable through a
+// surface: the token endpoint on the manage host, vault and Detect on the
+// vault host, everything on the emulator's own listener.
+func (a *apiSpec) servedOn(sf surface) bool {
+	switch sf {
+	case surfaceDirect:
+		return true
+	case surfaceManage:
+		return a.name == "oauth"
+	case surfaceVault:
+		return a.name == "vault" || a.name == "detect"
+	}
+	return false
+}
+
 // routeMatch is the operation a request resolved to.
 type routeMatch struct {
 	spec   *apiSpec

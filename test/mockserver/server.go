@@ -2,6 +2,9 @@ package mockserver
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +12,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +37,10 @@ type options struct {
 	clock             func() time.Time
 	validateResponses bool
 	logger            *slog.Logger
+	tls               bool
+	caDir             string
+	proxyAddr         string
+	downloadLifetime  time.Duration
 }
 
 // WithConfig serves cfg instead of the demo vault.
@@ -72,6 +81,33 @@ func WithResponseValidation() Option { return func(o *options) { o.validateRespo
 // nothing is logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// WithTLS makes Start serve HTTPS (HTTP/1.1) with a certificate of the
+// emulator's own CA (see WithCADir) for localhost, loopback addresses and
+// Skyflow's host names.
+func WithTLS() Option { return func(o *options) { o.tls = true } }
+
+// WithCADir keeps the emulator's CA in dir (ca.pem and ca-key.pem), creating
+// it on first use and reusing it later, so a client trusts it once. Without
+// it, a server that needs a CA (WithTLS, WithProxy) makes a temporary one
+// that Close deletes.
+func WithCADir(dir string) Option { return func(o *options) { o.caDir = dir } }
+
+// WithProxy makes Start also listen on addr (for example "127.0.0.1:0") as
+// an HTTP proxy that official SDKs reach unmodified: it accepts CONNECT and
+// absolute-URI requests, terminates TLS with the emulator's CA and serves
+// {cluster}.vault.skyflowapis.com (vault and Detect),
+// manage.skyflowapis.com (the token endpoint) and
+// {cluster}.gateway.skyflowapis.com (connections) of the configured
+// clusters. Any other host gets a 502; nothing is forwarded anywhere. The
+// credentials then name Skyflow's real https token URI.
+func WithProxy(addr string) Option { return func(o *options) { o.proxyAddr = addr } }
+
+// WithDownloadURLLifetime sets how long download URLs stay valid (default
+// 15 minutes, as the API documents).
+func WithDownloadURLLifetime(d time.Duration) Option {
+	return func(o *options) { o.downloadLifetime = d }
+}
+
 // Server is an in-memory Skyflow emulator: vault data plane, Detect, the
 // service-account token endpoint, connections and an admin API. Create it
 // with New or Start; it is safe for concurrent use.
@@ -84,6 +120,7 @@ type Server struct {
 	vaultIDs []string
 	conns    map[string]*connection
 	runs     *runStore
+	audit    *auditLog
 	faults   *faultState
 	files    *fileStore
 	ops      map[string]http.HandlerFunc // operationId -> generated wrapper
@@ -91,19 +128,27 @@ type Server struct {
 	log      *slog.Logger
 	detect   *detectService
 
-	mu       sync.Mutex
-	listener net.Listener
-	httpSrv  *http.Server
-	baseURL  string
-	started  bool
-	closed   bool
-	problems []string
+	ca          *certAuthority  // nil without WithTLS and WithProxy
+	tlsCfg      *tls.Config     // serving certificate of the CA
+	tunnels     *chanListener   // CONNECT tunnels of the proxy
+	downloadKey []byte          // signs download URLs
+
+	mu        sync.Mutex
+	listener  net.Listener
+	httpSrv   *http.Server
+	proxySrv  *http.Server
+	tunnelSrv *http.Server
+	baseURL   string
+	proxyURL  string
+	started   bool
+	closed    bool
+	problems  []string
 }
 
 // New builds a configured server that is not listening yet: call Start, or
 // serve Handler yourself (for example with httptest.NewServer).
 func New(opts ...Option) (*Server, error) {
-	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now}
+	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now, downloadLifetime: 15 * time.Minute}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -139,6 +184,9 @@ func New(opts ...Option) (*Server, error) {
 	if o.clock == nil {
 		o.clock = time.Now
 	}
+	if o.downloadLifetime <= 0 {
+		return nil, errors.New("mockserver: WithDownloadURLLifetime needs a positive duration")
+	}
 	specs, err := loadSpecs()
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
@@ -171,6 +219,26 @@ func New(opts ...Option) (*Server, error) {
 		segs, _ := parseRoute(cc.Route) // validated
 		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
 	}
+	s.downloadKey = make([]byte, 32)
+	_, _ = rand.Read(s.downloadKey)
+	if o.tls || o.proxyAddr != "" {
+		dir := o.caDir
+		if dir == "" {
+			if dir, err = s.files.tempDir(); err != nil {
+				return nil, fmt.Errorf("mockserver: %w", err)
+			}
+			dir = filepath.Join(dir, "ca")
+		}
+		if s.ca, err = loadOrCreateCA(dir, o.clock()); err != nil {
+			s.files.close()
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+		if s.tlsCfg, err = s.ca.serverTLSConfig(o.clock()); err != nil {
+			s.files.close()
+			return nil, fmt.Errorf("mockserver: %w", err)
+		}
+	}
+	s.audit = &auditLog{now: o.clock}
 	s.detect = newDetectService(s)
 	s.runs = newRunStore(o.runPolls)
 	for _, rs := range cfg.DetectRuns {
@@ -224,7 +292,8 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Start listens on the configured address and serves in the background.
+// Start listens on the configured address (and the proxy address of
+// WithProxy) and serves in the background.
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -238,16 +307,51 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("mockserver: listen: %w", err)
 	}
+	var pln net.Listener
+	if s.opts.proxyAddr != "" {
+		if pln, err = net.Listen("tcp", s.opts.proxyAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("mockserver: proxy listen: %w", err)
+		}
+	}
 	s.listener = ln
-	s.httpSrv = &http.Server{
-		Handler:           s.handler,
+	s.httpSrv = s.newHTTPServer(s.handler)
+	scheme := "http"
+	useTLS := s.opts.tls
+	if useTLS {
+		scheme = "https"
+	}
+	s.baseURL = scheme + "://" + ln.Addr().String() + s.opts.basePath
+	s.started = true
+	go func() {
+		_ = s.httpSrv.Serve(&wrapListener{Listener: ln, wrap: func(c net.Conn) *serverConn {
+			if useTLS {
+				return &serverConn{Conn: tls.Server(c, s.tlsCfg), tls: true}
+			}
+			return &serverConn{Conn: c}
+		}})
+	}()
+	if pln != nil {
+		s.proxyURL = "http://" + pln.Addr().String()
+		s.tunnels = newChanListener(pln.Addr())
+		s.proxySrv = s.newHTTPServer(http.HandlerFunc(s.serveProxy))
+		s.tunnelSrv = s.newHTTPServer(http.HandlerFunc(s.serveTunnel))
+		go func() {
+			_ = s.proxySrv.Serve(&wrapListener{Listener: pln, wrap: func(c net.Conn) *serverConn { return &serverConn{Conn: c} }})
+		}()
+		go func() { _ = s.tunnelSrv.Serve(s.tunnels) }()
+	}
+	return nil
+}
+
+// newHTTPServer is an http.Server of the emulator: HTTP/1.1 on serverConns.
+func (s *Server) newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
+		ConnContext:       connContext,
 		ErrorLog:          log.New(io.Discard, "", 0), // net/http's own messages could quote requests
 	}
-	s.baseURL = "http://" + ln.Addr().String() + s.opts.basePath
-	s.started = true
-	go func() { _ = s.httpSrv.Serve(ln) }()
-	return nil
 }
 
 // Close stops the server (closing open connections) and deletes its
@@ -259,13 +363,18 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	srv := s.httpSrv
+	servers := []*http.Server{s.proxySrv, s.tunnelSrv, s.httpSrv}
 	s.mu.Unlock()
-	if srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(ctx)
-		cancel()
-		_ = srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		if srv != nil {
+			_ = srv.Shutdown(ctx)
+			_ = srv.Close()
+		}
+	}
+	if s.tunnels != nil {
+		_ = s.tunnels.Close()
 	}
 	s.files.close()
 }
@@ -301,28 +410,95 @@ func (s *Server) ConnectionID() string {
 
 // ConnectionURL returns the full URL of the first connection with its route
 // template, placeholders included (e.g. ".../outboundRoutes/<id>/cards/{card_id}"),
-// as users configure it in the SDK. It is empty before Start or without a
-// connection.
+// as users configure it in the SDK: on the emulator's listener, or with
+// WithProxy on https://{cluster}.gateway.skyflowapis.com. It is empty
+// before Start or without a connection.
 func (s *Server) ConnectionURL() string {
 	base := s.URL()
 	if base == "" || len(s.cfg.Connections) == 0 {
 		return ""
 	}
+	if s.ProxyURL() != "" {
+		base = "https://" + s.ClusterID() + ".gateway." + skyflowDomains[0]
+	}
 	c := s.cfg.Connections[0]
 	return base + connectionPrefix + c.ID + c.Route
 }
 
+// VaultURL returns the URL of the first vault's data plane as a client
+// configures it: https://{cluster}.vault.skyflowapis.com with WithProxy,
+// else URL(). It is empty before Start.
+func (s *Server) VaultURL() string {
+	if s.ProxyURL() != "" {
+		return "https://" + s.ClusterID() + ".vault." + skyflowDomains[0]
+	}
+	return s.URL()
+}
+
+// ProxyURL returns the address of the proxy of WithProxy
+// ("http://127.0.0.1:PORT"), or "" without a proxy or before Start.
+func (s *Server) ProxyURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proxyURL
+}
+
 // TokenURI returns the token URI written into credentials: the configured
-// one, or URL()+"/v1/auth/sa/oauth/token".
+// one; with WithProxy Skyflow's real one,
+// https://manage.skyflowapis.com/v1/auth/sa/oauth/token (the official SDKs
+// refuse a token URI that is not https); else
+// URL()+"/v1/auth/sa/oauth/token".
 func (s *Server) TokenURI() string {
 	if s.cfg.TokenURI != "" {
 		return s.cfg.TokenURI
+	}
+	if s.opts.proxyAddr != "" {
+		return "https://manage." + skyflowDomains[0] + tokenPath
 	}
 	base := s.URL()
 	if base == "" {
 		return ""
 	}
 	return base + tokenPath
+}
+
+// CAFile returns the path of the emulator's CA certificate (PEM), which
+// clients trust to reach it over HTTPS or through its proxy; "" without
+// WithTLS and WithProxy.
+func (s *Server) CAFile() string {
+	if s.ca == nil {
+		return ""
+	}
+	return s.ca.file
+}
+
+// CertPool returns a pool holding the emulator's CA certificate, or nil
+// without WithTLS and WithProxy.
+func (s *Server) CertPool() *x509.CertPool {
+	if s.ca == nil {
+		return nil
+	}
+	p := x509.NewCertPool()
+	p.AddCert(s.ca.cert)
+	return p
+}
+
+// HTTPClient returns an *http.Client that reaches the emulator as an
+// official SDK would: through its proxy (WithProxy) and trusting its CA.
+// Give it to an SDK together with a vault configuration built from
+// ClusterID (no base URL).
+func (s *Server) HTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	if p := s.ProxyURL(); p != "" {
+		if u, err := url.Parse(p); err == nil {
+			tr.Proxy = http.ProxyURL(u)
+		}
+	}
+	if pool := s.CertPool(); pool != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: time.Minute}
 }
 
 // CredentialsJSON returns service-account credentials for the first service
@@ -460,11 +636,17 @@ func (s *Server) acceptedTokenURIs(r *http.Request) []string {
 		out = append(out, u)
 	}
 	if r != nil && r.Host != "" {
-		out = append(out,
+		out = append(out, s.externalBase(r)+tokenPath,
 			"http://"+r.Host+s.opts.basePath+tokenPath,
 			"https://"+r.Host+s.opts.basePath+tokenPath)
 	}
 	return out
+}
+
+// vaultCtx is vault, noting the vault in the request's audit event.
+func (s *Server) vaultCtx(ctx context.Context, id string) (*vault, error) {
+	noteVault(ctx, id)
+	return s.vault(id)
 }
 
 // vault returns the vault with the given id or a 404.
@@ -537,6 +719,23 @@ func (fs *fileStore) create(pattern string) (*os.File, error) {
 		fs.dir = d
 	}
 	return os.CreateTemp(fs.dir, pattern)
+}
+
+// tempDir returns the server's temporary directory, creating it.
+func (fs *fileStore) tempDir() (string, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.closed {
+		return "", errors.New("server is closed")
+	}
+	if fs.dir == "" {
+		d, err := os.MkdirTemp("", "skyflow-mock-*")
+		if err != nil {
+			return "", err
+		}
+		fs.dir = d
+	}
+	return fs.dir, nil
 }
 
 func (fs *fileStore) register(v *vault, f *storedFile) {

@@ -20,13 +20,13 @@ type vaultAPI struct{ s *Server }
 
 var _ vaultapi.StrictServerInterface = (*vaultAPI)(nil)
 
-// requestKey stores the *http.Request in the context of strict handlers,
-// which need the Host to build download URLs.
-type requestKey struct{}
-
+// requestFrom returns the request a strict handler serves (download URLs
+// and token audiences follow its host).
 func requestFrom(ctx context.Context) *http.Request {
-	r, _ := ctx.Value(requestKey{}).(*http.Request)
-	return r
+	if st := stateFrom(ctx); st != nil {
+		return st.req
+	}
+	return nil
 }
 
 // jsonBody is a response written as-is; it implements the response
@@ -55,6 +55,9 @@ func (j jsonBody) VisitRecordServiceBatchOperationResponse(w http.ResponseWriter
 	return j.visit(w)
 }
 func (j jsonBody) VisitRecordServiceGetRecordResponse(w http.ResponseWriter) error {
+	return j.visit(w)
+}
+func (j jsonBody) VisitAuditServiceListAuditEventsResponse(w http.ResponseWriter) error {
 	return j.visit(w)
 }
 
@@ -295,6 +298,8 @@ func (s *Server) formatRecord(t *table, rec *record, o readOptions) map[string]a
 				continue // no file, or tokens asked for: files have none
 			}
 			switch {
+			case o.downloadURL && f.scan != "SCAN_CLEAN":
+				continue // URLs are only given for clean files (wire-format.md §8.3a)
 			case o.downloadURL:
 				out[name] = s.downloadURL(o.r, f)
 			case effectiveRedaction(c, o.redaction) == "REDACTED":
@@ -440,7 +445,12 @@ func (a *vaultAPI) RecordServiceBulkGetRecord(ctx context.Context, req vaultapi.
 	case vaultapi.V1OrderByDESCENDING:
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].id > recs[j].id })
 	}
-	recs = page(recs, offset, limit)
+	// The page limit (at most 25) applies to pages of the table. Explicit
+	// ids are all returned unless the client asks for a page of them: a
+	// get must never drop requested records silently.
+	if len(p.SkyflowIds) == 0 || deref(p.Limit) != "" || deref(p.Offset) != "" {
+		recs = page(recs, offset, limit)
+	}
 	out := make([]map[string]any, len(recs))
 	for i, rec := range recs {
 		out[i] = map[string]any{"fields": a.s.formatRecord(t, rec, ro)}

@@ -47,6 +47,10 @@ type table struct {
 
 type startup struct {
 	BaseURL         string  `json:"base_url"`
+	VaultURL        string  `json:"vault_url"`
+	ProxyURL        string  `json:"proxy_url,omitempty"`
+	CAFile          string  `json:"ca_file,omitempty"`
+	Env             env     `json:"env,omitempty"`
 	VaultID         string  `json:"vault_id"`
 	ClusterID       string  `json:"cluster_id"`
 	APIKey          string  `json:"api_key"`
@@ -56,6 +60,15 @@ type startup struct {
 	AdminURL        string  `json:"admin_url"`
 	Tables          []table `json:"tables"`
 	CredentialsPath string  `json:"credentials_path,omitempty"`
+}
+
+// env is the environment a client in any language needs to reach the
+// emulator through its proxy and trust its CA.
+type env struct {
+	HTTPSProxy       string `json:"HTTPS_PROXY,omitempty"`
+	SSLCertFile      string `json:"SSL_CERT_FILE,omitempty"`
+	RequestsCABundle string `json:"REQUESTS_CA_BUNDLE,omitempty"`
+	NodeExtraCACerts string `json:"NODE_EXTRA_CA_CERTS,omitempty"`
 }
 
 func main() {
@@ -79,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runPolls := fs.Int("run-polls", 1, "IN_PROGRESS polls of a de-identify file run before SUCCESS")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of bearer tokens issued by the token endpoint")
 	logRequests := fs.Bool("log", false, "log one line per request to stderr (no secrets or values)")
+	useTLS := fs.Bool("tls", false, "serve HTTPS on -addr with a certificate of the emulator's CA")
+	caDir := fs.String("ca-dir", defaultCADir(), "directory of the emulator's CA (created on first use, then reused)")
+	proxyAddr := fs.String("proxy", "", "also listen on this address as an HTTP proxy for Skyflow's host names (e.g. 127.0.0.1:8789)")
+	downloadLifetime := fs.Duration("download-url-lifetime", 15*time.Minute, "lifetime of download URLs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +107,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		mockserver.WithBasePath(*basePath),
 		mockserver.WithRunPolls(*runPolls),
 		mockserver.WithTokenLifetime(*lifetime),
+		mockserver.WithDownloadURLLifetime(*downloadLifetime),
+	}
+	if *useTLS {
+		opts = append(opts, mockserver.WithTLS())
+	}
+	if *proxyAddr != "" {
+		opts = append(opts, mockserver.WithProxy(*proxyAddr))
+	}
+	if *useTLS || *proxyAddr != "" {
+		if *caDir == "" {
+			return fmt.Errorf("-ca-dir is required with -tls and -proxy (no user cache directory to default to)")
+		}
+		opts = append(opts, mockserver.WithCADir(*caDir))
 	}
 	if *configPath != "" {
 		opts = append(opts, mockserver.WithConfigFile(*configPath))
@@ -105,6 +135,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	line := startup{
 		BaseURL:       srv.URL(),
+		VaultURL:      srv.VaultURL(),
+		ProxyURL:      srv.ProxyURL(),
+		CAFile:        srv.CAFile(),
 		VaultID:       srv.VaultID(),
 		ClusterID:     srv.ClusterID(),
 		APIKey:        srv.APIKey(),
@@ -113,6 +146,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TokenURI:      srv.TokenURI(),
 		AdminURL:      srv.URL() + "/__admin",
 		Tables:        []table{},
+	}
+	if line.CAFile != "" {
+		line.Env = env{HTTPSProxy: line.ProxyURL, SSLCertFile: line.CAFile, RequestsCABundle: line.CAFile, NodeExtraCACerts: line.CAFile}
 	}
 	for _, t := range srv.Tables() {
 		tt := table{Name: t.Name, Columns: []column{}}
@@ -152,4 +188,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	<-ctx.Done()
 	return nil
+}
+
+// defaultCADir is where the CA lives unless -ca-dir says otherwise: in the
+// user's cache directory, so it is created once and trusted once.
+func defaultCADir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "skyflow-mock", "ca")
 }
