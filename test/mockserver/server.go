@@ -128,10 +128,10 @@ type Server struct {
 	log      *slog.Logger
 	detect   *detectService
 
-	ca          *certAuthority  // nil without WithTLS and WithProxy
-	tlsCfg      *tls.Config     // serving certificate of the CA
-	tunnels     *chanListener   // CONNECT tunnels of the proxy
-	downloadKey []byte          // signs download URLs
+	ca          *certAuthority // nil without WithTLS and WithProxy
+	tlsCfg      *tls.Config    // serving certificate of the CA
+	tunnels     *chanListener  // CONNECT tunnels of the proxy
+	downloadKey []byte         // signs download URLs
 
 	mu        sync.Mutex
 	listener  net.Listener
