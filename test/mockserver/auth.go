@@ -95,6 +95,54 @@ func newAuthority(cfg Config, now func() time.Time, lifetime time.Duration) (*au
 	return a, nil
 }
 
+// persistKeys makes the signing key of bearer tokens and the generated keys
+// of service accounts persistent through secret (WithDataDir): loaded when
+// stored, else generated now and stored, so credentials and tokens stay
+// valid across restarts. Configured keys are left alone.
+func (a *authority) persistKeys(secret func(string, func() ([]byte, error)) ([]byte, error)) error {
+	load := func(name string) (*rsa.PrivateKey, error) {
+		der, err := secret(name, func() ([]byte, error) {
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				return nil, err
+			}
+			return x509.MarshalPKCS8PrivateKey(k)
+		})
+		if err != nil {
+			return nil, err
+		}
+		k, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("stored key %s: %w", name, err)
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("stored key %s is not an RSA key", name)
+		}
+		return rk, nil
+	}
+	signer, err := load("signing_key")
+	if err != nil {
+		return err
+	}
+	a.signerMu.Lock()
+	a.signer = signer
+	a.signerMu.Unlock()
+	for _, sa := range a.accounts {
+		if sa.cfg.PrivateKey != "" {
+			continue
+		}
+		k, err := load("service_account_key:" + sa.cfg.KeyID)
+		if err != nil {
+			return err
+		}
+		sa.mu.Lock()
+		sa.key = k
+		sa.mu.Unlock()
+	}
+	return nil
+}
+
 // newAPIKey returns a random API key of the real format.
 func newAPIKey() string {
 	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -36,17 +36,29 @@ type detectValue struct {
 
 // storeDetectValue stores a detected value in the vault and returns its
 // token; the same value of the same type always gets the same token.
-func (v *vault) storeDetectValue(entityType, value string) string {
+// A persistent vault stores it before the token is returned.
+func (v *vault) storeDetectValue(entityType, value string) (string, error) {
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	key := [2]string{entityType, value}
 	if tok, ok := v.detectByValue[key]; ok {
-		return tok
+		v.mu.Unlock()
+		return tok, nil
 	}
 	tok := uuid.NewString()
-	v.detectTokens[tok] = detectValue{entityType: entityType, value: value}
+	dv := detectValue{entityType: entityType, value: value}
+	v.detectTokens[tok] = dv
 	v.detectByValue[key] = tok
-	return tok
+	var durable <-chan error
+	if v.persist != nil {
+		durable = v.persist.enqueue([]change{{vault: v.id, id: tok, detect: &dv}})
+	}
+	v.mu.Unlock()
+	if durable != nil {
+		if err := <-durable; err != nil {
+			return "", newError(http.StatusInternalServerError, "the token could not be stored: %v", err)
+		}
+	}
+	return tok, nil
 }
 
 // resolveDetect says what a Detect vault token stands for.
@@ -79,9 +91,7 @@ func (d *detectService) options(v *vault, o detectOptions, seedText string) dete
 		EntityTypes:   entityStrings(o.entityTypes),
 		AllowRegex:    o.allow,
 		RestrictRegex: o.restrict,
-		VaultToken: func(entityType, value string) (string, error) {
-			return v.storeDetectValue(entityType, value), nil
-		},
+		VaultToken:    v.storeDetectValue,
 	}
 	if tt := o.tokenType; tt != nil {
 		opts.TokenType = detectengine.TokenType{
@@ -275,7 +285,7 @@ func (a *detectAPI) startRun(ctx context.Context, job fileJob) (string, error) {
 			rr.outputs = append(rr.outputs, runOutput{data: o.Data, kind: string(o.Type), extension: o.Extension})
 		}
 	}
-	return a.s.runs.create(v.id, rr), nil
+	return a.s.runs.create(v.id, rr)
 }
 
 // DetectDeidentifyFile starts a run for any supported file.

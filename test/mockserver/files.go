@@ -208,11 +208,12 @@ var eicar = []byte(`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FI
 
 // storeFile streams a file part into the temporary directory.
 func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
-	out, err := s.files.create("file-*")
+	id := uuid.NewString()
+	out, err := s.files.createStored(id)
 	if err != nil {
 		return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
 	}
-	sf := &storedFile{id: uuid.NewString(), name: baseName(part.FileName()), path: out.Name(), scan: "SCAN_CLEAN"}
+	sf := &storedFile{id: id, name: baseName(part.FileName()), path: out.Name(), scan: "SCAN_CLEAN"}
 	sniff := make([]byte, 0, 512)
 	buf := make([]byte, 32<<10)
 	keep := len(eicar) - 1
@@ -251,6 +252,20 @@ func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
 			return nil, badRequest("reading the file part: %v", rerr)
 		}
 	}
+	if s.files.durable() {
+		// The record that refers to the file is acknowledged only once
+		// durable, so the bytes must be on disk first.
+		if err := out.Sync(); err != nil {
+			_ = out.Close()
+			removeStoredFile(sf)
+			return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
+		}
+		if err := syncDir(filepath.Dir(sf.path)); err != nil {
+			_ = out.Close()
+			removeStoredFile(sf)
+			return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
+		}
+	}
 	if err := out.Close(); err != nil {
 		removeStoredFile(sf)
 		return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
@@ -267,6 +282,16 @@ func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
 		}
 	}
 	return sf, nil
+}
+
+// syncDir makes the entries of a directory durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // baseName keeps the last element of a client-side path (either separator).

@@ -41,6 +41,7 @@ type options struct {
 	caDir             string
 	proxyAddr         string
 	downloadLifetime  time.Duration
+	dataDir           string
 }
 
 // WithConfig serves cfg instead of the demo vault.
@@ -102,6 +103,16 @@ func WithCADir(dir string) Option { return func(o *options) { o.caDir = dir } }
 // credentials then name Skyflow's real https token URI.
 func WithProxy(addr string) Option { return func(o *options) { o.proxyAddr = addr } }
 
+// WithDataDir keeps the server's state in dir, so that it outlives the
+// process: vaults (records, tokens, Detect's vault tokens, stored files),
+// Detect runs, the generated API key and the keys of the service accounts
+// and of the bearer tokens (credentials and tokens stay valid across
+// restarts). A write is acknowledged once it is on disk; concurrent writes
+// are committed together. Records of the configuration are seeded only
+// into a vault the directory does not know yet. Without it, everything is
+// in memory.
+func WithDataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
+
 // WithDownloadURLLifetime sets how long download URLs stay valid (default
 // 15 minutes, as the API documents).
 func WithDownloadURLLifetime(d time.Duration) Option {
@@ -128,6 +139,7 @@ type Server struct {
 	log      *slog.Logger
 	detect   *detectService
 
+	store       *store         // nil without WithDataDir
 	ca          *certAuthority // nil without WithTLS and WithProxy
 	tlsCfg      *tls.Config    // serving certificate of the CA
 	tunnels     *chanListener  // CONNECT tunnels of the proxy
@@ -170,9 +182,6 @@ func New(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: invalid configuration: %w", err)
 	}
 	cfg = cfg.completed()
-	if len(cfg.APIKeys) == 0 {
-		cfg.APIKeys = []string{newAPIKey()}
-	}
 	bp, err := cleanBasePath(o.basePath)
 	if err != nil {
 		return nil, err
@@ -200,52 +209,17 @@ func New(opts ...Option) (*Server, error) {
 		faults: newFaultState(),
 		files:  &fileStore{byID: map[string]*fileEntry{}},
 		log:    o.logger,
+		audit:  &auditLog{now: o.clock},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.auth, err = newAuthority(cfg, o.clock, o.tokenLifetime); err != nil {
+	if err := s.setup(); err != nil {
+		s.files.close()
+		if s.store != nil {
+			s.store.close()
+		}
 		return nil, fmt.Errorf("mockserver: %w", err)
-	}
-	for _, vc := range cfg.Vaults {
-		v, err := newVault(vc, removeStoredFile)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		s.vaults[vc.ID] = v
-		s.vaultIDs = append(s.vaultIDs, vc.ID)
-	}
-	for _, cc := range cfg.Connections {
-		segs, _ := parseRoute(cc.Route) // validated
-		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
-	}
-	s.downloadKey = make([]byte, 32)
-	_, _ = rand.Read(s.downloadKey)
-	if o.tls || o.proxyAddr != "" {
-		dir := o.caDir
-		if dir == "" {
-			if dir, err = s.files.tempDir(); err != nil {
-				return nil, fmt.Errorf("mockserver: %w", err)
-			}
-			dir = filepath.Join(dir, "ca")
-		}
-		if s.ca, err = loadOrCreateCA(dir, o.clock()); err != nil {
-			s.files.close()
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		if s.tlsCfg, err = s.ca.serverTLSConfig(o.clock()); err != nil {
-			s.files.close()
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-	}
-	s.audit = &auditLog{now: o.clock}
-	s.detect = newDetectService(s)
-	s.runs = newRunStore(o.runPolls)
-	for _, rs := range cfg.DetectRuns {
-		if rs.VaultID == "" {
-			rs.VaultID = s.vaultIDs[0]
-		}
-		s.runs.seed(rs)
 	}
 	// Errors of the generated layer: binding problems are 400s, errors
 	// returned by handlers carry their own status (*apiError) or are 500s.
@@ -277,6 +251,108 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
+}
+
+// setup builds the state of a new server: the store of WithDataDir and the
+// keys kept in it, credentials, vaults, connections, the CA and Detect.
+func (s *Server) setup() error {
+	o := &s.opts
+	var err error
+	if o.dataDir != "" {
+		if s.store, err = openStore(o.dataDir); err != nil {
+			return err
+		}
+		s.files.keep = filepath.Join(o.dataDir, filesDir)
+	}
+	if len(s.cfg.APIKeys) == 0 {
+		key, err := s.persistedSecret("api_key", func() ([]byte, error) { return []byte(newAPIKey()), nil })
+		if err != nil {
+			return err
+		}
+		s.cfg.APIKeys = []string{string(key)}
+	}
+	if s.downloadKey, err = s.persistedSecret("download_key", func() ([]byte, error) {
+		k := make([]byte, 32)
+		_, err := rand.Read(k)
+		return k, err
+	}); err != nil {
+		return err
+	}
+	if s.auth, err = newAuthority(s.cfg, o.clock, o.tokenLifetime); err != nil {
+		return err
+	}
+	if s.store != nil {
+		if err := s.auth.persistKeys(s.persistedSecret); err != nil {
+			return err
+		}
+	}
+	register := func(v *vault, f *storedFile) { s.files.register(v, f) }
+	for _, vc := range s.cfg.Vaults {
+		v, err := newVault(vc, removeStoredFile, s.store, register)
+		if err != nil {
+			return err
+		}
+		s.vaults[vc.ID] = v
+		s.vaultIDs = append(s.vaultIDs, vc.ID)
+	}
+	if s.store != nil {
+		s.files.sweep()
+	}
+	for _, cc := range s.cfg.Connections {
+		segs, _ := parseRoute(cc.Route) // validated
+		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
+	}
+	if o.tls || o.proxyAddr != "" {
+		dir := o.caDir
+		if dir == "" {
+			if dir, err = s.files.tempDir(); err != nil {
+				return err
+			}
+			dir = filepath.Join(dir, "ca")
+		}
+		if s.ca, err = loadOrCreateCA(dir, o.clock()); err != nil {
+			return err
+		}
+		if s.tlsCfg, err = s.ca.serverTLSConfig(o.clock()); err != nil {
+			return err
+		}
+	}
+	s.detect = newDetectService(s)
+	s.runs = newRunStore(o.runPolls, s.store)
+	if s.store != nil {
+		stored, err := s.store.loadRuns()
+		if err != nil {
+			return err
+		}
+		s.runs.runs = stored
+	}
+	for _, rs := range s.cfg.DetectRuns {
+		if rs.VaultID == "" {
+			rs.VaultID = s.vaultIDs[0]
+		}
+		s.runs.seed(rs)
+	}
+	return nil
+}
+
+// persistedSecret returns the value of a meta key of the store, creating
+// it with gen (and storing it) on first use; without a store it is gen's.
+func (s *Server) persistedSecret(key string, gen func() ([]byte, error)) ([]byte, error) {
+	if s.store != nil {
+		if v := s.store.meta(key); v != nil {
+			return v, nil
+		}
+	}
+	v, err := gen()
+	if err != nil {
+		return nil, err
+	}
+	if s.store != nil {
+		if err := s.store.putMeta(key, v); err != nil {
+			return nil, fmt.Errorf("store %s: %w", key, err)
+		}
+	}
+	return v, nil
 }
 
 // Start is New followed by (*Server).Start.
@@ -377,6 +453,9 @@ func (s *Server) Close() {
 		_ = s.tunnels.Close()
 	}
 	s.files.close()
+	if s.store != nil {
+		s.store.close()
+	}
 }
 
 // Handler returns the emulator as an http.Handler (what Start serves).
@@ -695,6 +774,7 @@ func deepCopy(v any) any {
 type fileStore struct {
 	mu     sync.Mutex
 	dir    string
+	keep   string // with WithDataDir: where stored files live (else dir)
 	closed bool
 	byID   map[string]*fileEntry
 }
@@ -736,6 +816,35 @@ func (fs *fileStore) tempDir() (string, error) {
 		fs.dir = d
 	}
 	return fs.dir, nil
+}
+
+// createStored creates the file that will hold the bytes of stored file
+// id: in the data directory with WithDataDir, else in the temporary one.
+func (fs *fileStore) createStored(id string) (*os.File, error) {
+	if fs.keep == "" {
+		return fs.create("file-*")
+	}
+	return os.OpenFile(filepath.Join(fs.keep, id), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+// durable reports whether stored files must be synced to disk.
+func (fs *fileStore) durable() bool { return fs.keep != "" }
+
+// sweep deletes the files of the data directory that no record refers to
+// (left by a crash between a commit and the deletion of a dropped file, or
+// by an upload that was never committed).
+func (fs *fileStore) sweep() {
+	entries, err := os.ReadDir(fs.keep)
+	if err != nil {
+		return
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, e := range entries {
+		if _, used := fs.byID[e.Name()]; !used {
+			_ = os.Remove(filepath.Join(fs.keep, e.Name()))
+		}
+	}
 }
 
 func (fs *fileStore) register(v *vault, f *storedFile) {

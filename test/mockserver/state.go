@@ -9,11 +9,12 @@ import (
 // id, who it acts as, and the vault and resources it touched (for roles
 // and the audit log).
 type reqState struct {
-	rid         string
-	req         *http.Request
-	principal   *principal
-	vaultID     string
-	resourceIDs []string
+	rid        string
+	req        *http.Request
+	principal  *principal
+	vaultID    string
+	grants     *grants // what the principal may do (nil: everything)
+	grantsDone bool
 }
 
 type stateKey struct{}

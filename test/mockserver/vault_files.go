@@ -68,6 +68,9 @@ func (a *vaultAPI) UploadFileV2(ctx context.Context, req vaultapi.UploadFileV2Re
 	if _, err := fileColumn(t, col); err != nil {
 		return fail(err)
 	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
+		return fail(err)
+	}
 	id, err := a.s.attachFile(v, t, strings.TrimSpace(form.fields["skyflowID"]), col, form.file)
 	if err != nil {
 		return fail(err)
@@ -102,6 +105,10 @@ func (a *vaultAPI) FileServiceUploadFile(ctx context.Context, req vaultapi.FileS
 		removeStoredFile(form.file)
 		return nil, err
 	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
+		removeStoredFile(form.file)
+		return nil, err
+	}
 	if req.ID == "" {
 		removeStoredFile(form.file)
 		return nil, badRequest("the record id is required")
@@ -121,6 +128,9 @@ func (a *vaultAPI) FileServiceDeleteFile(ctx context.Context, req vaultapi.FileS
 		return nil, err
 	}
 	if _, err := fileColumn(t, req.ColumnName); err != nil {
+		return nil, err
+	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
 		return nil, err
 	}
 	err = v.update(func(tx *tx) error {
@@ -148,6 +158,9 @@ func (a *vaultAPI) FileServiceGetFileScanStatus(ctx context.Context, req vaultap
 		return nil, err
 	}
 	if _, err := fileColumn(t, req.ColumnName); err != nil {
+		return nil, err
+	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
 		return nil, err
 	}
 	v.mu.RLock()
@@ -179,6 +192,9 @@ func (a *vaultAPI) BINListServiceListCardsOfBIN(ctx context.Context, req vaultap
 			return nil, err
 		}
 		noteVault(ctx, v.id)
+		if err := a.s.permit(ctx, t.name, permRead); err != nil {
+			return nil, err
+		}
 		for _, col := range []string{deref(cfg.Mapping.CardNumber), deref(cfg.Mapping.CardExpiry), deref(cfg.Mapping.CardLastFourDigits)} {
 			if _, ok := t.cols[col]; col != "" && !ok {
 				return nil, badRequest("vault_schema_config.mapping names %s, which is not a column of table %s", col, t.name)

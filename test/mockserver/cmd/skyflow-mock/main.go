@@ -4,12 +4,17 @@
 // Usage:
 //
 //	skyflow-mock [-addr 127.0.0.1:8788] [-config FILE] [-write-credentials FILE]
-//	             [-base-path /prefix] [-run-polls N] [-token-lifetime 1h] [-log]
+//	             [-tls] [-proxy 127.0.0.1:8789] [-ca-dir DIR] [-data DIR]
+//	             [-base-path /prefix] [-run-polls N] [-token-lifetime 1h]
+//	             [-download-url-lifetime 15m] [-log]
 //
-// On start it prints one JSON line to stdout with base_url, vault_id,
-// cluster_id, api_key, connection_id, connection_url, token_uri, admin_url,
-// tables (columns with their properties) and, with -write-credentials,
-// credentials_path. It stops cleanly on SIGINT or SIGTERM.
+// On start it prints one JSON line to stdout with base_url, vault_url,
+// vault_id, cluster_id, api_key, connection_id, connection_url, token_uri,
+// admin_url, tables (columns with their properties), with -proxy or -tls
+// proxy_url, ca_file and env (HTTPS_PROXY, SSL_CERT_FILE,
+// REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS), with -data data_dir and, with
+// -write-credentials, credentials_path. It stops cleanly on SIGINT or
+// SIGTERM.
 package main
 
 import (
@@ -49,6 +54,7 @@ type startup struct {
 	BaseURL         string  `json:"base_url"`
 	VaultURL        string  `json:"vault_url"`
 	ProxyURL        string  `json:"proxy_url,omitempty"`
+	DataDir         string  `json:"data_dir,omitempty"`
 	CAFile          string  `json:"ca_file,omitempty"`
 	Env             env     `json:"env,omitempty"`
 	VaultID         string  `json:"vault_id"`
@@ -96,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	caDir := fs.String("ca-dir", defaultCADir(), "directory of the emulator's CA (created on first use, then reused)")
 	proxyAddr := fs.String("proxy", "", "also listen on this address as an HTTP proxy for Skyflow's host names (e.g. 127.0.0.1:8789)")
 	downloadLifetime := fs.Duration("download-url-lifetime", 15*time.Minute, "lifetime of download URLs")
+	dataDir := fs.String("data", "", "keep vaults, records, tokens, files, runs and keys in this directory (default: in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,6 +118,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *useTLS {
 		opts = append(opts, mockserver.WithTLS())
+	}
+	if *dataDir != "" {
+		opts = append(opts, mockserver.WithDataDir(*dataDir))
 	}
 	if *proxyAddr != "" {
 		opts = append(opts, mockserver.WithProxy(*proxyAddr))
@@ -138,6 +148,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		VaultURL:      srv.VaultURL(),
 		ProxyURL:      srv.ProxyURL(),
 		CAFile:        srv.CAFile(),
+		DataDir:       absPath(*dataDir),
 		VaultID:       srv.VaultID(),
 		ClusterID:     srv.ClusterID(),
 		APIKey:        srv.APIKey(),
@@ -172,11 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := srv.WriteCredentials(*credsPath); err != nil {
 			return err
 		}
-		if abs, err := filepath.Abs(*credsPath); err == nil {
-			line.CredentialsPath = abs
-		} else {
-			line.CredentialsPath = *credsPath
-		}
+		line.CredentialsPath = absPath(*credsPath)
 	}
 	b, err := json.Marshal(line)
 	if err != nil {
@@ -198,4 +205,15 @@ func defaultCADir() string {
 		return ""
 	}
 	return filepath.Join(d, "skyflow-mock", "ca")
+}
+
+// absPath returns path made absolute ("" stays "").
+func absPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
