@@ -8,7 +8,7 @@ GO        ?= go
 MODULES   := . test test/mockserver test/mockserver/specs $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
 RACE      ?= -race
 
-.PHONY: all generate check-generated test lint bench demo tidy
+.PHONY: all generate check-generated test lint bench demo tidy node-deps
 
 all: lint test
 
@@ -27,8 +27,17 @@ check-generated: generate
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || { echo "go.mod of $$m is not tidy"; exit 1; }; done
 	@echo "generated code and go.mod files are up to date"
 
+## node-deps: install the published Node SDK that test/nodesdk drives
+## (skyflow-node, pinned by test/nodesdk/package-lock.json) with npm ci.
+NODE_SDK := test/nodesdk/node_modules/.package-lock.json
+
+node-deps: $(NODE_SDK)
+
+$(NODE_SDK): test/nodesdk/package.json test/nodesdk/package-lock.json
+	cd test/nodesdk && npm ci --ignore-scripts --no-audit --no-fund
+
 ## test: every unit test and Ginkgo suite of every module, with the race detector.
-test:
+test: $(NODE_SDK)
 	@for m in $(MODULES); do echo "== go test $$m"; (cd $$m && $(GO) test $(RACE) -count=1 ./...) || exit 1; done
 
 ## lint: gofmt (handwritten code) and go vet (everything).
