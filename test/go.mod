@@ -10,6 +10,7 @@ require (
 	github.com/onsi/gomega v1.44.0
 	github.com/skyflowgo/skyflow v0.0.0-00010101000000-000000000000
 	github.com/skyflowgo/skyflow/test/mockserver v0.0.0-00010101000000-000000000000
+	golang.org/x/mod v0.38.0
 )
 
 require (
@@ -23,9 +24,9 @@ require (
 	github.com/gorilla/mux v1.8.1 // indirect
 	github.com/oapi-codegen/runtime v1.8.0 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	go.etcd.io/bbolt v1.4.3 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
-	golang.org/x/mod v0.38.0 // indirect
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
