@@ -60,7 +60,11 @@ func buildProxy(moduleDir string) string {
 	Expect(os.WriteFile(filepath.Join(dir, "list"), []byte(tag+"\n"), 0o644)).To(Succeed())
 
 	// Third-party modules: the go.mod of every module of the graph, and the
-	// zip of every module a package of the emulator is built from.
+	// zip of every module a package of the emulator is built from. The go
+	// commands run on a copy (the module as published) so that they
+	// cannot touch the working tree's go.sum.
+	moduleDir = GinkgoT().TempDir()
+	Expect(modzip.Unzip(moduleDir, module.Version{Path: emulatorModule, Version: tag}, filepath.Join(dir, tag+".zip"))).To(Succeed())
 	cache := filepath.Join(strings.TrimSpace(goCmd(moduleDir, env, "env", "GOMODCACHE")), "cache", "download")
 	var needZip []string
 	for _, line := range strings.Fields(goCmd(moduleDir, env, "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}{{end}}{{end}}", "./...")) {
