@@ -60,9 +60,19 @@ BENCH_ROUNDS ?= 12
 BENCH_TIME   ?= 150ms
 BENCH_OUT    ?= $(or $(TMPDIR),/tmp)/skyflow-bench.txt
 
+## The emulator workloads (test/bench/emulator) run BENCH_EMU_ROUNDS rounds
+## of BENCH_EMU_TIME each; BENCH_EMULATOR_BASELINE=/path/to/skyflow-mock
+## also measures another build of the emulator (say, the previous one) in
+## the same rounds.
+BENCH_EMU_ROUNDS ?= 5
+BENCH_EMU_TIME   ?= 1s
+BENCH_EMULATOR_BASELINE ?=
+
 bench:
 	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_ROUNDS) $(GO) test -run '^$$' -bench . -benchmem \
-		-benchtime $(BENCH_TIME) -timeout 60m ./bench/... 2>&1 | tee $(BENCH_OUT)
+		-benchtime $(BENCH_TIME) -timeout 60m ./bench 2>&1 | tee $(BENCH_OUT)
+	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_EMU_ROUNDS) SKYFLOW_BENCH_EMULATOR_BASELINE=$(BENCH_EMULATOR_BASELINE) \
+		$(GO) test -run '^$$' -bench . -benchtime $(BENCH_EMU_TIME) -timeout 60m ./bench/emulator 2>&1 | tee -a $(BENCH_OUT)
 	cd test && $(GO) run ./bench/cmd/benchtable $(BENCH_OUT)
 
 ## tidy: go mod tidy in every module.

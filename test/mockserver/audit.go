@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -29,7 +30,7 @@ const (
 // values, tokens and credentials never reach the audit log.
 type auditEvent struct {
 	seq         uint64
-	changeID    string
+	changeID    string // set when recorded: the log's prefix and seq
 	requestID   string
 	actor       string
 	actorType   string // V1MemberType
@@ -54,13 +55,18 @@ type auditEvent struct {
 type auditLog struct {
 	mu     sync.Mutex
 	seq    uint64
-	events []auditEvent // ring of at most maxAuditEvents
-	head   int          // index of the oldest event once the ring is full
+	prefix string        // random, so change ids differ between servers
+	events []*auditEvent // ring of at most maxAuditEvents
+	head   int           // index of the oldest event once the ring is full
 	now    func() time.Time
 }
 
+func newAuditLog(now func() time.Time) *auditLog {
+	return &auditLog{now: now, prefix: uuid.NewString()[:24]}
+}
+
 // at returns the i-th oldest event (the caller holds mu).
-func (l *auditLog) at(i int) *auditEvent { return &l.events[(l.head+i)%len(l.events)] }
+func (l *auditLog) at(i int) *auditEvent { return l.events[(l.head+i)%len(l.events)] }
 
 // auditKinds maps operations to their audit action and resource type.
 var auditKinds = map[string][2]string{
@@ -89,8 +95,7 @@ func (l *auditLog) record(st *reqState, op string, r *http.Request, status int, 
 	if !ok {
 		kind = [2]string{"EXECUTE", "NONE_API"} // Detect
 	}
-	e := auditEvent{
-		changeID:   uuid.NewString(),
+	e := &auditEvent{
 		requestID:  st.rid,
 		actorType:  "NONE",
 		authMode:   "AUTH_NONE",
@@ -128,6 +133,7 @@ func (l *auditLog) record(st *reqState, op string, r *http.Request, status int, 
 	defer l.mu.Unlock()
 	l.seq++
 	e.seq = l.seq
+	e.changeID = fmt.Sprintf("%s%012x", l.prefix, e.seq)
 	if len(l.events) < maxAuditEvents {
 		l.events = append(l.events, e)
 		return
@@ -197,7 +203,7 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 	desc := p.SortOpsOrderBy != nil && *p.SortOpsOrderBy == vaultapi.V1SortOrderDESCENDING
 	l := a.s.audit
 	l.mu.Lock()
-	var page []auditEvent
+	var page []*auditEvent
 	afterID := deref(p.AfterOpsChangeID)
 	skipped, more, afterFound := int64(0), false, afterID == ""
 	n := len(l.events)
@@ -224,7 +230,7 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 			more = true
 			break
 		}
-		page = append(page, *e)
+		page = append(page, e)
 	}
 	l.mu.Unlock()
 	if !afterFound {
@@ -255,7 +261,7 @@ func overlaps(a, b []string) bool {
 }
 
 // wire renders an event in the API's shape.
-func (e auditEvent) wire() vaultapi.V1AuditResponseEvent {
+func (e *auditEvent) wire() vaultapi.V1AuditResponseEvent {
 	opt := func(s string) *string {
 		if s == "" {
 			return nil

@@ -324,13 +324,14 @@ func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiEr
 		SkipSettingDefaults: true,
 		AuthenticationFunc:  s.authenticate,
 	}
-	// Security and parameters are checked on a body-less copy: kin-openapi
+	// Security and parameters are checked without the body: kin-openapi
 	// would otherwise read the whole body into memory for the security step.
-	bare := r.Clone(r.Context())
-	bare.Body = http.NoBody
-	bare.ContentLength = 0
-	in := &openapi3filter.RequestValidationInput{Request: bare, PathParams: m.params, Route: m.route, Options: opts}
-	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+	body, length := r.Body, r.ContentLength
+	r.Body, r.ContentLength = http.NoBody, 0
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: m.params, Route: m.route, Options: opts}
+	err := openapi3filter.ValidateRequest(r.Context(), in)
+	r.Body, r.ContentLength = body, length
+	if err != nil {
 		return noop, requestValidationError(err)
 	}
 	op := m.route.Operation

@@ -42,14 +42,15 @@ type specSet struct {
 // modified afterwards, so sharing it between servers is safe.
 var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 	set := &specSet{}
-	for _, s := range []struct {
+	sources := []struct {
 		name string
 		get  func() (*openapi3.T, error)
 	}{
 		{"oauth", oauthapi.GetSpec},
 		{"detect", detectapi.GetSpec},
 		{"vault", vaultapi.GetSpec},
-	} {
+	}
+	for _, s := range sources {
 		doc, err := s.get()
 		if err != nil {
 			return nil, fmt.Errorf("load %s spec: %w", s.name, err)

@@ -209,7 +209,7 @@ func New(opts ...Option) (*Server, error) {
 		faults: newFaultState(),
 		files:  &fileStore{byID: map[string]*fileEntry{}},
 		log:    o.logger,
-		audit:  &auditLog{now: o.clock},
+		audit:  newAuditLog(o.clock),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

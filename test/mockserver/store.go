@@ -1,11 +1,15 @@
 package mockserver
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,21 +17,41 @@ import (
 )
 
 // The persistent store (WithDataDir): the server keeps serving from memory,
-// and every committed write is also written to a bbolt database in the data
-// directory before it is acknowledged. Writes are committed in groups: one
-// goroutine takes every change queued while the previous commit was being
-// synced to disk and commits them in one transaction, so concurrent writers
-// share the cost of the fsync. Changes are queued while the vault lock is
-// held, so the store applies them in commit order.
+// and every committed write is also made durable before it is
+// acknowledged. Writes are committed in groups: one goroutine takes every
+// change queued while the previous group was being synced and appends them
+// to a write-ahead log with one write and one fdatasync, then acknowledges
+// them all. Changes are queued while the vault lock is held, so they are
+// logged in commit order. The log is checkpointed into a bbolt database (a
+// synced transaction) every second or every few megabytes, then emptied; on
+// start it is replayed into the database (replaying is idempotent: every
+// entry is a whole value or a delete), stopping at a torn last group, which
+// was never acknowledged.
 //
 // Layout: bucket "meta" (keys of the server), bucket "runs" (Detect runs),
-// and per vault a bucket "vault:<id>" with a sub-bucket per table (record
-// id -> record) and a sub-bucket "detect" (Detect's vault tokens). Stored
+// and per vault a bucket "vault:<id>" with a sub-bucket per table and a
+// sub-bucket "detect" (Detect's vault tokens). A table's records are keyed
+// by their insertion sequence number (8 bytes, big-endian), so new records
+// append to the last page of the B+tree, which is filled completely. Stored
 // file bytes live in <dir>/files.
 
 const (
 	dbFile   = "skyflow-mock.db"
+	walFile  = "skyflow-mock.wal"
 	filesDir = "files"
+
+	// The log file is allocated (written with zeros) once at this size, so
+	// that syncing a group never has to update the file's size. A
+	// checkpoint runs when the log holds checkpointBytes, or
+	// checkpointInterval after the previous one.
+	walSize            = 16 << 20
+	checkpointBytes    = 8 << 20
+	checkpointInterval = time.Second
+	// walHeader is the log's header: a magic number and the generation of
+	// its records. Emptying the log starts a new generation; records of
+	// older generations left in the file are not replayed.
+	walHeader = 16
+	walMagic  = 0x736b79666c6f7721 // "skyflow!"
 )
 
 var (
@@ -41,7 +65,7 @@ func tableBucket(name string) []byte { return []byte("table:" + name) }
 
 // storedRecord is the persisted form of a record.
 type storedRecord struct {
-	Seq    uint64                    `json:"s"`
+	ID     string                    `json:"id"`
 	Values map[string]any            `json:"v,omitempty"`
 	Tokens map[string]string         `json:"t,omitempty"`
 	Files  map[string]storedFileMeta `json:"f,omitempty"`
@@ -82,6 +106,7 @@ type storedOutput struct {
 // Detect token, a run or a meta key.
 type change struct {
 	vault, table, id string
+	seq              uint64  // of the record
 	rec              *record // nil: delete the record
 	detect           *detectValue
 	run              *run
@@ -96,7 +121,8 @@ type changeSet struct {
 	done    chan error
 }
 
-// store is the bbolt database of a data directory and its group committer.
+// store is the bbolt database of a data directory, its write-ahead log
+// and the group committer.
 type store struct {
 	db    *bolt.DB
 	dir   string
@@ -105,10 +131,27 @@ type store struct {
 	kick  chan struct{}
 	stop  chan struct{}
 	done  chan struct{}
+
+	// Owned by the commit goroutine.
+	wal        *os.File
+	gen        uint64 // generation of the log's records
+	walBytes   int64  // bytes of records after the header
+	pending    []op   // logged, not yet checkpointed
+	checkpoint time.Time
 }
 
-// openStore opens (or creates) the store of a data directory. The database
-// file is locked: a second server on the same directory fails to start.
+// op is one write to the database: a put (or delete) of key in bucket b1,
+// or in its sub-bucket b2 when b2 is not empty.
+type op struct {
+	b1, b2 string
+	key    []byte
+	val    []byte
+	del    bool
+}
+
+// openStore opens (or creates) the store of a data directory and replays
+// its log. The database file is locked: a second server on the same
+// directory fails to start.
 func openStore(dir string) (*store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, filesDir), 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -124,21 +167,83 @@ func openStore(dir string) (*store, error) {
 		}
 		return nil, fmt.Errorf("open the data directory's database: %w", err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	st := &store{db: db, dir: dir, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), checkpoint: time.Now()}
+	if err := st.recover(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go st.commitLoop()
+	return st, nil
+}
+
+// recover creates the top-level buckets, replays the log into the database
+// and empties it.
+func (st *store) recover() error {
+	f, err := os.OpenFile(filepath.Join(st.dir, walFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open the write-ahead log: %w", err)
+	}
+	st.wal = f
+	data, err := io.ReadAll(f)
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("read the write-ahead log: %w", err)
+	}
+	var ops []op
+	if len(data) >= walHeader && binary.BigEndian.Uint64(data) == walMagic {
+		st.gen = binary.BigEndian.Uint64(data[8:])
+		ops = decodeLog(data[walHeader:], st.gen)
+	}
+	if len(data) < walSize {
+		if err := allocate(f, walSize); err != nil {
+			f.Close()
+			return fmt.Errorf("allocate the write-ahead log: %w", err)
+		}
+	}
+	err = st.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketRuns} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		return applyOps(tx, ops)
 	})
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("initialise the database: %w", err)
+	if err == nil {
+		err = st.resetLog()
 	}
-	st := &store{db: db, dir: dir, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	go st.commitLoop()
-	return st, nil
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("replay the write-ahead log: %w", err)
+	}
+	return nil
+}
+
+// resetLog empties the log (its content is in the database): a header
+// with the next generation, written and synced.
+func (st *store) resetLog() error {
+	st.gen++
+	h := binary.BigEndian.AppendUint64(nil, walMagic)
+	h = binary.BigEndian.AppendUint64(h, st.gen)
+	if _, err := st.wal.WriteAt(h, 0); err != nil {
+		return err
+	}
+	st.walBytes = 0
+	return syncData(st.wal)
+}
+
+// allocate writes zeros up to size, so the file's blocks exist.
+func allocate(f *os.File, size int64) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	zeros := make([]byte, 1<<20)
+	for off := st.Size(); off < size; off += int64(len(zeros)) {
+		if _, err := f.WriteAt(zeros[:min(int64(len(zeros)), size-off)], off); err != nil {
+			return err
+		}
+	}
+	return f.Sync()
 }
 
 // enqueue queues the changes of a committed transaction and returns the
@@ -156,21 +261,30 @@ func (st *store) enqueue(changes []change) <-chan error {
 	return cs.done
 }
 
-// commitLoop commits the queued change sets in groups until close.
+// commitLoop commits the queued change sets in groups until close, and
+// checkpoints the log.
 func (st *store) commitLoop() {
 	defer close(st.done)
+	tick := time.NewTicker(checkpointInterval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-st.kick:
+			st.commitQueued()
+		case <-tick.C:
+			if len(st.pending) > 0 && time.Since(st.checkpoint) >= checkpointInterval {
+				_ = st.checkpointLog()
+			}
 		case <-st.stop:
-			st.commitQueued() // what was acknowledged-pending when closing
+			st.commitQueued() // what was pending when closing
+			_ = st.checkpointLog()
 			return
 		}
-		st.commitQueued()
 	}
 }
 
-// commitQueued commits everything queued in one transaction (one sync).
+// commitQueued logs everything queued with one write and one fdatasync,
+// then acknowledges it.
 func (st *store) commitQueued() {
 	st.mu.Lock()
 	batch := st.queue
@@ -179,66 +293,193 @@ func (st *store) commitQueued() {
 	if len(batch) == 0 {
 		return
 	}
-	err := st.db.Update(func(tx *bolt.Tx) error {
-		for _, cs := range batch {
-			for i := range cs.changes {
-				if err := applyChange(tx, &cs.changes[i]); err != nil {
-					return err
-				}
+	var ops []op
+	var err error
+	for _, cs := range batch {
+		for i := range cs.changes {
+			o, cerr := cs.changes[i].op()
+			if cerr != nil {
+				err = cerr
 			}
+			ops = append(ops, o)
 		}
-		return nil
-	})
+	}
+	if err == nil {
+		rec := encodeLogRecord(ops, st.gen)
+		if st.walBytes > 0 && walHeader+st.walBytes+int64(len(rec)) > walSize {
+			err = st.checkpointLog() // room for the group
+			rec = encodeLogRecord(ops, st.gen)
+		}
+		if err == nil {
+			if _, err = st.wal.WriteAt(rec, walHeader+st.walBytes); err == nil {
+				err = syncData(st.wal) // a group larger than the file grows it
+			}
+			st.walBytes += int64(len(rec))
+		}
+	}
+	if err == nil {
+		st.pending = append(st.pending, ops...)
+	} else {
+		// A failed write may have left part of the group in the log: put
+		// the log back to what was acknowledged before it.
+		_ = st.checkpointLog()
+	}
 	for _, cs := range batch {
 		cs.done <- err
 	}
+	if st.walBytes >= checkpointBytes {
+		_ = st.checkpointLog()
+	}
 }
 
-// applyChange writes one change inside a bbolt transaction.
-func applyChange(tx *bolt.Tx, c *change) error {
+// checkpointLog writes the logged changes into the database (a synced
+// transaction) and empties the log.
+func (st *store) checkpointLog() error {
+	st.checkpoint = time.Now()
+	if len(st.pending) > 0 {
+		if err := st.db.Update(func(tx *bolt.Tx) error { return applyOps(tx, st.pending) }); err != nil {
+			return err
+		}
+		st.pending = nil
+	}
+	return st.resetLog()
+}
+
+// op resolves a change into a database write.
+func (c *change) op() (op, error) {
 	switch {
 	case c.metaKey != "":
-		return tx.Bucket(bucketMeta).Put([]byte(c.metaKey), c.metaValue)
+		return op{b1: string(bucketMeta), key: []byte(c.metaKey), val: c.metaValue}, nil
 	case c.run != nil:
 		b, err := json.Marshal(c.run.stored())
-		if err != nil {
-			return err
-		}
-		return tx.Bucket(bucketRuns).Put([]byte(c.run.id), b)
-	}
-	vb, err := tx.CreateBucketIfNotExists(vaultBucket(c.vault))
-	if err != nil {
-		return err
-	}
-	if c.detect != nil {
-		db, err := vb.CreateBucketIfNotExists(bucketDetect)
-		if err != nil {
-			return err
-		}
+		return op{b1: string(bucketRuns), key: []byte(c.run.id), val: b}, err
+	case c.detect != nil:
 		b, err := json.Marshal([2]string{c.detect.entityType, c.detect.value})
-		if err != nil {
-			return err
-		}
-		return db.Put([]byte(c.id), b)
+		return op{b1: string(vaultBucket(c.vault)), b2: string(bucketDetect), key: []byte(c.id), val: b}, err
 	}
-	tb, err := vb.CreateBucketIfNotExists(tableBucket(c.table))
-	if err != nil {
-		return err
-	}
+	o := op{b1: string(vaultBucket(c.vault)), b2: string(tableBucket(c.table)), key: binary.BigEndian.AppendUint64(nil, c.seq)}
 	if c.rec == nil {
-		return tb.Delete([]byte(c.id))
+		o.del = true
+		return o, nil
 	}
 	b, err := json.Marshal(c.rec.stored())
-	if err != nil {
-		return err
-	}
-	return tb.Put([]byte(c.id), b)
+	o.val = b
+	return o, err
 }
 
-// close commits what is queued and closes the database.
+// applyOps writes ops inside a bbolt transaction.
+func applyOps(tx *bolt.Tx, ops []op) error {
+	for _, o := range ops {
+		b, err := tx.CreateBucketIfNotExists([]byte(o.b1))
+		if err != nil {
+			return err
+		}
+		if o.b2 != "" {
+			if b, err = b.CreateBucketIfNotExists([]byte(o.b2)); err != nil {
+				return err
+			}
+			if strings.HasPrefix(o.b2, "table:") {
+				b.FillPercent = 1 // keys only grow: pack the pages
+			}
+		}
+		if o.del {
+			err = b.Delete(o.key)
+		} else {
+			err = b.Put(o.key, o.val)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeLogRecord frames ops as one log record of generation gen: payload
+// length, CRC-32C of generation and payload, generation, payload (per op:
+// b1, b2, key, a delete flag, value; the byte strings length-prefixed).
+func encodeLogRecord(ops []op, gen uint64) []byte {
+	payload := make([]byte, 0, 256*len(ops))
+	str := func(b []byte) {
+		payload = binary.AppendUvarint(payload, uint64(len(b)))
+		payload = append(payload, b...)
+	}
+	for _, o := range ops {
+		str([]byte(o.b1))
+		str([]byte(o.b2))
+		str(o.key)
+		if o.del {
+			payload = append(payload, 1)
+		} else {
+			payload = append(payload, 0)
+		}
+		str(o.val)
+	}
+	rec := make([]byte, 16, 16+len(payload))
+	binary.BigEndian.PutUint32(rec, uint32(len(payload)))
+	binary.BigEndian.PutUint64(rec[8:], gen)
+	rec = append(rec, payload...)
+	binary.BigEndian.PutUint32(rec[4:], crc32.Checksum(rec[8:], crcTable))
+	return rec
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// decodeLog returns the ops of the records of generation gen at the start
+// of data, stopping at the first torn, corrupt or older one (the rest is
+// either a group that was never acknowledged or already checkpointed).
+func decodeLog(data []byte, gen uint64) []op {
+	var out []op
+	for len(data) >= 16 {
+		n := int(binary.BigEndian.Uint32(data))
+		if n > len(data)-16 || binary.BigEndian.Uint64(data[8:]) != gen ||
+			crc32.Checksum(data[8:16+n], crcTable) != binary.BigEndian.Uint32(data[4:]) {
+			break
+		}
+		ops, ok := decodeOps(data[16 : 16+n])
+		if !ok {
+			break
+		}
+		out = append(out, ops...)
+		data = data[16+n:]
+	}
+	return out
+}
+
+// decodeOps decodes the payload of a log record.
+func decodeOps(p []byte) ([]op, bool) {
+	var out []op
+	str := func() ([]byte, bool) {
+		n, k := binary.Uvarint(p)
+		if k <= 0 || uint64(len(p)-k) < n {
+			return nil, false
+		}
+		b := p[k : k+int(n)]
+		p = p[k+int(n):]
+		return b, true
+	}
+	for len(p) > 0 {
+		b1, ok1 := str()
+		b2, ok2 := str()
+		key, ok3 := str()
+		if !ok1 || !ok2 || !ok3 || len(p) == 0 {
+			return nil, false
+		}
+		del := p[0] == 1
+		p = p[1:]
+		val, ok := str()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, op{b1: string(b1), b2: string(b2), key: key, val: val, del: del})
+	}
+	return out, true
+}
+
+// close commits what is queued, checkpoints and closes the database.
 func (st *store) close() {
 	close(st.stop)
 	<-st.done
+	_ = st.wal.Close()
 	_ = st.db.Close()
 }
 
@@ -261,7 +502,7 @@ func (st *store) putMeta(key string, value []byte) error {
 
 // stored is the persisted form of a record.
 func (r *record) stored() storedRecord {
-	out := storedRecord{Seq: r.seq, Values: r.values, Tokens: r.tokens}
+	out := storedRecord{ID: r.id, Values: r.values, Tokens: r.tokens}
 	if len(r.files) > 0 {
 		out.Files = make(map[string]storedFileMeta, len(r.files))
 		for col, f := range r.files {
@@ -300,10 +541,10 @@ func (st *store) loadVault(v *vault, filesByID func(*storedFile)) (bool, error) 
 			}
 			err := tb.ForEach(func(k, data []byte) error {
 				var sr storedRecord
-				if err := json.Unmarshal(data, &sr); err != nil {
-					return fmt.Errorf("table %s, record %s: %w", name, k, err)
+				if err := json.Unmarshal(data, &sr); err != nil || len(k) != 8 {
+					return fmt.Errorf("table %s: a stored record does not decode", name)
 				}
-				rec := &record{id: string(k), seq: sr.Seq, values: map[string]any{}, tokens: map[string]string{}, files: map[string]*storedFile{}}
+				rec := &record{id: sr.ID, seq: binary.BigEndian.Uint64(k), values: map[string]any{}, tokens: map[string]string{}, files: map[string]*storedFile{}}
 				for col, val := range sr.Values {
 					if c, ok := t.cols[col]; ok && !c.File {
 						rec.values[col] = val

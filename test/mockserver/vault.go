@@ -252,7 +252,7 @@ func (v *vault) addRecord(tx *tx, t *table, rec *record) error {
 	}
 	tx.undo = append(tx.undo, func() { v.dropRecord(t, rec) })
 	if v.persist != nil {
-		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id, rec: rec})
+		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id, seq: rec.seq, rec: rec})
 	}
 	return nil
 }
@@ -261,7 +261,7 @@ func (v *vault) addRecord(tx *tx, t *table, rec *record) error {
 func (v *vault) removeRecord(tx *tx, t *table, rec *record) {
 	v.dropRecord(t, rec)
 	if v.persist != nil {
-		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id})
+		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id, seq: rec.seq})
 	}
 	for _, f := range rec.files {
 		tx.removed = append(tx.removed, f)
