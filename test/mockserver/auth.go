@@ -215,15 +215,10 @@ type principal struct {
 // maxTokenCache bounds the verified-token cache; it is emptied when full.
 const maxTokenCache = 4096
 
-// checkBearer accepts an API key or an unexpired token issued by this
-// server; the error says why a credential is refused (never echoing it).
-func (a *authority) checkBearer(cred string) error {
-	_, err := a.identify(cred)
-	return err
-}
-
-// identify resolves a credential to its principal. Verified tokens are
-// cached (RS256 verification costs more than serving a small request).
+// identify resolves a credential (an API key, or an unexpired token issued
+// by this server) to its principal; the error says why a credential is
+// refused, never echoing it. Verified tokens are cached: RS256
+// verification costs more than serving a small request.
 func (a *authority) identify(cred string) (*principal, error) {
 	if cred == "" {
 		return nil, errors.New("no credentials: send an API key or a bearer token")
