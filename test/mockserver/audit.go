@@ -29,8 +29,7 @@ const (
 // auditEvent is one call the emulator served. It holds no payload: record
 // values, tokens and credentials never reach the audit log.
 type auditEvent struct {
-	seq         uint64
-	changeID    string // set when recorded: the log's prefix and seq
+	seq         uint64 // the change id is the log's prefix and seq
 	requestID   string
 	actor       string
 	actorType   string // V1MemberType
@@ -133,7 +132,6 @@ func (l *auditLog) record(st *reqState, op string, r *http.Request, status int, 
 	defer l.mu.Unlock()
 	l.seq++
 	e.seq = l.seq
-	e.changeID = fmt.Sprintf("%s%012x", l.prefix, e.seq)
 	if len(l.events) < maxAuditEvents {
 		l.events = append(l.events, e)
 		return
@@ -177,11 +175,12 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 			return nil, badRequest("filterOps.endTime must be an RFC 3339 time")
 		}
 	}
+	l := a.s.audit
 	match := func(e *auditEvent) bool {
 		eq := func(f *string, v string) bool { return f == nil || *f == "" || *f == v }
 		return p.FilterOpsAccountID == DemoAccountID &&
 			eq(p.FilterOpsVaultID, e.vaultID) && eq(p.FilterOpsApiName, e.apiName) &&
-			eq(p.FilterOpsContextRequestID, e.requestID) && eq(p.FilterOpsContextChangeID, e.changeID) &&
+			eq(p.FilterOpsContextRequestID, e.requestID) && eq(p.FilterOpsContextChangeID, l.changeID(e)) &&
 			eq(p.FilterOpsContextActor, e.actor) && eq(p.FilterOpsContextJwtID, e.jwtID) &&
 			eq(p.FilterOpsContextIpAddress, e.ipAddress) && eq(p.FilterOpsHttpURI, e.uri) &&
 			(p.FilterOpsHttpMethod == nil || *p.FilterOpsHttpMethod == "" || strings.EqualFold(*p.FilterOpsHttpMethod, e.method)) &&
@@ -201,7 +200,6 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 		}
 	}
 	desc := p.SortOpsOrderBy != nil && *p.SortOpsOrderBy == vaultapi.V1SortOrderDESCENDING
-	l := a.s.audit
 	l.mu.Lock()
 	var page []*auditEvent
 	afterID := deref(p.AfterOpsChangeID)
@@ -213,7 +211,7 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 			e = l.at(n - 1 - i)
 		}
 		if !afterFound {
-			afterFound = e.changeID == afterID
+			afterFound = l.changeID(e) == afterID
 			continue
 		}
 		if !after.IsZero() && (desc && !e.received.Before(after) || !desc && !e.received.After(after)) {
@@ -241,11 +239,11 @@ func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi
 		NextOps *vaultapi.V1AuditAfterOptions   `json:"nextOps,omitempty"`
 	}{Event: make([]vaultapi.V1AuditResponseEvent, len(page))}
 	for i, e := range page {
-		out.Event[i] = e.wire()
+		out.Event[i] = e.wire(l.changeID(e))
 	}
 	if more && len(page) > 0 {
 		last := page[len(page)-1]
-		out.NextOps = &vaultapi.V1AuditAfterOptions{Timestamp: ptr(last.received.Format(time.RFC3339Nano)), ChangeID: ptr(last.changeID)}
+		out.NextOps = &vaultapi.V1AuditAfterOptions{Timestamp: ptr(last.received.Format(time.RFC3339Nano)), ChangeID: ptr(l.changeID(last))}
 	}
 	// "event" is always present, empty on an empty page.
 	return jsonBody{body: out}, nil
@@ -260,8 +258,12 @@ func overlaps(a, b []string) bool {
 	return false
 }
 
+// changeID is the change id of an event: the log's prefix and its
+// sequence number.
+func (l *auditLog) changeID(e *auditEvent) string { return fmt.Sprintf("%s%012x", l.prefix, e.seq) }
+
 // wire renders an event in the API's shape.
-func (e *auditEvent) wire() vaultapi.V1AuditResponseEvent {
+func (e *auditEvent) wire(changeID string) vaultapi.V1AuditResponseEvent {
 	opt := func(s string) *string {
 		if s == "" {
 			return nil
@@ -272,7 +274,7 @@ func (e *auditEvent) wire() vaultapi.V1AuditResponseEvent {
 		AccountID:   ptr(DemoAccountID),
 		ResourceIDs: e.resourceIDs,
 		Context: &vaultapi.V1AuditEventContext{
-			ChangeID:   ptr(e.changeID),
+			ChangeID:   ptr(changeID),
 			RequestID:  ptr(e.requestID),
 			Actor:      opt(e.actor),
 			ActorType:  ptr(vaultapi.V1MemberType(e.actorType)),

@@ -212,6 +212,9 @@ type principal struct {
 	exp     time.Time
 }
 
+// apiKeyPrincipal is who every API key acts as (never modified).
+var apiKeyPrincipal = &principal{apiKey: true, subject: "api-key"}
+
 // maxTokenCache bounds the verified-token cache; it is emptied when full.
 const maxTokenCache = 4096
 
@@ -225,7 +228,7 @@ func (a *authority) identify(cred string) (*principal, error) {
 	}
 	if strings.HasPrefix(cred, "sky-") && len(cred) == 42 {
 		if a.apiKeys[cred] {
-			return &principal{apiKey: true, subject: "api-key"}, nil
+			return apiKeyPrincipal, nil
 		}
 		return nil, errors.New("invalid API key")
 	}
