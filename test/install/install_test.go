@@ -66,10 +66,7 @@ func buildProxy(moduleDir string) string {
 	moduleDir = GinkgoT().TempDir()
 	Expect(modzip.Unzip(moduleDir, module.Version{Path: emulatorModule, Version: tag}, filepath.Join(dir, tag+".zip"))).To(Succeed())
 	cache := filepath.Join(strings.TrimSpace(goCmd(moduleDir, env, "env", "GOMODCACHE")), "cache", "download")
-	var needZip []string
-	for _, line := range strings.Fields(goCmd(moduleDir, env, "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}{{end}}{{end}}", "./...")) {
-		needZip = append(needZip, line)
-	}
+	needZip := strings.Fields(goCmd(moduleDir, env, "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}{{end}}{{end}}", "./..."))
 	if len(needZip) > 0 {
 		goCmd(moduleDir, env, append([]string{"mod", "download"}, needZip...)...)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // The persistent store (WithDataDir): the server keeps serving from memory,
@@ -162,7 +163,7 @@ func openStore(dir string) (*store, error) {
 		FreelistType:   bolt.FreelistMapType,
 	})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("data directory %s is in use by another emulator", dir)
 		}
 		return nil, fmt.Errorf("open the data directory's database: %w", err)
