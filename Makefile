@@ -3,11 +3,12 @@
 
 GO        ?= go
 # Every Go module of the repository: the SDK itself, the test module (suites,
-# emulator, benchmarks) and the examples module.
-MODULES   := . test $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
+# benchmarks), the emulator (test/mockserver), the Ginkgo specs of the
+# emulator's internal packages (test/mockserver/specs) and the examples.
+MODULES   := . test test/mockserver test/mockserver/specs $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
 RACE      ?= -race
 
-.PHONY: all generate check-generated test lint bench demo tidy
+.PHONY: all generate check-generated test lint bench demo tidy node-deps
 
 all: lint test
 
@@ -27,8 +28,17 @@ check-generated: generate
 	@(cd tools && GOWORK=off $(GO) mod tidy -diff) || { echo "go.mod of tools is not tidy"; exit 1; }
 	@echo "generated code and go.mod files are up to date"
 
+## node-deps: install the published Node SDK that test/nodesdk drives
+## (skyflow-node, pinned by test/nodesdk/package-lock.json) with npm ci.
+NODE_SDK := test/nodesdk/node_modules/.package-lock.json
+
+node-deps: $(NODE_SDK)
+
+$(NODE_SDK): test/nodesdk/package.json test/nodesdk/package-lock.json
+	cd test/nodesdk && npm ci --ignore-scripts --no-audit --no-fund
+
 ## test: every unit test and Ginkgo suite of every module, with the race detector.
-test:
+test: $(NODE_SDK)
 	@for m in $(MODULES); do echo "== go test $$m"; (cd $$m && $(GO) test $(RACE) -count=1 ./...) || exit 1; done
 
 ## lint: gofmt (handwritten code), go vet and staticcheck (every module).
@@ -59,9 +69,19 @@ BENCH_ROUNDS ?= 12
 BENCH_TIME   ?= 150ms
 BENCH_OUT    ?= $(or $(TMPDIR),/tmp)/skyflow-bench.txt
 
+## The emulator workloads (test/bench/emulator) run BENCH_EMU_ROUNDS rounds
+## of BENCH_EMU_TIME each; BENCH_EMULATOR_BASELINE=/path/to/skyflow-mock
+## also measures another build of the emulator (say, the previous one) in
+## the same rounds.
+BENCH_EMU_ROUNDS ?= 5
+BENCH_EMU_TIME   ?= 1s
+BENCH_EMULATOR_BASELINE ?=
+
 bench:
 	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_ROUNDS) $(GO) test -run '^$$' -bench . -benchmem \
-		-benchtime $(BENCH_TIME) -timeout 60m ./bench/... 2>&1 | tee $(BENCH_OUT)
+		-benchtime $(BENCH_TIME) -timeout 60m ./bench 2>&1 | tee $(BENCH_OUT)
+	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_EMU_ROUNDS) SKYFLOW_BENCH_EMULATOR_BASELINE=$(BENCH_EMULATOR_BASELINE) \
+		$(GO) test -run '^$$' -bench . -benchtime $(BENCH_EMU_TIME) -timeout 60m ./bench/emulator 2>&1 | tee -a $(BENCH_OUT)
 	cd test && $(GO) run ./bench/cmd/benchtable $(BENCH_OUT)
 
 ## tidy: go mod tidy in every module (and in tools/).

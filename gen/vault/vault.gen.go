@@ -689,7 +689,12 @@ type V1BatchOperationRequest struct {
 
 // V1BatchOperationResponse defines model for V1BatchOperationResponse.
 type V1BatchOperationResponse struct {
-	// Responses One item per input record, in input order.
+	// Responses One item per input record, in input order. With `continueOnError` true every item is
+	// wrapped (V1BatchResponseItem: `{"Status", "Body"}`). With `continueOnError` false or
+	// absent every item is the bare response of its method: POST `{"records": [{"skyflow_id",
+	// "tokens"}]}`, PUT `{"skyflow_id", "tokens"}`, GET `{"records": [{"fields"}]}`, DELETE
+	// `{"skyflow_id", "deleted"}`. The Go type is the wrapped form, the only one this SDK
+	// reads (it always sends `continueOnError` true).
 	Responses []V1BatchResponseItem `json:"responses,omitempty"`
 
 	// VaultID The vault id.

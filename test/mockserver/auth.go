@@ -70,10 +70,13 @@ type authority struct {
 
 	signerMu sync.Mutex
 	signer   *rsa.PrivateKey
+
+	cacheMu sync.Mutex
+	cache   map[string]*principal // verified bearer tokens
 }
 
 func newAuthority(cfg Config, now func() time.Time, lifetime time.Duration) (*authority, error) {
-	a := &authority{apiKeys: map[string]bool{}, byKeyID: map[string]*serviceAccount{}, now: now, lifetime: lifetime}
+	a := &authority{apiKeys: map[string]bool{}, byKeyID: map[string]*serviceAccount{}, now: now, lifetime: lifetime, cache: map[string]*principal{}}
 	for _, k := range cfg.APIKeys {
 		a.apiKeys[k] = true
 	}
@@ -90,6 +93,54 @@ func newAuthority(cfg Config, now func() time.Time, lifetime time.Duration) (*au
 		a.byKeyID[sc.KeyID] = sa
 	}
 	return a, nil
+}
+
+// persistKeys makes the signing key of bearer tokens and the generated keys
+// of service accounts persistent through secret (WithDataDir): loaded when
+// stored, else generated now and stored, so credentials and tokens stay
+// valid across restarts. Configured keys are left alone.
+func (a *authority) persistKeys(secret func(string, func() ([]byte, error)) ([]byte, error)) error {
+	load := func(name string) (*rsa.PrivateKey, error) {
+		der, err := secret(name, func() ([]byte, error) {
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				return nil, err
+			}
+			return x509.MarshalPKCS8PrivateKey(k)
+		})
+		if err != nil {
+			return nil, err
+		}
+		k, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("stored key %s: %w", name, err)
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("stored key %s is not an RSA key", name)
+		}
+		return rk, nil
+	}
+	signer, err := load("signing_key")
+	if err != nil {
+		return err
+	}
+	a.signerMu.Lock()
+	a.signer = signer
+	a.signerMu.Unlock()
+	for _, sa := range a.accounts {
+		if sa.cfg.PrivateKey != "" {
+			continue
+		}
+		k, err := load("service_account_key:" + sa.cfg.KeyID)
+		if err != nil {
+			return err
+		}
+		sa.mu.Lock()
+		sa.key = k
+		sa.mu.Unlock()
+	}
+	return nil
 }
 
 // newAPIKey returns a random API key of the real format.
@@ -151,49 +202,96 @@ func (a *authority) issue(subject string, lifetime time.Duration, roles []string
 	return jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(key)
 }
 
-// checkBearer accepts an API key or an unexpired token issued by this
-// server; the error says why a credential is refused (never echoing it).
-func (a *authority) checkBearer(cred string) error {
+// principal is who a request acts as: an API key, or a bearer token
+// issued by this server with its roles.
+type principal struct {
+	apiKey  bool
+	subject string   // client id of the service account (or the IssueToken subject)
+	roles   []string // roles of the token
+	jti     string
+	exp     time.Time
+}
+
+// apiKeyPrincipal is who every API key acts as (never modified).
+var apiKeyPrincipal = &principal{apiKey: true, subject: "api-key"}
+
+// maxTokenCache bounds the verified-token cache; it is emptied when full.
+const maxTokenCache = 4096
+
+// identify resolves a credential (an API key, or an unexpired token issued
+// by this server) to its principal; the error says why a credential is
+// refused, never echoing it. Verified tokens are cached: RS256
+// verification costs more than serving a small request.
+func (a *authority) identify(cred string) (*principal, error) {
 	if cred == "" {
-		return errors.New("no credentials: send an API key or a bearer token")
+		return nil, errors.New("no credentials: send an API key or a bearer token")
 	}
 	if strings.HasPrefix(cred, "sky-") && len(cred) == 42 {
 		if a.apiKeys[cred] {
-			return nil
+			return apiKeyPrincipal, nil
 		}
-		return errors.New("invalid API key")
+		return nil, errors.New("invalid API key")
 	}
 	if strings.Count(cred, ".") != 2 {
-		return errors.New("credentials are neither a known API key nor a JWT")
+		return nil, errors.New("credentials are neither a known API key nor a JWT")
+	}
+	a.cacheMu.Lock()
+	p, ok := a.cache[cred]
+	a.cacheMu.Unlock()
+	if ok {
+		if !a.now().Before(p.exp) {
+			return nil, errors.New("bearer token has expired")
+		}
+		return p, nil
 	}
 	pub := a.verifyKey()
 	if pub == nil {
-		return errors.New("invalid bearer token: not issued by this server")
+		return nil, errors.New("invalid bearer token: not issued by this server")
 	}
-	_, err := jwt.Parse(cred, func(*jwt.Token) (any, error) { return pub, nil },
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(cred, claims, func(*jwt.Token) (any, error) { return pub, nil },
 		jwt.WithValidMethods([]string{"RS256"}), jwt.WithTimeFunc(a.now),
 		jwt.WithExpirationRequired(), jwt.WithIssuer(issuerName))
 	switch {
-	case err == nil:
-		return nil
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return errors.New("bearer token has expired")
+		return nil, errors.New("bearer token has expired")
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return errors.New("invalid bearer token: bad signature")
+		return nil, errors.New("invalid bearer token: bad signature")
+	case err != nil:
+		return nil, errors.New("invalid bearer token")
 	}
-	return errors.New("invalid bearer token")
+	p = &principal{}
+	p.subject, _ = claims["sub"].(string)
+	p.jti, _ = claims["jti"].(string)
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		p.exp = exp.Time
+	}
+	if list, ok := claims["roles"].([]any); ok {
+		for _, r := range list {
+			if s, ok := r.(string); ok {
+				p.roles = append(p.roles, s)
+			}
+		}
+	}
+	a.cacheMu.Lock()
+	if len(a.cache) >= maxTokenCache {
+		clear(a.cache)
+	}
+	a.cache[cred] = p
+	a.cacheMu.Unlock()
+	return p, nil
 }
 
 // authorize checks an Authorization header ("Bearer <credential>").
-func (a *authority) authorize(header string) error {
+func (a *authority) authorize(header string) (*principal, error) {
 	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if header == "" {
-		return errors.New("missing Authorization header")
+		return nil, errors.New("missing Authorization header")
 	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return errors.New("the Authorization header must be \"Bearer <token or API key>\"")
+		return nil, errors.New("the Authorization header must be \"Bearer <token or API key>\"")
 	}
-	return a.checkBearer(strings.TrimSpace(cred))
+	return a.identify(strings.TrimSpace(cred))
 }
 
 // exchange implements the token endpoint: it verifies a service-account
@@ -301,7 +399,8 @@ func (a *authority) resolveSignedToken(s string) (string, error) {
 	return tok, nil
 }
 
-// credentialsJSON renders service-account credentials as the SDKs read them.
+// credentialsJSON renders service-account credentials as the SDKs read them,
+// on one line: one official SDK mangles indented JSON given as a string.
 func credentialsJSON(sa *serviceAccount, tokenURI string) (string, error) {
 	key, err := sa.privateKey()
 	if err != nil {
@@ -312,13 +411,13 @@ func credentialsJSON(sa *serviceAccount, tokenURI string) (string, error) {
 		return "", fmt.Errorf("encode private key: %w", err)
 	}
 	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	b, err := json.MarshalIndent(map[string]string{
+	b, err := json.Marshal(map[string]string{
 		"clientID":   sa.cfg.ClientID,
 		"clientName": sa.cfg.ClientName,
 		"keyID":      sa.cfg.KeyID,
 		"tokenURI":   tokenURI,
 		"privateKey": pemText,
-	}, "", "  ")
+	})
 	if err != nil {
 		return "", err
 	}

@@ -36,6 +36,37 @@ type Config struct {
 	// accepted as the assertion audience instead of URL()+"/v1/auth/sa/oauth/token"
 	// (useful behind a TLS-terminating proxy).
 	TokenURI string `json:"token_uri,omitempty"`
+	// Roles limit what the tokens of a role may do, per table (see
+	// RoleConfig). A role that is not defined here (the demo roles, for
+	// example) allows everything.
+	Roles []RoleConfig `json:"roles,omitempty"`
+}
+
+// RoleConfig says what a bearer token with this role may do. A token acts
+// with the roles of its scope, or all roles of its service account when it
+// was issued without a scope; its rights are the union of its roles' (and a
+// role that is not defined allows everything). API keys are not limited.
+type RoleConfig struct {
+	// ID is the role id, as in a service account's Roles and a token
+	// scope ("role:<id>").
+	ID string `json:"id"`
+	// Tables maps a table name, or "*" for every table, to what the role
+	// may do there. A table without an entry (and no "*") is closed.
+	Tables map[string]TablePermissions `json:"tables"`
+}
+
+// TablePermissions is what a role may do with one table.
+type TablePermissions struct {
+	// Operations allowed: read (get, batch GET, BIN lookup of a stored
+	// card), insert (insert, batch POST; upsert also needs update),
+	// update (update, batch PUT), delete (delete, batch DELETE),
+	// detokenize, tokenize, query, files (upload, file delete, scan
+	// status, download URLs).
+	Operations []string `json:"operations"`
+	// MaxRedaction caps what the role sees of values: PLAIN_TEXT (the
+	// default: no cap), MASKED (masked or redacted, whatever is asked) or
+	// REDACTED. It applies to get, query and detokenize.
+	MaxRedaction string `json:"max_redaction,omitempty"`
 }
 
 // VaultConfig is one vault.
@@ -427,6 +458,31 @@ func (c Config) Validate() error {
 			add("%s: %v", where, err)
 		}
 	}
+	roles := map[string]bool{}
+	for i, r := range c.Roles {
+		where := fmt.Sprintf("roles[%d]", i)
+		if r.ID == "" || strings.ContainsAny(r.ID, " \t\r\n") {
+			add("%s: invalid role id %q", where, r.ID)
+		}
+		if roles[r.ID] {
+			add("%s: duplicate role %q", where, r.ID)
+		}
+		roles[r.ID] = true
+		for _, name := range sortedKeys(r.Tables) {
+			perm := r.Tables[name]
+			if name != "*" && !tableNamed(c.Vaults, name) {
+				add("%s.tables[%s]: no vault has a table %q", where, name, name)
+			}
+			for _, op := range perm.Operations {
+				if !roleOperations[op] {
+					add("%s.tables[%s]: unknown operation %q (read, insert, update, delete, detokenize, tokenize, query or files)", where, name, op)
+				}
+			}
+			if !validRedactions[perm.MaxRedaction] {
+				add("%s.tables[%s]: unknown max_redaction %q (PLAIN_TEXT, MASKED or REDACTED)", where, name, perm.MaxRedaction)
+			}
+		}
+	}
 	runs := map[string]bool{}
 	for i, r := range c.DetectRuns {
 		where := fmt.Sprintf("detect_runs[%d]", i)
@@ -451,6 +507,22 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// tableNamed reports whether a vault has a table of that name (the demo
+// vault when none is configured).
+func tableNamed(vaults []VaultConfig, name string) bool {
+	if len(vaults) == 0 {
+		vaults = DefaultConfig().Vaults
+	}
+	for _, v := range vaults {
+		for _, t := range v.Tables {
+			if t.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // validExtensions are the processedFileExtension values of the Detect spec.

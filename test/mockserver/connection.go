@@ -59,12 +59,16 @@ func (s *Server) handleConnection(w http.ResponseWriter, r *http.Request) {
 		writeError(w, unauthenticated("x-skyflow-authorization takes the raw token or API key, without a Bearer prefix"))
 		return
 	}
-	if err := s.auth.checkBearer(cred); err != nil {
+	p, err := s.auth.identify(cred)
+	if err != nil {
 		if cred == "" {
 			err = errors.New("missing x-skyflow-authorization header")
 		}
 		writeError(w, unauthenticated("%s", err.Error()))
 		return
+	}
+	if st := stateFrom(r.Context()); st != nil {
+		st.principal = p
 	}
 	connID := r.PathValue("connectionID")
 	conn, ok := s.conns[connID]

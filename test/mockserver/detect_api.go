@@ -36,17 +36,29 @@ type detectValue struct {
 
 // storeDetectValue stores a detected value in the vault and returns its
 // token; the same value of the same type always gets the same token.
-func (v *vault) storeDetectValue(entityType, value string) string {
+// A persistent vault stores it before the token is returned.
+func (v *vault) storeDetectValue(entityType, value string) (string, error) {
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	key := [2]string{entityType, value}
 	if tok, ok := v.detectByValue[key]; ok {
-		return tok
+		v.mu.Unlock()
+		return tok, nil
 	}
 	tok := uuid.NewString()
-	v.detectTokens[tok] = detectValue{entityType: entityType, value: value}
+	dv := detectValue{entityType: entityType, value: value}
+	v.detectTokens[tok] = dv
 	v.detectByValue[key] = tok
-	return tok
+	var durable <-chan error
+	if v.persist != nil {
+		durable = v.persist.enqueue([]change{{vault: v.id, id: tok, detect: &dv}})
+	}
+	v.mu.Unlock()
+	if durable != nil {
+		if err := <-durable; err != nil {
+			return "", newError(http.StatusInternalServerError, "the token could not be stored: %v", err)
+		}
+	}
+	return tok, nil
 }
 
 // resolveDetect says what a Detect vault token stands for.
@@ -79,9 +91,7 @@ func (d *detectService) options(v *vault, o detectOptions, seedText string) dete
 		EntityTypes:   entityStrings(o.entityTypes),
 		AllowRegex:    o.allow,
 		RestrictRegex: o.restrict,
-		VaultToken: func(entityType, value string) (string, error) {
-			return v.storeDetectValue(entityType, value), nil
-		},
+		VaultToken:    v.storeDetectValue,
 	}
 	if tt := o.tokenType; tt != nil {
 		opts.TokenType = detectengine.TokenType{
@@ -179,7 +189,7 @@ func (r runResponse) VisitDetectGetRunResponse(w http.ResponseWriter) error {
 // DetectDeidentifyString de-identifies a text.
 func (a *detectAPI) DetectDeidentifyString(ctx context.Context, req detectapi.DetectDeidentifyStringRequestObject) (detectapi.DetectDeidentifyStringResponseObject, error) {
 	b := req.Body
-	v, err := a.s.vault(b.VaultId)
+	v, err := a.s.vaultCtx(ctx, b.VaultId)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +238,7 @@ func (a *detectAPI) DetectReidentifyString(ctx context.Context, req detectapi.De
 	if vaultID == "" {
 		return nil, badRequest("vault_id is required")
 	}
-	v, err := a.s.vault(vaultID)
+	v, err := a.s.vaultCtx(ctx, vaultID)
 	if err != nil {
 		return nil, err
 	}
@@ -247,8 +257,8 @@ type fileJob struct {
 
 // startRun decodes and processes the file at once and creates a run that
 // reports the result when polled.
-func (a *detectAPI) startRun(job fileJob) (string, error) {
-	v, err := a.s.vault(job.vaultID)
+func (a *detectAPI) startRun(ctx context.Context, job fileJob) (string, error) {
+	v, err := a.s.vaultCtx(ctx, job.vaultID)
 	if err != nil {
 		return "", err
 	}
@@ -275,13 +285,13 @@ func (a *detectAPI) startRun(job fileJob) (string, error) {
 			rr.outputs = append(rr.outputs, runOutput{data: o.Data, kind: string(o.Type), extension: o.Extension})
 		}
 	}
-	return a.s.runs.create(v.id, rr), nil
+	return a.s.runs.create(v.id, rr)
 }
 
 // DetectDeidentifyFile starts a run for any supported file.
 func (a *detectAPI) DetectDeidentifyFile(ctx context.Context, req detectapi.DetectDeidentifyFileRequestObject) (detectapi.DetectDeidentifyFileResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -292,7 +302,7 @@ func (a *detectAPI) DetectDeidentifyFile(ctx context.Context, req detectapi.Dete
 // DetectDeidentifyAudio starts a run for an audio file.
 func (a *detectAPI) DetectDeidentifyAudio(ctx context.Context, req detectapi.DetectDeidentifyAudioRequestObject) (detectapi.DetectDeidentifyAudioResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts:          detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations},
 		transcription: string(deref(b.OutputTranscription))})
 	if err != nil {
@@ -304,7 +314,7 @@ func (a *detectAPI) DetectDeidentifyAudio(ctx context.Context, req detectapi.Det
 // DetectDeidentifyDocument starts a run for a document.
 func (a *detectAPI) DetectDeidentifyDocument(ctx context.Context, req detectapi.DetectDeidentifyDocumentRequestObject) (detectapi.DetectDeidentifyDocumentResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -315,7 +325,7 @@ func (a *detectAPI) DetectDeidentifyDocument(ctx context.Context, req detectapi.
 // DetectDeidentifyPdf starts a run for a PDF.
 func (a *detectAPI) DetectDeidentifyPdf(ctx context.Context, req detectapi.DetectDeidentifyPdfRequestObject) (detectapi.DetectDeidentifyPdfResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -326,7 +336,7 @@ func (a *detectAPI) DetectDeidentifyPdf(ctx context.Context, req detectapi.Detec
 // DetectDeidentifyImage starts a run for an image.
 func (a *detectAPI) DetectDeidentifyImage(ctx context.Context, req detectapi.DetectDeidentifyImageRequestObject) (detectapi.DetectDeidentifyImageResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -337,7 +347,7 @@ func (a *detectAPI) DetectDeidentifyImage(ctx context.Context, req detectapi.Det
 // DetectDeidentifyPresentation starts a run for a presentation.
 func (a *detectAPI) DetectDeidentifyPresentation(ctx context.Context, req detectapi.DetectDeidentifyPresentationRequestObject) (detectapi.DetectDeidentifyPresentationResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -348,7 +358,7 @@ func (a *detectAPI) DetectDeidentifyPresentation(ctx context.Context, req detect
 // DetectDeidentifySpreadsheet starts a run for a spreadsheet.
 func (a *detectAPI) DetectDeidentifySpreadsheet(ctx context.Context, req detectapi.DetectDeidentifySpreadsheetRequestObject) (detectapi.DetectDeidentifySpreadsheetResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -359,7 +369,7 @@ func (a *detectAPI) DetectDeidentifySpreadsheet(ctx context.Context, req detecta
 // DetectDeidentifyStructuredText starts a run for JSON or XML.
 func (a *detectAPI) DetectDeidentifyStructuredText(ctx context.Context, req detectapi.DetectDeidentifyStructuredTextRequestObject) (detectapi.DetectDeidentifyStructuredTextResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -370,7 +380,7 @@ func (a *detectAPI) DetectDeidentifyStructuredText(ctx context.Context, req dete
 // DetectDeidentifyText starts a run for a text file.
 func (a *detectAPI) DetectDeidentifyText(ctx context.Context, req detectapi.DetectDeidentifyTextRequestObject) (detectapi.DetectDeidentifyTextResponseObject, error) {
 	b := req.Body
-	id, err := a.startRun(fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
+	id, err := a.startRun(ctx, fileJob{vaultID: b.VaultId, base64: b.File.Base64, format: string(b.File.DataFormat),
 		opts: detectOptions{b.EntityTypes, b.TokenType, b.AllowRegex, b.RestrictRegex, b.Transformations}})
 	if err != nil {
 		return nil, err
@@ -382,7 +392,7 @@ func (a *detectAPI) DetectDeidentifyText(ctx context.Context, req detectapi.Dete
 func (a *detectAPI) DetectGetRun(ctx context.Context, req detectapi.DetectGetRunRequestObject) (detectapi.DetectGetRunResponseObject, error) {
 	vaultID := deref(req.Params.VaultId)
 	if vaultID != "" {
-		if _, err := a.s.vault(vaultID); err != nil {
+		if _, err := a.s.vaultCtx(ctx, vaultID); err != nil {
 			return nil, err
 		}
 	}
@@ -397,7 +407,7 @@ func (a *detectAPI) DetectGetRun(ctx context.Context, req detectapi.DetectGetRun
 // json, xml); the other formats come back unchanged.
 func (a *detectAPI) DetectReidentifyFile(ctx context.Context, req detectapi.DetectReidentifyFileRequestObject) (detectapi.DetectReidentifyFileResponseObject, error) {
 	b := req.Body
-	v, err := a.s.vault(b.VaultId)
+	v, err := a.s.vaultCtx(ctx, b.VaultId)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +437,7 @@ var toxicWords = []string{"idiot", "stupid", "hate you", "kill you", "moron", "d
 // DetectCheckGuardrails flags toxic words and denied topics by substring.
 func (a *detectAPI) DetectCheckGuardrails(ctx context.Context, req detectapi.DetectCheckGuardrailsRequestObject) (detectapi.DetectCheckGuardrailsResponseObject, error) {
 	b := req.Body
-	if _, err := a.s.vault(b.VaultId); err != nil {
+	if _, err := a.s.vaultCtx(ctx, b.VaultId); err != nil {
 		return nil, err
 	}
 	lower := strings.ToLower(b.Text)

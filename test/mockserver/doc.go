@@ -1,9 +1,22 @@
-// Package mockserver is an in-memory, stateful emulator of the Skyflow APIs
-// that the SDKs call: the vault data plane (records, tokens, query, files),
-// Detect (de-identify and re-identify text and files, runs, guardrails),
-// the service-account token exchange and connections. Tests can start one
-// per spec and drive any Skyflow client against it, in Go or, through the
-// skyflow-mock command, in any language.
+// Package mockserver is a stateful emulator of the Skyflow APIs that the
+// SDKs call: the vault data plane (records, tokens, query, files, audit
+// events, BIN lookup), Detect (de-identify and re-identify text and files,
+// runs, guardrails), the service-account token exchange and connections.
+// Tests can start one per spec and drive any Skyflow client against it, in
+// Go or, through the skyflow-mock command, in any language.
+//
+// # Modes
+//
+// By default a server listens on plain HTTP on loopback and keeps its state
+// in memory. WithTLS serves HTTPS with a certificate of the emulator's own
+// CA (WithCADir). WithProxy adds an HTTP proxy (CONNECT and absolute-URI
+// requests) that answers for Skyflow's host names, {cluster}.vault,
+// manage and {cluster}.gateway.skyflowapis.com, so that official SDKs reach
+// it unmodified with their production configuration; it forwards nothing.
+// WithDataDir keeps the state in a directory (a write-ahead log with group
+// commit, checkpointed into bbolt), acknowledging a write once it is
+// durable. Roles of the configuration limit what tokens may do per table
+// and cap the redaction they see.
 //
 // # Faithful by construction
 //
@@ -24,7 +37,7 @@
 //
 // # Behaviour
 //
-// Records live in memory with unique indexes and tokens. Bulk insert is all
+// Records are served from memory, with unique indexes and tokens. Bulk insert is all
 // or nothing; batch insert with continueOnError reports a Status and Body
 // per record; upsert updates the row with the same unique value; the token
 // modes DISABLE, ENABLE and ENABLE_STRICT are enforced and supplied tokens

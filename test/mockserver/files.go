@@ -2,6 +2,9 @@ package mockserver
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -205,11 +208,12 @@ var eicar = []byte(`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FI
 
 // storeFile streams a file part into the temporary directory.
 func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
-	out, err := s.files.create("file-*")
+	id := uuid.NewString()
+	out, err := s.files.createStored(id)
 	if err != nil {
 		return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
 	}
-	sf := &storedFile{id: uuid.NewString(), name: baseName(part.FileName()), path: out.Name(), scan: "SCAN_CLEAN"}
+	sf := &storedFile{id: id, name: baseName(part.FileName()), path: out.Name(), scan: "SCAN_CLEAN"}
 	sniff := make([]byte, 0, 512)
 	buf := make([]byte, 32<<10)
 	keep := len(eicar) - 1
@@ -248,6 +252,20 @@ func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
 			return nil, badRequest("reading the file part: %v", rerr)
 		}
 	}
+	if s.files.durable() {
+		// The record that refers to the file is acknowledged only once
+		// durable, so the bytes must be on disk first.
+		if err := out.Sync(); err != nil {
+			_ = out.Close()
+			removeStoredFile(sf)
+			return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
+		}
+		if err := syncDir(filepath.Dir(sf.path)); err != nil {
+			_ = out.Close()
+			removeStoredFile(sf)
+			return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
+		}
+	}
 	if err := out.Close(); err != nil {
 		removeStoredFile(sf)
 		return nil, newError(http.StatusInternalServerError, "cannot store file: %v", err)
@@ -266,6 +284,16 @@ func (s *Server) storeFile(part *multipart.Part) (*storedFile, error) {
 	return sf, nil
 }
 
+// syncDir makes the entries of a directory durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
 // baseName keeps the last element of a client-side path (either separator).
 func baseName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
@@ -277,14 +305,36 @@ func baseName(name string) string {
 	return name
 }
 
-// downloadURL is the address that serves a stored file's bytes.
+// downloadURL is the address that serves a stored file's bytes: on the
+// host the client used, signed, and valid for the download URL lifetime
+// (WithDownloadURLLifetime; the URL is the secret, like a pre-signed URL).
 func (s *Server) downloadURL(r *http.Request, f *storedFile) string {
-	return s.externalBase(r) + filesPrefix + f.id + "/" + url.PathEscape(f.name)
+	exp := s.opts.clock().Add(s.opts.downloadLifetime).Unix()
+	q := url.Values{"expires": {strconv.FormatInt(exp, 10)}, "signature": {s.downloadSignature(f.id, exp)}}
+	return s.externalBase(r) + filesPrefix + f.id + "/" + url.PathEscape(f.name) + "?" + q.Encode()
 }
 
-// externalBase is the base URL as the client reached the server.
+// downloadSignature authenticates a file id and expiry time.
+func (s *Server) downloadSignature(id string, exp int64) string {
+	m := hmac.New(sha256.New, s.downloadKey)
+	fmt.Fprintf(m, "%s\n%d", id, exp)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// externalBase is the base URL as the client reached the server: the
+// scheme and host it used (the https vault host through the proxy), and the
+// base path on the emulator's own listener.
 func (s *Server) externalBase(r *http.Request) string {
-	if r == nil || r.Host == "" {
+	if r == nil {
+		return s.URL()
+	}
+	if o, ok := r.Context().Value(originKey{}).(origin); ok && o.host != "" {
+		if o.surface == surfaceDirect {
+			return o.base() + s.opts.basePath
+		}
+		return o.base()
+	}
+	if r.Host == "" {
 		return s.URL()
 	}
 	scheme := "http"
@@ -302,6 +352,15 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, rest stri
 		return
 	}
 	id, _, _ := strings.Cut(rest, "/")
+	exp, err := strconv.ParseInt(r.URL.Query().Get("expires"), 10, 64)
+	if err != nil || !hmac.Equal([]byte(r.URL.Query().Get("signature")), []byte(s.downloadSignature(id, exp))) {
+		writeError(w, forbidden("invalid download URL"))
+		return
+	}
+	if s.opts.clock().Unix() > exp {
+		writeError(w, forbidden("the download URL has expired; get a new one"))
+		return
+	}
 	e := s.files.lookup(id)
 	if e == nil {
 		writeError(w, notFound("file not found"))
@@ -323,4 +382,6 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, rest stri
 	w.Header().Set("Content-Type", e.f.contentType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.f.name}))
 	http.ServeContent(w, r, e.f.name, time.Time{}, fh)
+	// Everything is sent before the handler returns (see serverConn).
+	_ = http.NewResponseController(w).Flush()
 }

@@ -86,14 +86,30 @@ func (r *recorder) Write(p []byte) (int, error) {
 	return r.body.Write(p)
 }
 
-// serveHTTP is the emulator's entry point: request id, base path, routing,
-// counters, faults, validation, then the generated handlers.
+// serveHTTP is the entry point of the emulator's own listener (and of
+// Handler): every route, under the base path.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	o := origin{scheme: "http", host: r.Host, surface: surfaceDirect}
+	if sc := connFrom(r.Context()); (sc != nil && sc.tls) || r.TLS != nil {
+		o.scheme = "https"
+	}
+	s.serve(w, r, o)
+}
+
+// serve handles one request that reached the emulator through o: request
+// id, base path, routing, counters, faults, validation, then the generated
+// handlers.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 	start := time.Now()
 	rid := uuid.NewString()
 	w.Header().Set("X-Request-Id", rid)
+	if sc := connFrom(r.Context()); sc != nil {
+		sc.inHandler.Store(true)
+		defer sc.inHandler.Store(false)
+	}
 	rw := &responseWriter{ResponseWriter: w}
 	op := ""
+	st := &reqState{rid: rid}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler {
@@ -115,40 +131,64 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("operation", op), slog.String("method", r.Method), slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)), slog.String("request_id", rid))
+		if op != "" && op != "admin" && op != "download" && op != opAuditList {
+			s.audit.record(st, op, r, status, start)
+		}
 	}()
 
-	path, ok := s.stripBase(r.URL.EscapedPath())
-	if !ok {
-		writeError(rw, notFound("no API route matches this path"))
-		return
+	path := r.URL.EscapedPath()
+	if o.surface == surfaceDirect {
+		var ok bool
+		if path, ok = s.stripBase(path); !ok {
+			writeError(rw, notFound("no API route matches this path"))
+			return
+		}
 	}
 	if err := setPath(r, path); err != nil {
 		writeError(rw, badRequest("malformed escape in path"))
 		return
 	}
-	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, r))
+	ctx := context.WithValue(r.Context(), originKey{}, o)
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	r = r.WithContext(ctx)
+	st.req = r
+	noRoute := func() {
+		writeError(rw, notFound("no API route matches this path on host %s", o.host))
+	}
 
 	switch {
 	case strings.HasPrefix(path, adminPrefix):
+		if o.surface != surfaceDirect {
+			noRoute()
+			return
+		}
 		op = "admin"
 		s.serveAdmin(rw, r, strings.TrimPrefix(path, adminPrefix))
 		return
 	case strings.HasPrefix(path, filesPrefix):
+		if o.surface != surfaceDirect && o.surface != surfaceVault {
+			noRoute()
+			return
+		}
 		op = "download"
 		s.serveDownload(rw, r, strings.TrimPrefix(path, filesPrefix))
 		return
 	case strings.HasPrefix(path, connectionPrefix):
+		if o.surface != surfaceDirect && o.surface != surfaceGateway {
+			noRoute()
+			return
+		}
 		op = opConnection
-		// The route must name a connection and a route path; anything else
-		// (or an unclean path) would make http.ServeMux redirect.
+		// The route must name a connection and a route path.
 		rest := strings.TrimPrefix(r.URL.Path, connectionPrefix)
 		id, route, _ := strings.Cut(rest, "/")
 		if pathpkg.Clean(r.URL.Path) != r.URL.Path || id == "" || route == "" {
 			writeError(rw, notFound("no route matches this path"))
 			return
 		}
+		r.SetPathValue("connectionID", id)
 		if s.applyFault(rw, rw, r, op) {
-			s.mux.ServeHTTP(rw, r)
+			s.handleConnection(rw, r)
 		}
 		return
 	}
@@ -156,6 +196,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	m, apiErr := s.specs.find(r.Method, path)
 	if apiErr != nil {
 		writeError(rw, apiErr)
+		return
+	}
+	if !m.spec.servedOn(o.surface) {
+		noRoute()
 		return
 	}
 	op = m.opID
@@ -171,7 +215,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			writeError(out, err)
 		} else {
-			s.mux.ServeHTTP(out, r)
+			for name, val := range m.params {
+				r.SetPathValue(name, val)
+			}
+			s.ops[op](out, r)
 		}
 	}
 	if rec == nil {
@@ -277,13 +324,14 @@ func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiEr
 		SkipSettingDefaults: true,
 		AuthenticationFunc:  s.authenticate,
 	}
-	// Security and parameters are checked on a body-less copy: kin-openapi
+	// Security and parameters are checked without the body: kin-openapi
 	// would otherwise read the whole body into memory for the security step.
-	bare := r.Clone(r.Context())
-	bare.Body = http.NoBody
-	bare.ContentLength = 0
-	in := &openapi3filter.RequestValidationInput{Request: bare, PathParams: m.params, Route: m.route, Options: opts}
-	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+	body, length := r.Body, r.ContentLength
+	r.Body, r.ContentLength = http.NoBody, 0
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: m.params, Route: m.route, Options: opts}
+	err := openapi3filter.ValidateRequest(r.Context(), in)
+	r.Body, r.ContentLength = body, length
+	if err != nil {
 		return noop, requestValidationError(err)
 	}
 	op := m.route.Operation
@@ -293,6 +341,11 @@ func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiEr
 	if schema := multipartSchema(op); schema != nil {
 		return s.spoolMultipart(r, schema, op.RequestBody.Value.Required)
 	}
+	if m.opID == opDeidentifyFile {
+		if err := normalizeDataFormat(r); err != nil {
+			return noop, badRequest("invalid request body: %v", err)
+		}
+	}
 	bodyOpts := &openapi3filter.Options{SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 	bin := &openapi3filter.RequestValidationInput{Request: r, PathParams: m.params, Route: m.route, Options: bodyOpts}
 	if err := openapi3filter.ValidateRequestBody(r.Context(), bin, op.RequestBody.Value); err != nil {
@@ -301,17 +354,26 @@ func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiEr
 	return noop, nil
 }
 
-// authenticate is the AuthenticationFunc of request validation.
-func (s *Server) authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+// authenticate is the AuthenticationFunc of request validation. The
+// principal it finds is kept in the request state, for roles and the
+// audit log.
+func (s *Server) authenticate(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
 	sch := in.SecurityScheme
 	req := in.RequestValidationInput.Request
+	var p *principal
+	var err error
 	switch {
 	case sch.Type == "http" && strings.EqualFold(sch.Scheme, "bearer"):
-		return s.auth.authorize(req.Header.Get("Authorization"))
+		p, err = s.auth.authorize(req.Header.Get("Authorization"))
 	case sch.Type == "apiKey" && sch.In == "header":
-		return s.auth.checkBearer(strings.TrimSpace(req.Header.Get(sch.Name)))
+		p, err = s.auth.identify(strings.TrimSpace(req.Header.Get(sch.Name)))
+	default:
+		return fmt.Errorf("unsupported security scheme %s", in.SecuritySchemeName)
 	}
-	return fmt.Errorf("unsupported security scheme %s", in.SecuritySchemeName)
+	if st := stateFrom(ctx); st != nil && p != nil {
+		st.principal = p
+	}
+	return err
 }
 
 // requestValidationError maps a kin-openapi validation error to the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -41,14 +42,15 @@ type specSet struct {
 // modified afterwards, so sharing it between servers is safe.
 var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 	set := &specSet{}
-	for _, s := range []struct {
+	sources := []struct {
 		name string
 		get  func() (*openapi3.T, error)
 	}{
 		{"oauth", oauthapi.GetSpec},
 		{"detect", detectapi.GetSpec},
 		{"vault", vaultapi.GetSpec},
-	} {
+	}
+	for _, s := range sources {
 		doc, err := s.get()
 		if err != nil {
 			return nil, fmt.Errorf("load %s spec: %w", s.name, err)
@@ -79,6 +81,21 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 	}
 	return set, nil
 })
+
+// servedOn reports whether the spec's operations are reachable through a
+// surface: the token endpoint on the manage host, vault and Detect on the
+// vault host, everything on the emulator's own listener.
+func (a *apiSpec) servedOn(sf surface) bool {
+	switch sf {
+	case surfaceDirect:
+		return true
+	case surfaceManage:
+		return a.name == "oauth"
+	case surfaceVault:
+		return a.name == "vault" || a.name == "detect"
+	}
+	return false
+}
 
 // routeMatch is the operation a request resolved to.
 type routeMatch struct {
@@ -176,4 +193,36 @@ func multipartSchema(op *openapi3.Operation) *openapi3.Schema {
 		return nil
 	}
 	return mt.Schema.Value
+}
+
+// operationHandlers maps every operationId of the specs to the method of
+// the same name of one of the generated ServerInterfaceWrappers (which binds
+// the path, query and body parameters and calls the strict handler). It
+// fails when an operation has no handler, so a spec change that adds an
+// operation cannot go unserved.
+func operationHandlers(specs *specSet, wrappers []any) (map[string]http.HandlerFunc, error) {
+	out := map[string]http.HandlerFunc{}
+	for _, spec := range specs.specs {
+		for _, rt := range spec.routes {
+			for _, op := range rt.item.Operations() {
+				if _, done := out[op.OperationID]; done {
+					continue
+				}
+				for _, w := range wrappers {
+					m := reflect.ValueOf(w).MethodByName(op.OperationID)
+					if !m.IsValid() {
+						continue
+					}
+					if h, ok := m.Interface().(func(http.ResponseWriter, *http.Request)); ok {
+						out[op.OperationID] = h
+						break
+					}
+				}
+				if out[op.OperationID] == nil {
+					return nil, fmt.Errorf("%s spec: operation %s has no generated handler", spec.name, op.OperationID)
+				}
+			}
+		}
+	}
+	return out, nil
 }

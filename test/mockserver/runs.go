@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"encoding/base64"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -46,10 +47,11 @@ type runStore struct {
 	runs         map[string]*run
 	plans        []RunPlan
 	defaultPolls int
+	persist      *store // nil: in memory only
 }
 
-func newRunStore(defaultPolls int) *runStore {
-	return &runStore{runs: map[string]*run{}, defaultPolls: defaultPolls}
+func newRunStore(defaultPolls int, persist *store) *runStore {
+	return &runStore{runs: map[string]*run{}, defaultPolls: defaultPolls, persist: persist}
 }
 
 func (rs *runStore) plan(plans ...RunPlan) {
@@ -85,8 +87,20 @@ func (rs *runStore) seed(cfg RunSeed) {
 	rs.runs[cfg.ID] = &run{id: cfg.ID, vaultID: cfg.VaultID, pollsLeft: cfg.Polls, final: final, message: cfg.Message, result: res}
 }
 
-// create starts a run with the next plan (or the default behaviour).
-func (rs *runStore) create(vaultID string, res runResult) string {
+// create starts a run with the next plan (or the default behaviour). A
+// persistent store keeps the run (which answers its outcome at once after a
+// restart) before its id is returned.
+func (rs *runStore) create(vaultID string, res runResult) (string, error) {
+	id, durable := rs.add(vaultID, res)
+	if durable != nil {
+		if err := <-durable; err != nil {
+			return "", newError(http.StatusInternalServerError, "the run could not be stored: %v", err)
+		}
+	}
+	return id, nil
+}
+
+func (rs *runStore) add(vaultID string, res runResult) (string, <-chan error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	r := &run{id: uuid.NewString(), vaultID: vaultID, pollsLeft: rs.defaultPolls, final: "SUCCESS", result: res}
@@ -107,7 +121,10 @@ func (rs *runStore) create(vaultID string, res runResult) string {
 		r.message = "processing of the file failed"
 	}
 	rs.runs[r.id] = r
-	return r.id
+	if rs.persist == nil {
+		return r.id, nil
+	}
+	return r.id, rs.persist.enqueue([]change{{run: r}})
 }
 
 // poll returns the run's status response, counting the poll.

@@ -2,6 +2,9 @@ package mockserver
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +12,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +37,11 @@ type options struct {
 	clock             func() time.Time
 	validateResponses bool
 	logger            *slog.Logger
+	tls               bool
+	caDir             string
+	proxyAddr         string
+	downloadLifetime  time.Duration
+	dataDir           string
 }
 
 // WithConfig serves cfg instead of the demo vault.
@@ -72,6 +82,43 @@ func WithResponseValidation() Option { return func(o *options) { o.validateRespo
 // nothing is logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// WithTLS makes Start serve HTTPS (HTTP/1.1) with a certificate of the
+// emulator's own CA (see WithCADir) for localhost, loopback addresses and
+// Skyflow's host names.
+func WithTLS() Option { return func(o *options) { o.tls = true } }
+
+// WithCADir keeps the emulator's CA in dir (ca.pem and ca-key.pem), creating
+// it on first use and reusing it later, so a client trusts it once. Without
+// it, a server that needs a CA (WithTLS, WithProxy) makes a temporary one
+// that Close deletes.
+func WithCADir(dir string) Option { return func(o *options) { o.caDir = dir } }
+
+// WithProxy makes Start also listen on addr (for example "127.0.0.1:0") as
+// an HTTP proxy that official SDKs reach unmodified: it accepts CONNECT and
+// absolute-URI requests, terminates TLS with the emulator's CA and serves
+// {cluster}.vault.skyflowapis.com (vault and Detect),
+// manage.skyflowapis.com (the token endpoint) and
+// {cluster}.gateway.skyflowapis.com (connections) of the configured
+// clusters. Any other host gets a 502; nothing is forwarded anywhere. The
+// credentials then name Skyflow's real https token URI.
+func WithProxy(addr string) Option { return func(o *options) { o.proxyAddr = addr } }
+
+// WithDataDir keeps the server's state in dir, so that it outlives the
+// process: vaults (records, tokens, Detect's vault tokens, stored files),
+// Detect runs, the generated API key and the keys of the service accounts
+// and of the bearer tokens (credentials and tokens stay valid across
+// restarts). A write is acknowledged once it is on disk; concurrent writes
+// are committed together. Records of the configuration are seeded only
+// into a vault the directory does not know yet. Without it, everything is
+// in memory.
+func WithDataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
+
+// WithDownloadURLLifetime sets how long download URLs stay valid (default
+// 15 minutes, as the API documents).
+func WithDownloadURLLifetime(d time.Duration) Option {
+	return func(o *options) { o.downloadLifetime = d }
+}
+
 // Server is an in-memory Skyflow emulator: vault data plane, Detect, the
 // service-account token endpoint, connections and an admin API. Create it
 // with New or Start; it is safe for concurrent use.
@@ -84,26 +131,36 @@ type Server struct {
 	vaultIDs []string
 	conns    map[string]*connection
 	runs     *runStore
+	audit    *auditLog
 	faults   *faultState
 	files    *fileStore
-	mux      *http.ServeMux
+	ops      map[string]http.HandlerFunc // operationId -> generated wrapper
 	handler  http.Handler
 	log      *slog.Logger
 	detect   *detectService
 
-	mu       sync.Mutex
-	listener net.Listener
-	httpSrv  *http.Server
-	baseURL  string
-	started  bool
-	closed   bool
-	problems []string
+	store       *store         // nil without WithDataDir
+	ca          *certAuthority // nil without WithTLS and WithProxy
+	tlsCfg      *tls.Config    // serving certificate of the CA
+	tunnels     *chanListener  // CONNECT tunnels of the proxy
+	downloadKey []byte         // signs download URLs
+
+	mu        sync.Mutex
+	listener  net.Listener
+	httpSrv   *http.Server
+	proxySrv  *http.Server
+	tunnelSrv *http.Server
+	baseURL   string
+	proxyURL  string
+	started   bool
+	closed    bool
+	problems  []string
 }
 
 // New builds a configured server that is not listening yet: call Start, or
 // serve Handler yourself (for example with httptest.NewServer).
 func New(opts ...Option) (*Server, error) {
-	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now}
+	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now, downloadLifetime: 15 * time.Minute}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -125,9 +182,6 @@ func New(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: invalid configuration: %w", err)
 	}
 	cfg = cfg.completed()
-	if len(cfg.APIKeys) == 0 {
-		cfg.APIKeys = []string{newAPIKey()}
-	}
 	bp, err := cleanBasePath(o.basePath)
 	if err != nil {
 		return nil, err
@@ -138,6 +192,9 @@ func New(opts ...Option) (*Server, error) {
 	}
 	if o.clock == nil {
 		o.clock = time.Now
+	}
+	if o.downloadLifetime <= 0 {
+		return nil, errors.New("mockserver: WithDownloadURLLifetime needs a positive duration")
 	}
 	specs, err := loadSpecs()
 	if err != nil {
@@ -152,34 +209,18 @@ func New(opts ...Option) (*Server, error) {
 		faults: newFaultState(),
 		files:  &fileStore{byID: map[string]*fileEntry{}},
 		log:    o.logger,
+		audit:  newAuditLog(o.clock),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.auth, err = newAuthority(cfg, o.clock, o.tokenLifetime); err != nil {
+	if err := s.setup(); err != nil {
+		s.files.close()
+		if s.store != nil {
+			s.store.close()
+		}
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	for _, vc := range cfg.Vaults {
-		v, err := newVault(vc, removeStoredFile)
-		if err != nil {
-			return nil, fmt.Errorf("mockserver: %w", err)
-		}
-		s.vaults[vc.ID] = v
-		s.vaultIDs = append(s.vaultIDs, vc.ID)
-	}
-	for _, cc := range cfg.Connections {
-		segs, _ := parseRoute(cc.Route) // validated
-		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
-	}
-	s.detect = newDetectService(s)
-	s.runs = newRunStore(o.runPolls)
-	for _, rs := range cfg.DetectRuns {
-		if rs.VaultID == "" {
-			rs.VaultID = s.vaultIDs[0]
-		}
-		s.runs.seed(rs)
-	}
-	s.mux = http.NewServeMux()
 	// Errors of the generated layer: binding problems are 400s, errors
 	// returned by handlers carry their own status (*apiError) or are 500s.
 	reqErr := func(w http.ResponseWriter, r *http.Request, err error) {
@@ -188,19 +229,130 @@ func New(opts ...Option) (*Server, error) {
 	respErr := func(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, asAPIError(err))
 	}
-	paramErr := reqErr
-	vaultapi.HandlerWithOptions(
-		vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		vaultapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	detectapi.HandlerWithOptions(
-		detectapi.NewStrictHandlerWithOptions(&detectAPI{s: s}, nil, detectapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		detectapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	oauthapi.HandlerWithOptions(
-		oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
-		oauthapi.StdHTTPServerOptions{BaseRouter: s.mux, ErrorHandlerFunc: paramErr})
-	s.mux.HandleFunc(connectionPrefix+"{connectionID}/{route...}", s.handleConnection)
+	// The spec router (specs.find) routes every request once; it then calls
+	// the generated wrapper of the operation directly, which binds the
+	// parameters and calls the strict handler.
+	wrappers := []any{
+		&vaultapi.ServerInterfaceWrapper{
+			Handler:          vaultapi.NewStrictHandlerWithOptions(&vaultAPI{s: s}, nil, vaultapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+		&detectapi.ServerInterfaceWrapper{
+			Handler:          detectapi.NewStrictHandlerWithOptions(&detectAPI{s: s}, nil, detectapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+		&oauthapi.ServerInterfaceWrapper{
+			Handler:          oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
+	}
+	if s.ops, err = operationHandlers(specs, wrappers); err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s, nil
+}
+
+// setup builds the state of a new server: the store of WithDataDir and the
+// keys kept in it, credentials, vaults, connections, the CA and Detect.
+func (s *Server) setup() error {
+	o := &s.opts
+	var err error
+	if o.dataDir != "" {
+		if s.store, err = openStore(o.dataDir); err != nil {
+			return err
+		}
+		s.files.keep = filepath.Join(o.dataDir, filesDir)
+	}
+	if len(s.cfg.APIKeys) == 0 {
+		key, err := s.persistedSecret("api_key", func() ([]byte, error) { return []byte(newAPIKey()), nil })
+		if err != nil {
+			return err
+		}
+		s.cfg.APIKeys = []string{string(key)}
+	}
+	if s.downloadKey, err = s.persistedSecret("download_key", func() ([]byte, error) {
+		k := make([]byte, 32)
+		_, err := rand.Read(k)
+		return k, err
+	}); err != nil {
+		return err
+	}
+	if s.auth, err = newAuthority(s.cfg, o.clock, o.tokenLifetime); err != nil {
+		return err
+	}
+	if s.store != nil {
+		if err := s.auth.persistKeys(s.persistedSecret); err != nil {
+			return err
+		}
+	}
+	register := func(v *vault, f *storedFile) { s.files.register(v, f) }
+	for _, vc := range s.cfg.Vaults {
+		v, err := newVault(vc, removeStoredFile, s.store, register)
+		if err != nil {
+			return err
+		}
+		s.vaults[vc.ID] = v
+		s.vaultIDs = append(s.vaultIDs, vc.ID)
+	}
+	if s.store != nil {
+		s.files.sweep()
+	}
+	for _, cc := range s.cfg.Connections {
+		segs, _ := parseRoute(cc.Route) // validated
+		s.conns[cc.ID] = &connection{cfg: cc, segs: segs}
+	}
+	if o.tls || o.proxyAddr != "" {
+		dir := o.caDir
+		if dir == "" {
+			if dir, err = s.files.tempDir(); err != nil {
+				return err
+			}
+			dir = filepath.Join(dir, "ca")
+		}
+		if s.ca, err = loadOrCreateCA(dir, o.clock()); err != nil {
+			return err
+		}
+		if s.tlsCfg, err = s.ca.serverTLSConfig(o.clock()); err != nil {
+			return err
+		}
+	}
+	s.detect = newDetectService(s)
+	s.runs = newRunStore(o.runPolls, s.store)
+	if s.store != nil {
+		stored, err := s.store.loadRuns()
+		if err != nil {
+			return err
+		}
+		s.runs.runs = stored
+	}
+	for _, rs := range s.cfg.DetectRuns {
+		if rs.VaultID == "" {
+			rs.VaultID = s.vaultIDs[0]
+		}
+		s.runs.seed(rs)
+	}
+	return nil
+}
+
+// persistedSecret returns the value of a meta key of the store, creating
+// it with gen (and storing it) on first use; without a store it is gen's.
+func (s *Server) persistedSecret(key string, gen func() ([]byte, error)) ([]byte, error) {
+	if s.store != nil {
+		if v := s.store.meta(key); v != nil {
+			return v, nil
+		}
+	}
+	v, err := gen()
+	if err != nil {
+		return nil, err
+	}
+	if s.store != nil {
+		if err := s.store.putMeta(key, v); err != nil {
+			return nil, fmt.Errorf("store %s: %w", key, err)
+		}
+	}
+	return v, nil
 }
 
 // Start is New followed by (*Server).Start.
@@ -216,7 +368,8 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Start listens on the configured address and serves in the background.
+// Start listens on the configured address (and the proxy address of
+// WithProxy) and serves in the background.
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -230,16 +383,51 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("mockserver: listen: %w", err)
 	}
+	var pln net.Listener
+	if s.opts.proxyAddr != "" {
+		if pln, err = net.Listen("tcp", s.opts.proxyAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("mockserver: proxy listen: %w", err)
+		}
+	}
 	s.listener = ln
-	s.httpSrv = &http.Server{
-		Handler:           s.handler,
+	s.httpSrv = s.newHTTPServer(s.handler)
+	scheme := "http"
+	useTLS := s.opts.tls
+	if useTLS {
+		scheme = "https"
+	}
+	s.baseURL = scheme + "://" + ln.Addr().String() + s.opts.basePath
+	s.started = true
+	go func() {
+		_ = s.httpSrv.Serve(&wrapListener{Listener: ln, wrap: func(c net.Conn) *serverConn {
+			if useTLS {
+				return &serverConn{Conn: tls.Server(c, s.tlsCfg), tls: true}
+			}
+			return &serverConn{Conn: c}
+		}})
+	}()
+	if pln != nil {
+		s.proxyURL = "http://" + pln.Addr().String()
+		s.tunnels = newChanListener(pln.Addr())
+		s.proxySrv = s.newHTTPServer(http.HandlerFunc(s.serveProxy))
+		s.tunnelSrv = s.newHTTPServer(http.HandlerFunc(s.serveTunnel))
+		go func() {
+			_ = s.proxySrv.Serve(&wrapListener{Listener: pln, wrap: func(c net.Conn) *serverConn { return &serverConn{Conn: c} }})
+		}()
+		go func() { _ = s.tunnelSrv.Serve(s.tunnels) }()
+	}
+	return nil
+}
+
+// newHTTPServer is an http.Server of the emulator: HTTP/1.1 on serverConns.
+func (s *Server) newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
+		ConnContext:       connContext,
 		ErrorLog:          log.New(io.Discard, "", 0), // net/http's own messages could quote requests
 	}
-	s.baseURL = "http://" + ln.Addr().String() + s.opts.basePath
-	s.started = true
-	go func() { _ = s.httpSrv.Serve(ln) }()
-	return nil
 }
 
 // Close stops the server (closing open connections) and deletes its
@@ -251,15 +439,23 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	srv := s.httpSrv
+	servers := []*http.Server{s.proxySrv, s.tunnelSrv, s.httpSrv}
 	s.mu.Unlock()
-	if srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(ctx)
-		cancel()
-		_ = srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		if srv != nil {
+			_ = srv.Shutdown(ctx)
+			_ = srv.Close()
+		}
+	}
+	if s.tunnels != nil {
+		_ = s.tunnels.Close()
 	}
 	s.files.close()
+	if s.store != nil {
+		s.store.close()
+	}
 }
 
 // Handler returns the emulator as an http.Handler (what Start serves).
@@ -293,28 +489,95 @@ func (s *Server) ConnectionID() string {
 
 // ConnectionURL returns the full URL of the first connection with its route
 // template, placeholders included (e.g. ".../outboundRoutes/<id>/cards/{card_id}"),
-// as users configure it in the SDK. It is empty before Start or without a
-// connection.
+// as users configure it in the SDK: on the emulator's listener, or with
+// WithProxy on https://{cluster}.gateway.skyflowapis.com. It is empty
+// before Start or without a connection.
 func (s *Server) ConnectionURL() string {
 	base := s.URL()
 	if base == "" || len(s.cfg.Connections) == 0 {
 		return ""
 	}
+	if s.ProxyURL() != "" {
+		base = "https://" + s.ClusterID() + ".gateway." + skyflowDomains[0]
+	}
 	c := s.cfg.Connections[0]
 	return base + connectionPrefix + c.ID + c.Route
 }
 
+// VaultURL returns the URL of the first vault's data plane as a client
+// configures it: https://{cluster}.vault.skyflowapis.com with WithProxy,
+// else URL(). It is empty before Start.
+func (s *Server) VaultURL() string {
+	if s.ProxyURL() != "" {
+		return "https://" + s.ClusterID() + ".vault." + skyflowDomains[0]
+	}
+	return s.URL()
+}
+
+// ProxyURL returns the address of the proxy of WithProxy
+// ("http://127.0.0.1:PORT"), or "" without a proxy or before Start.
+func (s *Server) ProxyURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proxyURL
+}
+
 // TokenURI returns the token URI written into credentials: the configured
-// one, or URL()+"/v1/auth/sa/oauth/token".
+// one; with WithProxy Skyflow's real one,
+// https://manage.skyflowapis.com/v1/auth/sa/oauth/token (the official SDKs
+// refuse a token URI that is not https); else
+// URL()+"/v1/auth/sa/oauth/token".
 func (s *Server) TokenURI() string {
 	if s.cfg.TokenURI != "" {
 		return s.cfg.TokenURI
+	}
+	if s.opts.proxyAddr != "" {
+		return "https://manage." + skyflowDomains[0] + tokenPath
 	}
 	base := s.URL()
 	if base == "" {
 		return ""
 	}
 	return base + tokenPath
+}
+
+// CAFile returns the path of the emulator's CA certificate (PEM), which
+// clients trust to reach it over HTTPS or through its proxy; "" without
+// WithTLS and WithProxy.
+func (s *Server) CAFile() string {
+	if s.ca == nil {
+		return ""
+	}
+	return s.ca.file
+}
+
+// CertPool returns a pool holding the emulator's CA certificate, or nil
+// without WithTLS and WithProxy.
+func (s *Server) CertPool() *x509.CertPool {
+	if s.ca == nil {
+		return nil
+	}
+	p := x509.NewCertPool()
+	p.AddCert(s.ca.cert)
+	return p
+}
+
+// HTTPClient returns an *http.Client that reaches the emulator as an
+// official SDK would: through its proxy (WithProxy) and trusting its CA.
+// Give it to an SDK together with a vault configuration built from
+// ClusterID (no base URL).
+func (s *Server) HTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil
+	if p := s.ProxyURL(); p != "" {
+		if u, err := url.Parse(p); err == nil {
+			tr.Proxy = http.ProxyURL(u)
+		}
+	}
+	if pool := s.CertPool(); pool != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: tr, Timeout: time.Minute}
 }
 
 // CredentialsJSON returns service-account credentials for the first service
@@ -452,11 +715,17 @@ func (s *Server) acceptedTokenURIs(r *http.Request) []string {
 		out = append(out, u)
 	}
 	if r != nil && r.Host != "" {
-		out = append(out,
+		out = append(out, s.externalBase(r)+tokenPath,
 			"http://"+r.Host+s.opts.basePath+tokenPath,
 			"https://"+r.Host+s.opts.basePath+tokenPath)
 	}
 	return out
+}
+
+// vaultCtx is vault, noting the vault in the request's audit event.
+func (s *Server) vaultCtx(ctx context.Context, id string) (*vault, error) {
+	noteVault(ctx, id)
+	return s.vault(id)
 }
 
 // vault returns the vault with the given id or a 404.
@@ -505,6 +774,7 @@ func deepCopy(v any) any {
 type fileStore struct {
 	mu     sync.Mutex
 	dir    string
+	keep   string // with WithDataDir: where stored files live (else dir)
 	closed bool
 	byID   map[string]*fileEntry
 }
@@ -529,6 +799,52 @@ func (fs *fileStore) create(pattern string) (*os.File, error) {
 		fs.dir = d
 	}
 	return os.CreateTemp(fs.dir, pattern)
+}
+
+// tempDir returns the server's temporary directory, creating it.
+func (fs *fileStore) tempDir() (string, error) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.closed {
+		return "", errors.New("server is closed")
+	}
+	if fs.dir == "" {
+		d, err := os.MkdirTemp("", "skyflow-mock-*")
+		if err != nil {
+			return "", err
+		}
+		fs.dir = d
+	}
+	return fs.dir, nil
+}
+
+// createStored creates the file that will hold the bytes of stored file
+// id: in the data directory with WithDataDir, else in the temporary one.
+func (fs *fileStore) createStored(id string) (*os.File, error) {
+	if fs.keep == "" {
+		return fs.create("file-*")
+	}
+	return os.OpenFile(filepath.Join(fs.keep, id), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+// durable reports whether stored files must be synced to disk.
+func (fs *fileStore) durable() bool { return fs.keep != "" }
+
+// sweep deletes the files of the data directory that no record refers to
+// (left by a crash between a commit and the deletion of a dropped file, or
+// by an upload that was never committed).
+func (fs *fileStore) sweep() {
+	entries, err := os.ReadDir(fs.keep)
+	if err != nil {
+		return
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, e := range entries {
+		if _, used := fs.byID[e.Name()]; !used {
+			_ = os.Remove(filepath.Join(fs.keep, e.Name()))
+		}
+	}
 }
 
 func (fs *fileStore) register(v *vault, f *storedFile) {

@@ -18,11 +18,10 @@ func serveDrifted(t *testing.T, opts ...Option) (*Server, *http.Response, string
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("GET /v1/vaults/{vaultID}/{table}", func(w http.ResponseWriter, r *http.Request) {
+	s.ops["RecordServiceBulkGetRecord"] = func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"records":"not a list"}`)
-	})
+	}
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	req, _ := http.NewRequest(http.MethodGet, hs.URL+"/v1/vaults/"+s.VaultID()+"/table1", nil)

@@ -3,6 +3,7 @@ package mockserver
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"sort"
@@ -69,12 +70,16 @@ type vault struct {
 	groups     map[string][]*column
 	seq        uint64
 	removeFile func(*storedFile) // deletes a file from disk (outside transactions)
+	persist    *store            // nil: in memory only
 	// detectTokens are the vault tokens Detect minted for detected values.
 	detectTokens  map[string]detectValue
 	detectByValue map[[2]string]string
 }
 
-func newVault(cfg VaultConfig, removeFile func(*storedFile)) (*vault, error) {
+// newVault builds a configured vault. With a store, the vault's stored
+// state is loaded; a vault the store does not know yet gets the configured
+// seed records, stored at once.
+func newVault(cfg VaultConfig, removeFile func(*storedFile), st *store, register func(*vault, *storedFile)) (*vault, error) {
 	v := &vault{
 		id:         cfg.ID,
 		clusterID:  cfg.ClusterID,
@@ -101,6 +106,16 @@ func newVault(cfg VaultConfig, removeFile func(*storedFile)) (*vault, error) {
 		}
 		v.tables[tc.Name] = t
 		v.tableOrder = append(v.tableOrder, tc.Name)
+	}
+	if st != nil {
+		found, err := st.loadVault(v, func(f *storedFile) { register(v, f) })
+		if err != nil {
+			return nil, err
+		}
+		v.persist = st
+		if found {
+			return v, nil
+		}
 	}
 	err := v.update(func(tx *tx) error {
 		for _, tc := range cfg.Tables {
@@ -140,15 +155,19 @@ func newVault(cfg VaultConfig, removeFile func(*storedFile)) (*vault, error) {
 func newToken() string { return uuid.NewString() }
 
 // tx is an undo log: every mutation of a transaction records how to revert
-// it, so multi-record operations are all or nothing.
+// it, so multi-record operations are all or nothing. It also collects the
+// changes a persistent vault stores when the transaction commits.
 type tx struct {
 	undo    []func()
 	added   []*storedFile
 	removed []*storedFile
+	changes []change
 }
 
 // update runs fn under the write lock, committing when it returns nil and
-// reverting every change otherwise.
+// reverting every change otherwise. A persistent vault returns once the
+// committed changes are durable (the store commits concurrent
+// transactions together); files a commit dropped are deleted after that.
 func (v *vault) update(fn func(*tx) error) error {
 	t := &tx{}
 	v.mu.Lock()
@@ -167,7 +186,16 @@ func (v *vault) update(fn func(*tx) error) error {
 	for _, f := range drop {
 		f.deleted = true
 	}
+	var durable <-chan error
+	if err == nil && v.persist != nil && len(t.changes) > 0 {
+		durable = v.persist.enqueue(t.changes)
+	}
 	v.mu.Unlock()
+	if durable != nil {
+		if perr := <-durable; perr != nil {
+			return newError(http.StatusInternalServerError, "the write could not be stored: %v", perr)
+		}
+	}
 	if v.removeFile != nil {
 		for _, f := range drop {
 			v.removeFile(f)
@@ -223,12 +251,18 @@ func (v *vault) addRecord(tx *tx, t *table, rec *record) error {
 		tx.added = append(tx.added, f)
 	}
 	tx.undo = append(tx.undo, func() { v.dropRecord(t, rec) })
+	if v.persist != nil {
+		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id, seq: rec.seq, rec: rec})
+	}
 	return nil
 }
 
 // removeRecord deletes rec from the table and its indexes.
 func (v *vault) removeRecord(tx *tx, t *table, rec *record) {
 	v.dropRecord(t, rec)
+	if v.persist != nil {
+		tx.changes = append(tx.changes, change{vault: v.id, table: t.name, id: rec.id, seq: rec.seq})
+	}
 	for _, f := range rec.files {
 		tx.removed = append(tx.removed, f)
 	}

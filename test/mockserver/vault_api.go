@@ -20,13 +20,13 @@ type vaultAPI struct{ s *Server }
 
 var _ vaultapi.StrictServerInterface = (*vaultAPI)(nil)
 
-// requestKey stores the *http.Request in the context of strict handlers,
-// which need the Host to build download URLs.
-type requestKey struct{}
-
+// requestFrom returns the request a strict handler serves (download URLs
+// and token audiences follow its host).
 func requestFrom(ctx context.Context) *http.Request {
-	r, _ := ctx.Value(requestKey{}).(*http.Request)
-	return r
+	if st := stateFrom(ctx); st != nil {
+		return st.req
+	}
+	return nil
 }
 
 // jsonBody is a response written as-is; it implements the response
@@ -55,6 +55,9 @@ func (j jsonBody) VisitRecordServiceBatchOperationResponse(w http.ResponseWriter
 	return j.visit(w)
 }
 func (j jsonBody) VisitRecordServiceGetRecordResponse(w http.ResponseWriter) error {
+	return j.visit(w)
+}
+func (j jsonBody) VisitAuditServiceListAuditEventsResponse(w http.ResponseWriter) error {
 	return j.visit(w)
 }
 
@@ -107,6 +110,9 @@ func (a *vaultAPI) RecordServiceInsertRecord(ctx context.Context, req vaultapi.R
 		return nil, badRequest("records must contain at least one record")
 	}
 	opts := writeOptions{byot: string(deref(body.Byot)), upsert: deref(body.Upsert)}
+	if err := a.s.permitWrite(ctx, t.name, opts.upsert); err != nil {
+		return nil, err
+	}
 	if deref(body.Homogeneous) {
 		if opts.upsert != "" {
 			return nil, badRequest("homogeneous cannot be combined with upsert")
@@ -156,6 +162,19 @@ func (a *vaultAPI) batchItem(ctx context.Context, v *vault, tx *tx, item vaultap
 	if item.Method != nil {
 		method = *item.Method
 	}
+	switch method {
+	case vaultapi.V1BatchRecordMethodPOST:
+		err = a.s.permitWrite(ctx, t.name, deref(item.Upsert))
+	case vaultapi.V1BatchRecordMethodPUT:
+		err = a.s.permit(ctx, t.name, permUpdate)
+	case vaultapi.V1BatchRecordMethodGET:
+		err = a.s.permitRead(ctx, t.name, deref(item.DownloadURL))
+	case vaultapi.V1BatchRecordMethodDELETE:
+		err = a.s.permit(ctx, t.name, permDelete)
+	}
+	if err != nil {
+		return nil, err
+	}
 	id := deref(item.ID)
 	needID := func() (*record, error) {
 		if id == "" {
@@ -204,7 +223,7 @@ func (a *vaultAPI) batchItem(ctx context.Context, v *vault, tx *tx, item vaultap
 		if err != nil {
 			return nil, err
 		}
-		ro := readOptions{redaction: string(deref(item.Redaction)), tokenization: deref(item.Tokenization), downloadURL: deref(item.DownloadURL), r: requestFrom(ctx)}
+		ro := readOptions{redaction: string(deref(item.Redaction)), tokenization: deref(item.Tokenization), downloadURL: deref(item.DownloadURL), r: requestFrom(ctx), cap: a.s.redactionCap(ctx, t.name)}
 		return map[string]any{"records": []any{map[string]any{"fields": a.s.formatRecord(t, rec, ro)}}}, nil
 	case vaultapi.V1BatchRecordMethodDELETE:
 		rec, err := needID()
@@ -217,8 +236,10 @@ func (a *vaultAPI) batchItem(ctx context.Context, v *vault, tx *tx, item vaultap
 	return nil, badRequest("unsupported batch method %s", method)
 }
 
-// RecordServiceBatchOperation runs several record operations; with
-// continueOnError every item succeeds or fails on its own.
+// RecordServiceBatchOperation runs several record operations. With
+// continueOnError every item succeeds or fails on its own and is wrapped in
+// {"Status", "Body"}; without it the call is all or nothing and every item
+// is the bare response of its method (what the Node SDK reads).
 func (a *vaultAPI) RecordServiceBatchOperation(ctx context.Context, req vaultapi.RecordServiceBatchOperationRequestObject) (vaultapi.RecordServiceBatchOperationResponseObject, error) {
 	v, err := a.s.vault(req.VaultID)
 	if err != nil {
@@ -252,7 +273,8 @@ func (a *vaultAPI) RecordServiceBatchOperation(ctx context.Context, req vaultapi
 				if err != nil {
 					return at(err, "records[%d]", i)
 				}
-				responses[i] = map[string]any{"Status": http.StatusOK, "Body": out}
+				// All or nothing: each item is its method's bare response.
+				responses[i] = out
 			}
 			return nil
 		})
@@ -270,6 +292,7 @@ type readOptions struct {
 	downloadURL  bool
 	fields       []string
 	r            *http.Request
+	cap          string // most revealing redaction the caller's roles allow
 }
 
 // formatRecord renders a record as the fields object of a get response:
@@ -292,9 +315,11 @@ func (s *Server) formatRecord(t *table, rec *record, o readOptions) map[string]a
 				continue // no file, or tokens asked for: files have none
 			}
 			switch {
+			case o.downloadURL && f.scan != "SCAN_CLEAN":
+				continue // URLs are only given for clean files (wire-format.md §8.3a)
 			case o.downloadURL:
 				out[name] = s.downloadURL(o.r, f)
-			case effectiveRedaction(c, o.redaction) == "REDACTED":
+			case capRedaction(c, o.redaction, o.cap) == "REDACTED":
 				out[name] = redactedValue
 			default:
 				out[name] = f.name
@@ -311,9 +336,31 @@ func (s *Server) formatRecord(t *table, rec *record, o readOptions) map[string]a
 			}
 			continue
 		}
-		out[name] = redact(c, val, o.redaction)
+		out[name] = redact(c, val, capRedaction(c, o.redaction, o.cap))
 	}
 	return out
+}
+
+// permitWrite checks an insert (and, with upsert, the update it may be).
+func (s *Server) permitWrite(ctx context.Context, table, upsert string) error {
+	if err := s.permit(ctx, table, permInsert); err != nil {
+		return err
+	}
+	if upsert != "" {
+		return s.permit(ctx, table, permUpdate)
+	}
+	return nil
+}
+
+// permitRead checks a read (and, for download URLs, files).
+func (s *Server) permitRead(ctx context.Context, table string, downloadURL bool) error {
+	if err := s.permit(ctx, table, permRead); err != nil {
+		return err
+	}
+	if downloadURL {
+		return s.permit(ctx, table, permFiles)
+	}
+	return nil
 }
 
 // checkReadColumns validates a fields list.
@@ -385,7 +432,10 @@ func (a *vaultAPI) RecordServiceBulkGetRecord(ctx context.Context, req vaultapi.
 	if deref(p.Limit) != "" && limit == 0 {
 		return nil, badRequest("limit must be between 1 and %d", maxPageSize)
 	}
-	ro := readOptions{redaction: redaction, tokenization: tokenization, downloadURL: deref(p.DownloadURL), fields: fields, r: requestFrom(ctx)}
+	if err := a.s.permitRead(ctx, t.name, deref(p.DownloadURL)); err != nil {
+		return nil, err
+	}
+	ro := readOptions{redaction: redaction, tokenization: tokenization, downloadURL: deref(p.DownloadURL), fields: fields, r: requestFrom(ctx), cap: a.s.redactionCap(ctx, t.name)}
 
 	v.mu.RLock()
 	defer v.mu.RUnlock()
@@ -437,7 +487,12 @@ func (a *vaultAPI) RecordServiceBulkGetRecord(ctx context.Context, req vaultapi.
 	case vaultapi.V1OrderByDESCENDING:
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].id > recs[j].id })
 	}
-	recs = page(recs, offset, limit)
+	// The page limit (at most 25) applies to pages of the table. Explicit
+	// ids are all returned unless the client asks for a page of them: a
+	// get must never drop requested records silently.
+	if len(p.SkyflowIds) == 0 || deref(p.Limit) != "" || deref(p.Offset) != "" {
+		recs = page(recs, offset, limit)
+	}
 	out := make([]map[string]any, len(recs))
 	for i, rec := range recs {
 		out[i] = map[string]any{"fields": a.s.formatRecord(t, rec, ro)}
@@ -470,13 +525,16 @@ func (a *vaultAPI) RecordServiceGetRecord(ctx context.Context, req vaultapi.Reco
 	if err != nil {
 		return nil, err
 	}
+	if err := a.s.permitRead(ctx, t.name, deref(p.DownloadURL)); err != nil {
+		return nil, err
+	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	rec, ok := t.records[req.ID]
 	if !ok {
 		return nil, notFound("record %s not found in table %s", req.ID, t.name)
 	}
-	ro := readOptions{redaction: string(deref(p.Redaction)), tokenization: deref(p.Tokenization), downloadURL: deref(p.DownloadURL), fields: fields, r: requestFrom(ctx)}
+	ro := readOptions{redaction: string(deref(p.Redaction)), tokenization: deref(p.Tokenization), downloadURL: deref(p.DownloadURL), fields: fields, r: requestFrom(ctx), cap: a.s.redactionCap(ctx, t.name)}
 	return jsonBody{body: map[string]any{"fields": a.s.formatRecord(t, rec, ro)}}, nil
 }
 
@@ -489,6 +547,9 @@ func (a *vaultAPI) RecordServiceUpdateRecord(ctx context.Context, req vaultapi.R
 	body := req.Body
 	if body.Record == nil {
 		return nil, badRequest("record is required")
+	}
+	if err := a.s.permit(ctx, t.name, permUpdate); err != nil {
+		return nil, err
 	}
 	fields := body.Record.Fields
 	if err := checkFields(t, fields); err != nil {
@@ -521,6 +582,9 @@ func (a *vaultAPI) RecordServiceUpdateRecord(ctx context.Context, req vaultapi.R
 func (a *vaultAPI) RecordServiceBulkDeleteRecord(ctx context.Context, req vaultapi.RecordServiceBulkDeleteRecordRequestObject) (vaultapi.RecordServiceBulkDeleteRecordResponseObject, error) {
 	v, t, err := a.lookup(req.VaultID, req.ObjectName)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.s.permit(ctx, t.name, permDelete); err != nil {
 		return nil, err
 	}
 	ids := req.Body.SkyflowIds
@@ -572,6 +636,9 @@ func (a *vaultAPI) RecordServiceDeleteRecord(ctx context.Context, req vaultapi.R
 	if err != nil {
 		return nil, err
 	}
+	if err := a.s.permit(ctx, t.name, permDelete); err != nil {
+		return nil, err
+	}
 	err = v.update(func(tx *tx) error {
 		rec, ok := t.records[req.ID]
 		if !ok {
@@ -587,7 +654,7 @@ func (a *vaultAPI) RecordServiceDeleteRecord(ctx context.Context, req vaultapi.R
 }
 
 // detokenizeOne resolves one token (the caller holds the read lock).
-func (a *vaultAPI) detokenizeOne(v *vault, tok, redaction string) (vaultapi.V1DetokenizeRecordResponse, error) {
+func (a *vaultAPI) detokenizeOne(ctx context.Context, v *vault, tok, redaction string) (vaultapi.V1DetokenizeRecordResponse, error) {
 	ref, ok := v.tokens[tok]
 	if !ok {
 		if d, isDetect := v.detectTokens[tok]; isDetect {
@@ -600,11 +667,14 @@ func (a *vaultAPI) detokenizeOne(v *vault, tok, redaction string) (vaultapi.V1De
 		return vaultapi.V1DetokenizeRecordResponse{}, notFound("token not found")
 	}
 	t := v.tables[ref.table]
+	if err := a.s.permit(ctx, t.name, permDetokenize); err != nil {
+		return vaultapi.V1DetokenizeRecordResponse{}, err
+	}
 	c := t.cols[ref.column]
 	val := t.records[ref.id].values[ref.column]
 	vt := vaultapi.DetokenizeRecordResponseValueType(valueType(c, val))
 	return vaultapi.V1DetokenizeRecordResponse{
-		Value:     ptr(redactString(c, val, redaction)),
+		Value:     ptr(redactString(c, val, capRedaction(c, redaction, a.s.redactionCap(ctx, t.name)))),
 		ValueType: &vt,
 	}, nil
 }
@@ -645,7 +715,7 @@ func (a *vaultAPI) TokenServiceDetokenize(ctx context.Context, req vaultapi.Toke
 		var rec vaultapi.V1DetokenizeRecordResponse
 		err := errs[i]
 		if err == nil {
-			rec, err = a.detokenizeOne(v, plain[i], string(deref(p.Redaction)))
+			rec, err = a.detokenizeOne(ctx, v, plain[i], string(deref(p.Redaction)))
 		}
 		if err != nil {
 			if !coe {
@@ -680,6 +750,11 @@ func (a *vaultAPI) TokenServiceTokenize(ctx context.Context, req vaultapi.TokenS
 		cols, ok := v.groups[group]
 		if !ok {
 			return nil, badRequest("tokenizationParameters[%d]: unknown column group %s", i, group)
+		}
+		for _, c := range cols {
+			if err := a.s.permit(ctx, c.table, permTokenize); err != nil {
+				return nil, at(err, "tokenizationParameters[%d]", i)
+			}
 		}
 		tok := ""
 		var best uint64
@@ -720,6 +795,10 @@ func (a *vaultAPI) QueryServiceExecuteQuery(ctx context.Context, req vaultapi.Qu
 	if err != nil {
 		return nil, err
 	}
+	if err := a.s.permit(ctx, t.name, permQuery); err != nil {
+		return nil, err
+	}
+	capped := a.s.redactionCap(ctx, t.name)
 	known := func(name string) bool { _, ok := t.cols[name]; return ok || name == "skyflow_id" }
 	for _, c := range sel.Columns {
 		if !known(c) {
@@ -771,6 +850,9 @@ func (a *vaultAPI) QueryServiceExecuteQuery(ctx context.Context, req vaultapi.Qu
 			c := t.cols[name]
 			if f := rec.files[name]; f != nil {
 				fields[name] = f.name
+				if capRedaction(c, "DEFAULT", capped) == "REDACTED" {
+					fields[name] = redactedValue
+				}
 				continue
 			}
 			val, ok := rec.values[name]
@@ -778,7 +860,7 @@ func (a *vaultAPI) QueryServiceExecuteQuery(ctx context.Context, req vaultapi.Qu
 				fields[name] = nil
 				continue
 			}
-			fields[name] = redact(c, val, "DEFAULT")
+			fields[name] = redact(c, val, capRedaction(c, "DEFAULT", capped))
 			if tok, ok := rec.tokens[name]; ok {
 				tokens[name] = tok
 			}

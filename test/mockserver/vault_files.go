@@ -68,6 +68,9 @@ func (a *vaultAPI) UploadFileV2(ctx context.Context, req vaultapi.UploadFileV2Re
 	if _, err := fileColumn(t, col); err != nil {
 		return fail(err)
 	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
+		return fail(err)
+	}
 	id, err := a.s.attachFile(v, t, strings.TrimSpace(form.fields["skyflowID"]), col, form.file)
 	if err != nil {
 		return fail(err)
@@ -102,6 +105,10 @@ func (a *vaultAPI) FileServiceUploadFile(ctx context.Context, req vaultapi.FileS
 		removeStoredFile(form.file)
 		return nil, err
 	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
+		removeStoredFile(form.file)
+		return nil, err
+	}
 	if req.ID == "" {
 		removeStoredFile(form.file)
 		return nil, badRequest("the record id is required")
@@ -121,6 +128,9 @@ func (a *vaultAPI) FileServiceDeleteFile(ctx context.Context, req vaultapi.FileS
 		return nil, err
 	}
 	if _, err := fileColumn(t, req.ColumnName); err != nil {
+		return nil, err
+	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
 		return nil, err
 	}
 	err = v.update(func(tx *tx) error {
@@ -150,6 +160,9 @@ func (a *vaultAPI) FileServiceGetFileScanStatus(ctx context.Context, req vaultap
 	if _, err := fileColumn(t, req.ColumnName); err != nil {
 		return nil, err
 	}
+	if err := a.s.permit(ctx, t.name, permFiles); err != nil {
+		return nil, err
+	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	rec, ok := t.records[req.ID]
@@ -163,18 +176,12 @@ func (a *vaultAPI) FileServiceGetFileScanStatus(ctx context.Context, req vaultap
 	return vaultapi.FileServiceGetFileScanStatus200JSONResponse{Body: vaultapi.V1GetFileScanStatusResponse{AvScanStatus: &status}}, nil
 }
 
-// AuditServiceListAuditEvents returns an empty page: the emulator keeps no
-// audit trail.
-func (a *vaultAPI) AuditServiceListAuditEvents(ctx context.Context, req vaultapi.AuditServiceListAuditEventsRequestObject) (vaultapi.AuditServiceListAuditEventsResponseObject, error) {
-	return vaultapi.AuditServiceListAuditEvents200JSONResponse{Body: vaultapi.V1AuditResponse{Event: []vaultapi.V1AuditResponseEvent{}}}, nil
-}
-
 // BINListServiceListCardsOfBIN describes the card network of a BIN (or of
 // a card stored in the vault) from its leading digits.
 func (a *vaultAPI) BINListServiceListCardsOfBIN(ctx context.Context, req vaultapi.BINListServiceListCardsOfBINRequestObject) (vaultapi.BINListServiceListCardsOfBINResponseObject, error) {
 	body := req.Body
 	number := deref(body.BIN)
-	expiry := ""
+	expiry, lastFour := "", ""
 	if id := deref(body.SkyflowId); id != "" {
 		cfg := body.VaultSchemaConfig
 		if cfg == nil || deref(cfg.Id) == "" || deref(cfg.TableName) == "" || cfg.Mapping == nil || deref(cfg.Mapping.CardNumber) == "" {
@@ -184,12 +191,24 @@ func (a *vaultAPI) BINListServiceListCardsOfBIN(ctx context.Context, req vaultap
 		if err != nil {
 			return nil, err
 		}
+		noteVault(ctx, v.id)
+		if err := a.s.permit(ctx, t.name, permRead); err != nil {
+			return nil, err
+		}
+		for _, col := range []string{deref(cfg.Mapping.CardNumber), deref(cfg.Mapping.CardExpiry), deref(cfg.Mapping.CardLastFourDigits)} {
+			if _, ok := t.cols[col]; col != "" && !ok {
+				return nil, badRequest("vault_schema_config.mapping names %s, which is not a column of table %s", col, t.name)
+			}
+		}
 		v.mu.RLock()
 		rec, ok := t.records[id]
 		if ok {
 			number = valueString(rec.values[deref(cfg.Mapping.CardNumber)])
 			if col := deref(cfg.Mapping.CardExpiry); col != "" {
 				expiry = valueString(rec.values[col])
+			}
+			if col := deref(cfg.Mapping.CardLastFourDigits); col != "" {
+				lastFour = valueString(rec.values[col])
 			}
 		}
 		v.mu.RUnlock()
@@ -203,27 +222,50 @@ func (a *vaultAPI) BINListServiceListCardsOfBIN(ctx context.Context, req vaultap
 		}
 		return -1
 	}, number)
+	if deref(body.BIN) == "" && deref(body.SkyflowId) == "" {
+		return nil, badRequest("BIN or skyflow_id (with vault_schema_config) is required")
+	}
 	if len(digits) < 6 {
 		return nil, badRequest("BIN must have at least 6 digits")
 	}
-	scheme := cardScheme(digits)
-	card := vaultapi.V1Card{
-		BIN:          ptr(digits[:min(len(digits), 8)]),
-		CardScheme:   ptr(scheme),
-		CardType:     ptr("CREDIT"),
-		CardCategory: ptr("CLASSIC"),
-		CountryCode:  ptr("US"),
-		Currency:     ptr("USD"),
-		IssuerName:   ptr("SKYFLOW MOCK BANK"),
+	all := map[string]*string{
+		"BIN":           ptr(digits[:min(len(digits), 8)]),
+		"card_scheme":   ptr(cardScheme(digits)),
+		"card_type":     ptr("CREDIT"),
+		"card_category": ptr("CLASSIC"),
+		"country_code":  ptr("US"),
+		"currency":      ptr("USD"),
+		"issuer_name":   ptr("SKYFLOW MOCK BANK"),
 	}
-	if len(digits) >= 12 {
-		card.CardLastFourDigits = ptr(digits[len(digits)-4:])
+	if lastFour != "" {
+		all["card_last_four_digits"] = ptr(lastFour)
+	} else if len(digits) >= 12 {
+		all["card_last_four_digits"] = ptr(digits[len(digits)-4:])
 	}
 	if expiry != "" {
-		card.CardExpiry = ptr(expiry)
+		all["card_expiry"] = ptr(expiry)
+	}
+	if len(body.Fields) > 0 {
+		keep := map[string]*string{}
+		for _, f := range body.Fields {
+			if _, known := binFields[f]; !known {
+				return nil, badRequest("unknown card field %s (one of BIN, issuer_name, country_code, currency, card_type, card_category, card_scheme, card_last_four_digits, card_expiry)", f)
+			}
+			keep[f] = all[f]
+		}
+		all = keep
+	}
+	card := vaultapi.V1Card{
+		BIN: all["BIN"], CardScheme: all["card_scheme"], CardType: all["card_type"], CardCategory: all["card_category"],
+		CountryCode: all["country_code"], Currency: all["currency"], IssuerName: all["issuer_name"],
+		CardLastFourDigits: all["card_last_four_digits"], CardExpiry: all["card_expiry"],
 	}
 	return vaultapi.BINListServiceListCardsOfBIN200JSONResponse{Body: vaultapi.V1BINListResponse{CardsData: []vaultapi.V1Card{card}}}, nil
 }
+
+// binFields are the card fields a BIN lookup can ask for.
+var binFields = map[string]bool{"BIN": true, "issuer_name": true, "country_code": true, "currency": true, "card_type": true,
+	"card_category": true, "card_scheme": true, "card_last_four_digits": true, "card_expiry": true}
 
 // cardScheme names the network of a card number by its prefix.
 func cardScheme(d string) string {

@@ -39,17 +39,19 @@ type pair struct {
 }
 
 type table struct {
-	order  []string
-	pairs  map[string]*pair
-	header []string
-	failed []string
-	rounds int
+	order   []string
+	pairs   map[string]*pair
+	emu     map[string][]result // emulator results (names ending in /emu), per round
+	emuKeys []string
+	header  []string
+	failed  []string
+	rounds  int
 }
 
 var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:#\d+)?(?:-\d+)?\s+(\d+)\s+(.*)$`)
 
 func parse(r io.Reader) (*table, error) {
-	t := &table{pairs: map[string]*pair{}}
+	t := &table{pairs: map[string]*pair{}, emu: map[string][]result{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -75,6 +77,8 @@ func parse(r io.Reader) (*table, error) {
 			impl = "sdk"
 		case strings.HasSuffix(name, "/raw"):
 			impl = "raw"
+		case strings.HasSuffix(name, "/emu"):
+			impl = "emu"
 		default:
 			continue
 		}
@@ -88,6 +92,15 @@ func parse(r io.Reader) (*table, error) {
 				return nil, fmt.Errorf("bad value %q in %q", fields[i], line)
 			}
 			res.metrics[fields[i+1]] = v
+		}
+		if impl == "emu" {
+			key = strings.TrimPrefix(key, "Emulator/")
+			if _, seen := t.emu[key]; !seen {
+				t.emuKeys = append(t.emuKeys, key)
+			}
+			t.emu[key] = append(t.emu[key], res)
+			t.rounds = max(t.rounds, len(t.emu[key]))
+			continue
 		}
 		p := t.pairs[key]
 		if p == nil {
@@ -194,7 +207,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "  "+l)
 		}
 		os.Exit(1)
-	case len(t.order) == 0:
+	case len(t.order) == 0 && len(t.emuKeys) == 0:
 		fmt.Fprintln(os.Stderr, "benchtable: no benchmark results in the input")
 		os.Exit(1)
 	case *strict && missed > 0:
@@ -338,10 +351,125 @@ func render(w io.Writer, t *table) int {
 			fmt.Fprintf(w, "| %s | %.0f | %s |\n", strings.TrimPrefix(k, "TokenSource/"), med(p.sdk, "ns/op"), num(med(p.sdk, "allocs/op")))
 		}
 	}
+	renderEmulator(w, t, check)
 	if missed > 0 {
 		fmt.Fprintf(w, "\n%d target(s) not met.\n", missed)
 	} else {
 		fmt.Fprintln(w, "\nEvery target met.")
 	}
 	return missed
+}
+
+// Targets of the emulator (issue 14): in memory no worse than the figures
+// measured before the work, -data durable writes at half the in-memory
+// rate or more from 16 goroutines, and -proxy adding at most 200 µs p50.
+const (
+	emuStartupMS      = 69
+	emuInsertP50      = 166
+	emuInsertP99      = 737
+	emuInsertSeqRPS   = 4900
+	emuInsertPar16RPS = 14000
+	emuDataShare      = 0.5
+	emuProxyP50Extra  = 200
+)
+
+// emuRatio is the median over rounds of a/b for a metric of two results.
+func emuRatio(a, b []result, unit string) float64 {
+	var xs []float64
+	for i := range min(len(a), len(b)) {
+		if d := b[i].metrics[unit]; d > 0 {
+			xs = append(xs, a[i].metrics[unit]/d)
+		}
+	}
+	return median(xs)
+}
+
+// emuDiff is the median over rounds of a-b for a metric of two results.
+func emuDiff(a, b []result, unit string) float64 {
+	var xs []float64
+	for i := range min(len(a), len(b)) {
+		xs = append(xs, a[i].metrics[unit]-b[i].metrics[unit])
+	}
+	return median(xs)
+}
+
+// renderEmulator prints the emulator tables.
+func renderEmulator(w io.Writer, t *table, check func(bool) string) {
+	if len(t.emuKeys) == 0 {
+		return
+	}
+	_, hasBase := t.emu["baseline/insert-1/seq"]
+	fmt.Fprintln(w, "\n### Emulator start-up: process start to the ready line")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| mode | ms | target | |")
+	fmt.Fprintln(w, "|---|--:|--:|---|")
+	for _, mode := range []string{"memory", "data", "baseline"} {
+		rs, ok := t.emu["startup/"+mode]
+		if !ok {
+			continue
+		}
+		target, verdictText := "", ""
+		if mode == "memory" {
+			target, verdictText = fmt.Sprintf("≤ %d", emuStartupMS), check(med(rs, "ms") <= emuStartupMS)
+		}
+		label := map[string]string{"memory": "in memory", "data": "-data (existing directory)", "baseline": "baseline (in memory)"}[mode]
+		fmt.Fprintf(w, "| %s | %.1f | %s | %s |\n", label, med(rs, "ms"), target, verdictText)
+	}
+	if hasBase {
+		if a, b := t.emu["startup/memory"], t.emu["startup/baseline"]; len(a) > 0 && len(b) > 0 {
+			fmt.Fprintf(w, "\nIn memory vs baseline start-up (median of per-round ratios): %.2f×\n", emuRatio(a, b, "ms"))
+		}
+	}
+
+	fmt.Fprintln(w, "\n### Emulator requests: keep-alive client in another process, loopback")
+	fmt.Fprintln(w)
+	header := "| mode | workload | req/s | p50 µs | p99 µs | target | |"
+	if hasBase {
+		header = "| mode | workload | req/s | p50 µs | p99 µs | req/s vs baseline | target | |"
+	}
+	fmt.Fprintln(w, header)
+	if hasBase {
+		fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|---|---|")
+	} else {
+		fmt.Fprintln(w, "|---|---|--:|--:|--:|---|---|")
+	}
+	for _, k := range t.emuKeys {
+		if strings.HasPrefix(k, "startup/") {
+			continue
+		}
+		mode, work, _ := strings.Cut(k, "/")
+		rs := t.emu[k]
+		rps, p50, p99 := med(rs, "req/s"), med(rs, "p50-µs"), med(rs, "p99-µs")
+		target, ok := "", true
+		mem := t.emu["memory/"+work]
+		switch {
+		case k == "memory/insert-1/seq":
+			target = fmt.Sprintf("p50 ≤ %d, p99 ≤ %d, ≥ %s req/s", emuInsertP50, emuInsertP99, num(emuInsertSeqRPS))
+			ok = p50 <= emuInsertP50 && p99 <= emuInsertP99 && rps >= emuInsertSeqRPS
+		case k == "memory/insert-1/par16":
+			target = fmt.Sprintf("≥ %s req/s", num(emuInsertPar16RPS))
+			ok = rps >= emuInsertPar16RPS
+		case k == "data/insert-1/par16" && len(mem) > 0:
+			r := emuRatio(rs, mem, "req/s")
+			target = fmt.Sprintf("≥ %.0f%% of in memory: %.0f%%", emuDataShare*100, r*100)
+			ok = r >= emuDataShare
+		case strings.HasPrefix(k, "memory-proxy/") && strings.HasSuffix(k, "/seq") && len(mem) > 0:
+			d := emuDiff(rs, mem, "p50-µs")
+			target = fmt.Sprintf("p50 +%.0f µs over in memory (≤ +%d)", d, emuProxyP50Extra)
+			ok = d <= emuProxyP50Extra
+		}
+		v := ""
+		if target != "" {
+			v = check(ok)
+		}
+		if hasBase {
+			vs := ""
+			if base := t.emu["baseline/"+work]; len(base) > 0 && mode == "memory" {
+				vs = fmt.Sprintf("%.2f×", emuRatio(rs, base, "req/s"))
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mode, work, num(rps), num(p50), num(p99), vs, target, v)
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mode, work, num(rps), num(p50), num(p99), target, v)
+	}
 }

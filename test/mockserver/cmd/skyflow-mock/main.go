@@ -4,12 +4,17 @@
 // Usage:
 //
 //	skyflow-mock [-addr 127.0.0.1:8788] [-config FILE] [-write-credentials FILE]
-//	             [-base-path /prefix] [-run-polls N] [-token-lifetime 1h] [-log]
+//	             [-tls] [-proxy 127.0.0.1:8789] [-ca-dir DIR] [-data DIR]
+//	             [-base-path /prefix] [-run-polls N] [-token-lifetime 1h]
+//	             [-download-url-lifetime 15m] [-log]
 //
-// On start it prints one JSON line to stdout with base_url, vault_id,
-// cluster_id, api_key, connection_id, connection_url, token_uri, admin_url,
-// tables (columns with their properties) and, with -write-credentials,
-// credentials_path. It stops cleanly on SIGINT or SIGTERM.
+// On start it prints one JSON line to stdout with base_url, vault_url,
+// vault_id, cluster_id, api_key, connection_id, connection_url, token_uri,
+// admin_url, tables (columns with their properties), with -proxy or -tls
+// proxy_url, ca_file and env (HTTPS_PROXY, SSL_CERT_FILE,
+// REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS), with -data data_dir and, with
+// -write-credentials, credentials_path. It stops cleanly on SIGINT or
+// SIGTERM.
 package main
 
 import (
@@ -47,6 +52,11 @@ type table struct {
 
 type startup struct {
 	BaseURL         string  `json:"base_url"`
+	VaultURL        string  `json:"vault_url"`
+	ProxyURL        string  `json:"proxy_url,omitempty"`
+	DataDir         string  `json:"data_dir,omitempty"`
+	CAFile          string  `json:"ca_file,omitempty"`
+	Env             env     `json:"env,omitempty"`
 	VaultID         string  `json:"vault_id"`
 	ClusterID       string  `json:"cluster_id"`
 	APIKey          string  `json:"api_key"`
@@ -56,6 +66,15 @@ type startup struct {
 	AdminURL        string  `json:"admin_url"`
 	Tables          []table `json:"tables"`
 	CredentialsPath string  `json:"credentials_path,omitempty"`
+}
+
+// env is the environment a client in any language needs to reach the
+// emulator through its proxy and trust its CA.
+type env struct {
+	HTTPSProxy       string `json:"HTTPS_PROXY,omitempty"`
+	SSLCertFile      string `json:"SSL_CERT_FILE,omitempty"`
+	RequestsCABundle string `json:"REQUESTS_CA_BUNDLE,omitempty"`
+	NodeExtraCACerts string `json:"NODE_EXTRA_CA_CERTS,omitempty"`
 }
 
 func main() {
@@ -79,6 +98,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runPolls := fs.Int("run-polls", 1, "IN_PROGRESS polls of a de-identify file run before SUCCESS")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of bearer tokens issued by the token endpoint")
 	logRequests := fs.Bool("log", false, "log one line per request to stderr (no secrets or values)")
+	useTLS := fs.Bool("tls", false, "serve HTTPS on -addr with a certificate of the emulator's CA")
+	caDir := fs.String("ca-dir", defaultCADir(), "directory of the emulator's CA (created on first use, then reused)")
+	proxyAddr := fs.String("proxy", "", "also listen on this address as an HTTP proxy for Skyflow's host names (e.g. 127.0.0.1:8789)")
+	downloadLifetime := fs.Duration("download-url-lifetime", 15*time.Minute, "lifetime of download URLs")
+	dataDir := fs.String("data", "", "keep vaults, records, tokens, files, runs and keys in this directory (default: in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +114,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		mockserver.WithBasePath(*basePath),
 		mockserver.WithRunPolls(*runPolls),
 		mockserver.WithTokenLifetime(*lifetime),
+		mockserver.WithDownloadURLLifetime(*downloadLifetime),
+	}
+	if *useTLS {
+		opts = append(opts, mockserver.WithTLS())
+	}
+	if *dataDir != "" {
+		opts = append(opts, mockserver.WithDataDir(*dataDir))
+	}
+	if *proxyAddr != "" {
+		opts = append(opts, mockserver.WithProxy(*proxyAddr))
+	}
+	if *useTLS || *proxyAddr != "" {
+		if *caDir == "" {
+			return fmt.Errorf("-ca-dir is required with -tls and -proxy (no user cache directory to default to)")
+		}
+		opts = append(opts, mockserver.WithCADir(*caDir))
 	}
 	if *configPath != "" {
 		opts = append(opts, mockserver.WithConfigFile(*configPath))
@@ -105,6 +145,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	line := startup{
 		BaseURL:       srv.URL(),
+		VaultURL:      srv.VaultURL(),
+		ProxyURL:      srv.ProxyURL(),
+		CAFile:        srv.CAFile(),
+		DataDir:       absPath(*dataDir),
 		VaultID:       srv.VaultID(),
 		ClusterID:     srv.ClusterID(),
 		APIKey:        srv.APIKey(),
@@ -113,6 +157,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		TokenURI:      srv.TokenURI(),
 		AdminURL:      srv.URL() + "/__admin",
 		Tables:        []table{},
+	}
+	if line.CAFile != "" {
+		line.Env = env{HTTPSProxy: line.ProxyURL, SSLCertFile: line.CAFile, RequestsCABundle: line.CAFile, NodeExtraCACerts: line.CAFile}
 	}
 	for _, t := range srv.Tables() {
 		tt := table{Name: t.Name, Columns: []column{}}
@@ -136,11 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := srv.WriteCredentials(*credsPath); err != nil {
 			return err
 		}
-		if abs, err := filepath.Abs(*credsPath); err == nil {
-			line.CredentialsPath = abs
-		} else {
-			line.CredentialsPath = *credsPath
-		}
+		line.CredentialsPath = absPath(*credsPath)
 	}
 	b, err := json.Marshal(line)
 	if err != nil {
@@ -152,4 +195,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	<-ctx.Done()
 	return nil
+}
+
+// defaultCADir is where the CA lives unless -ca-dir says otherwise: in the
+// user's cache directory, so it is created once and trusted once.
+func defaultCADir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "skyflow-mock", "ca")
+}
+
+// absPath returns path made absolute ("" stays "").
+func absPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }

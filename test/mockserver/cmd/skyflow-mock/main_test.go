@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,55 @@ func TestRunRejectsABadConfig(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-config", path}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "colour") {
 		t.Fatalf("want an error naming the unknown key, got %v", err)
+	}
+}
+
+func TestRunProxyAndDataReadyLine(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	creds := filepath.Join(dir, "creds.json")
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", filepath.Join(dir, "ca"),
+			"-data", filepath.Join(dir, "data"), "-write-credentials", creds}, pw, io.Discard)
+		pw.Close()
+		done <- err
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the start-up line: %v", err)
+	}
+	var got struct {
+		VaultURL      string            `json:"vault_url"`
+		ProxyURL      string            `json:"proxy_url"`
+		CAFile        string            `json:"ca_file"`
+		DataDir       string            `json:"data_dir"`
+		TokenURI      string            `json:"token_uri"`
+		ConnectionURL string            `json:"connection_url"`
+		Env           map[string]string `json:"env"`
+	}
+	if err := json.Unmarshal([]byte(line), &got); err != nil {
+		t.Fatalf("start-up line is not JSON: %v", err)
+	}
+	want := map[string]string{"HTTPS_PROXY": got.ProxyURL, "SSL_CERT_FILE": got.CAFile, "REQUESTS_CA_BUNDLE": got.CAFile, "NODE_EXTRA_CA_CERTS": got.CAFile}
+	if !strings.HasPrefix(got.ProxyURL, "http://127.0.0.1:") || got.CAFile != filepath.Join(dir, "ca", "ca.pem") || !reflect.DeepEqual(got.Env, want) {
+		t.Errorf("proxy fields: %s", line)
+	}
+	if got.VaultURL != "https://b1c2d3e4f5a6.vault.skyflowapis.com" || got.TokenURI != "https://manage.skyflowapis.com/v1/auth/sa/oauth/token" ||
+		!strings.HasPrefix(got.ConnectionURL, "https://b1c2d3e4f5a6.gateway.skyflowapis.com/") || got.DataDir != filepath.Join(dir, "data") {
+		t.Errorf("URLs or data_dir: %s", line)
+	}
+	data, err := os.ReadFile(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(strings.TrimSpace(string(data)), "\n"); n != 0 || !strings.Contains(string(data), `"tokenURI":"https://manage.skyflowapis.com/v1/auth/sa/oauth/token"`) {
+		t.Errorf("credentials are not one line of JSON naming the real token URI (%d newlines)", n)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
 	}
 }

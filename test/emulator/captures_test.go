@@ -1,4 +1,4 @@
-package mockserver_test
+package emulator_test
 
 import (
 	"bufio"
@@ -167,8 +167,22 @@ func expectMinimumContents(cp wireCapture, r *response) {
 			Expect(rec["fields"]).To(BeAssignableToTypeOf(map[string]any{}))
 		}
 	case cp.Method == "POST" && strings.Count(p, "/") == 3: // batch
+		// wire-format.md §5.2: items are wrapped in {Status, Body} only
+		// with continueOnError true; otherwise each is the bare response.
+		var req struct {
+			ContinueOnError *bool `json:"continueOnError"`
+		}
+		Expect(json.Unmarshal([]byte(deref(cp.Body)), &req)).To(Succeed())
 		for _, item := range arr(b["responses"]) {
 			it := obj(item)
+			if req.ContinueOnError == nil || !*req.ContinueOnError {
+				Expect(it).NotTo(HaveKey("Status"))
+				Expect(it).NotTo(HaveKey("Body"))
+				for _, rec := range arr(it["records"]) {
+					Expect(obj(rec)["skyflow_id"]).NotTo(BeEmpty())
+				}
+				continue
+			}
 			Expect(it["Status"]).To(BeAssignableToTypeOf(float64(0)))
 			Expect(it).To(HaveKey("Body"))
 			if it["Status"] == float64(200) {
@@ -199,7 +213,7 @@ var _ = Describe("Replay of the official SDKs' wire captures", func() {
 	for _, file := range files {
 		rel, _ := filepath.Rel(capturesDir(), file)
 		It("replays "+rel, func() {
-			srv := startServer(mockserver.WithConfigFile(filepath.Join("testdata", "captures.json")), mockserver.WithRunPolls(0))
+			srv := startServer(mockserver.WithConfigFile(filepath.Join("..", "mockserver", "testdata", "captures.json")), mockserver.WithRunPolls(0))
 			caps := readCaptures(file)
 			Expect(caps).NotTo(BeEmpty())
 			runID := ""

@@ -1,4 +1,4 @@
-package mockserver_test
+package emulator_test
 
 import (
 	"net/http"
@@ -222,6 +222,33 @@ var _ = Describe("Records", func() {
 			}})
 			Expect(expectError(r, http.StatusBadRequest)).To(ContainSubstring("records[1]"))
 			Expect(srv.Records("table1")).To(BeEmpty())
+		})
+
+		It("without continueOnError answers each item's bare response, unwrapped (wire-format.md §5.2)", func() {
+			id, _ := insertOne(c, srv, "table1", card(1))
+			body := expectOK(c.do("POST", vaultPath(srv, ""), map[string]any{"continueOnError": false, "records": []any{
+				map[string]any{"fields": card(2), "tableName": "table1", "method": "POST", "quorum": true, "tokenization": true},
+				map[string]any{"tableName": "table1", "method": "PUT", "ID": id, "fields": map[string]any{"cardholder_name": "Jane"}},
+				map[string]any{"tableName": "table1", "method": "GET", "ID": id, "redaction": "PLAIN_TEXT"},
+			}}))
+			resp := arr(body["responses"])
+			Expect(resp).To(HaveLen(3))
+			for _, item := range resp {
+				Expect(obj(item)).NotTo(HaveKey("Status"))
+				Expect(obj(item)).NotTo(HaveKey("Body"))
+			}
+			inserted := obj(arr(obj(resp[0])["records"])[0])
+			Expect(inserted["skyflow_id"]).NotTo(BeEmpty())
+			Expect(obj(inserted["tokens"])).To(HaveKey("card_number"))
+			Expect(obj(resp[1])).To(HaveKeyWithValue("skyflow_id", id))
+			got := obj(obj(arr(obj(resp[2])["records"])[0])["fields"])
+			Expect(got).To(HaveKeyWithValue("cardholder_name", "Jane"))
+
+			body = expectOK(c.do("POST", vaultPath(srv, ""), map[string]any{"records": []any{
+				map[string]any{"tableName": "table1", "method": "DELETE", "ID": id},
+			}}))
+			Expect(obj(arr(body["responses"])[0])).To(Equal(map[string]any{"skyflow_id": id, "deleted": true}))
+			Expect(srv.Records("table1")).To(HaveLen(1))
 		})
 
 		It("supports GET, PUT and DELETE items", func() {

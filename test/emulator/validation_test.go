@@ -1,4 +1,4 @@
-package mockserver_test
+package emulator_test
 
 import (
 	"net/http"

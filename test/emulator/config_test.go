@@ -1,4 +1,4 @@
-package mockserver_test
+package emulator_test
 
 import (
 	"net/http"
@@ -66,16 +66,16 @@ var _ = Describe("Configuration", func() {
 	)
 
 	It("fails New on a missing file or conflicting options", func() {
-		_, err := mockserver.New(mockserver.WithConfigFile("testdata/nope.json"))
+		_, err := mockserver.New(mockserver.WithConfigFile("../mockserver/testdata/nope.json"))
 		Expect(err).To(HaveOccurred())
-		_, err = mockserver.New(mockserver.WithConfig(mockserver.DefaultConfig()), mockserver.WithConfigFile("testdata/captures.json"))
+		_, err = mockserver.New(mockserver.WithConfig(mockserver.DefaultConfig()), mockserver.WithConfigFile("../mockserver/testdata/captures.json"))
 		Expect(err).To(HaveOccurred())
 		_, err = mockserver.New(mockserver.WithConfig(mockserver.Config{APIKeys: []string{"bad"}}))
 		Expect(err).To(HaveOccurred())
 	})
 
 	It("reads the captures configuration", func() {
-		cfg, err := mockserver.LoadConfig(filepath.Join("testdata", "captures.json"))
+		cfg, err := mockserver.LoadConfig(filepath.Join("..", "mockserver", "testdata", "captures.json"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(cfg.Vaults[0].ID).To(Equal("vault123"))
 	})
