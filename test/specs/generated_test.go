@@ -1,4 +1,4 @@
-package skyflow_test
+package specs_test
 
 import (
 	"go/ast"
@@ -34,7 +34,7 @@ func TestGeneratedCodeIsUsed(t *testing.T) {
 		t.Skip("loads and type-checks the module")
 	}
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax | packages.NeedDeps | packages.NeedImports}
-	pkgs, err := packages.Load(cfg, "./facade", "./auth", "./gen/...")
+	pkgs, err := packages.Load(cfg, "github.com/skyflowgo/skyflow/facade", "github.com/skyflowgo/skyflow/auth", "github.com/skyflowgo/skyflow/gen/...")
 	if err != nil {
 		t.Fatal(err)
 	}
