@@ -77,7 +77,7 @@ func (r *report) print(out io.Writer) bool {
 	row("delete calls (resolutions count records)", strconv.Itoa(d[stWritten]), strconv.Itoa(d[stNotWritten]), strconv.Itoa(d[stUnknown]),
 		strconv.Itoa(rc.deletes.written), strconv.Itoa(rc.deletes.notWritten), "Get by id (records)")
 	row("deletes reported with Unconfirmed (records)", strconv.Itoa(st.unconfirmedDeletes), "", "", "", "", "")
-	for _, op := range slices.Sorted(maps.Keys(st.refusedAfterApplied)) {
+	for _, op := range []string{"Update", "Delete"} {
 		row(op+" calls refused after an attempt that may have applied", strconv.Itoa(st.refusedAfterApplied[op]), "", "", "", "", "")
 	}
 	row("rows in the table at the end", strconv.Itoa(rc.rows), "", "", "", "", "")
@@ -94,6 +94,7 @@ func (r *report) print(out io.Writer) bool {
 	}
 	row("retries logged by the SDK (all causes)", "", "", "", strconv.Itoa(total))
 	tw.Flush()
+	fmt.Fprintf(out, "(attempts seen: attempts the client saw answered so; a slow one is any answer after %s, whatever the cause)\n", slowAfter)
 	fmt.Fprintf(out, "token expiry (lifetime %s): %d token exchanges (the emulator counted %d); %d answers 401, %d of them sent again with a new token;\n"+
 		"  %d of the 401s answered a retry (the token aged during the backoff), %d of those ended a call that may not be sent again\n",
 		r.cfg.tokenLifetime, r.exchanges, r.counts["GetAuthToken"], st.sigs[sig401], st.resent401, st.retried401, st.stale401)
