@@ -96,8 +96,8 @@ func (r *report) print(out io.Writer) bool {
 	tw.Flush()
 	fmt.Fprintf(out, "(attempts seen: attempts the client saw answered so; a slow one is any answer after %s, whatever the cause)\n", slowAfter)
 	fmt.Fprintf(out, "token expiry (lifetime %s): %d token exchanges (the emulator counted %d); %d answers 401, %d of them sent again with a new token;\n"+
-		"  %d of the 401s answered a retry (the token aged during the backoff), %d of those ended a call that may not be sent again\n",
-		r.cfg.tokenLifetime, r.exchanges, r.counts["GetAuthToken"], st.sigs[sig401], st.resent401, st.retried401, st.stale401)
+		"  %d of the 401s answered a retry (the token aged during the backoff); Invoke POSTs, never sent again after a 401, ended by one: %d on a retry, %d on a first attempt\n",
+		r.cfg.tokenLifetime, r.exchanges, r.counts["GetAuthToken"], st.sigs[sig401], st.resent401, st.retried401, st.stale401, st.transit401)
 
 	fmt.Fprintln(out)
 	row("operation", "calls", "ok", "attempts", "errors by class")

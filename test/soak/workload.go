@@ -524,6 +524,9 @@ type stats struct {
 	// stale401 counts calls that failed with a 401 answered to a retry:
 	// the token aged during the backoff and the call could not be resent.
 	stale401 int
+	// transit401 counts calls that could not be resent and failed with a
+	// 401 answered to their first attempt.
+	transit401 int
 	// retried401 counts 401s answered to a retry of the Doer (an attempt
 	// after a failed one that was not itself a 401).
 	retried401 int
@@ -586,15 +589,22 @@ func (s *stats) account(name string, t *trace, err error) {
 		return
 	}
 	class, explained := errClass(err)
+	if class == "status 401" && name == "Invoke" {
+		// A POST through a connection is never sent again after a 401 (the
+		// route may have seen it), so token expiry, a fault of the plan,
+		// can end it: its token expired on the way, or while the SDK
+		// waited to retry it. Counted apart: see RELIABILITY.md.
+		if n := len(attempts); n > 1 && attempts[n-1] == sig401 && attempts[n-2] != sig401 {
+			class = "401 on a retry (token aged in the backoff)"
+			s.stale401++
+		} else {
+			class = "401 (token expired on the way)"
+			s.transit401++
+		}
+		explained = true
+	}
 	if s.failures != nil {
 		fmt.Fprintf(s.failures, "failed call: %s: %s; attempts %v\n", name, class, attempts)
-	}
-	if class == "status 401" && len(attempts) > 1 && attempts[len(attempts)-1] == sig401 && attempts[len(attempts)-2] != sig401 {
-		// The token expired during the backoff before the retry (token
-		// expiry is a fault of the plan); the call was not resent with a
-		// new token. Counted apart: see RELIABILITY.md.
-		class, explained = "401 on a retry (token aged in the backoff)", true
-		s.stale401++
 	}
 	o.errs[class]++
 	if !explained {
@@ -658,6 +668,7 @@ func (s *stats) merge(o *stats) {
 	s.unconfirmedDeletes += o.unconfirmedDeletes
 	s.resent401 += o.resent401
 	s.stale401 += o.stale401
+	s.transit401 += o.transit401
 	for k, v := range o.refusedAfterApplied {
 		s.refusedAfterApplied[k] += v
 	}
