@@ -26,7 +26,7 @@ const (
 
 // soakTable is the table the workload writes. Its marker column is not
 // unique on purpose: a unique column would make the vault refuse a second
-// write of the same record, hiding the duplicate the soak looks for.
+// write of the same record, hiding the double write the soak looks for.
 const soakTable = "soak"
 
 // soakConfig is the emulator's configuration: one vault with the soak

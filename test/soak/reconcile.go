@@ -22,7 +22,7 @@ type resolution struct {
 type reconciliation struct {
 	rows              int
 	ackedAbsent       int // acknowledged written, not in the table
-	duplicated        int // keys present more than once
+	twice             int // keys present more than once
 	notWrittenPresent int // reported certainly not written, yet present
 	deletedPresent    int // acknowledged deleted, yet present
 	strangers         int // rows no worker wrote
@@ -110,7 +110,7 @@ func reconcile(ctx context.Context, v *facade.Vault, emu *emulator, workers []*w
 	}
 	for _, n := range present {
 		if n > 1 {
-			rc.duplicated++
+			rc.twice++
 		}
 	}
 	for _, w := range workers {

@@ -37,7 +37,7 @@ func (r *report) print(out io.Writer) bool {
 	}
 	row("invariant", "value", "must be", "")
 	check("records acknowledged but absent", rc.ackedAbsent)
-	check("records present twice", rc.duplicated)
+	check("records present twice", rc.twice)
 	check("records reported not written but present", rc.notWrittenPresent)
 	check("records acknowledged deleted but present", rc.deletedPresent)
 	check("rows no worker wrote", rc.strangers)
