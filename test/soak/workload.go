@@ -115,14 +115,24 @@ type op struct {
 	needs func(w *worker) bool
 }
 
+var (
+	// opInsert is the fallback when the operation drawn needs records the
+	// worker does not have.
+	opInsert = op{"Insert", 12, (*worker).insert, nil}
+	// opDelete also runs whenever the worker holds more records than it
+	// should, so the table (and the emulator) stays bounded.
+	opDelete = op{"Delete", 5, (*worker).deleteSome, (*worker).hasAny}
+)
+
+// ops is the workload's mix.
 var ops = []op{
-	{"Insert", 12, (*worker).insert, nil},
+	opInsert,
 	{"Insert (continue on error)", 8, (*worker).insertCOE, nil},
 	{"BulkInsert", 3, (*worker).bulkInsert, nil},
 	{"Detokenize", 14, (*worker).detokenize, (*worker).hasInserted},
 	{"Get", 14, (*worker).get, (*worker).hasAny},
 	{"Update", 12, (*worker).update, (*worker).hasAny},
-	{"Delete", 5, (*worker).deleteSome, (*worker).hasAny},
+	opDelete,
 	{"UploadFile (existing record)", 5, (*worker).uploadExisting, (*worker).hasInserted},
 	{"UploadFile (new record)", 3, (*worker).uploadNew, nil},
 	{"DeidentifyText", 8, (*worker).deidentify, nil},
@@ -160,9 +170,9 @@ func (w *worker) run(ctx context.Context, deadline time.Time) {
 		total += o.weight
 	}
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		o := ops[len(ops)-1]
+		o := opInsert
 		if len(w.mine) > w.live {
-			o = ops[6] // Delete: keep the table (and the emulator) bounded
+			o = opDelete
 		} else {
 			n := w.rng.IntN(total)
 			for _, cand := range ops {
@@ -173,7 +183,7 @@ func (w *worker) run(ctx context.Context, deadline time.Time) {
 				n -= cand.weight
 			}
 			if o.needs != nil && !o.needs(w) {
-				o = ops[0]
+				o = opInsert
 			}
 		}
 		w.do(ctx, o)
