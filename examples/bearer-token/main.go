@@ -29,7 +29,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("minted:", tok) // the type and expiry; the token itself is tok.AccessToken
+	fmt.Println("minted:", tok)            // the type and expiry; the token itself is tok.AccessToken
 	exp, _ := auth.Expiry(tok.AccessToken) // the exp claim, read without verifying the signature
 	fmt.Printf("expires in %s; expired: %t\n", time.Until(exp).Round(time.Minute), auth.IsExpired(tok.AccessToken))
 
