@@ -52,8 +52,8 @@ type realClock struct{}
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // op describes a Detect call with a JSON body.
-func (s *vaultState) detectOp(c *Client, name string, send func(ctx context.Context, edit editorFn) (*http.Response, error)) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse, send: send}
+func (s *vaultState) detectOp(c *Client, name string) *operation {
+	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse}
 }
 
 // TokenType is a style of the tokens that replace detected entities.
@@ -211,9 +211,9 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 		Transformations: opts.transformations,
 	}
 	const op = "DeidentifyText"
-	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectDeidentifyString(ctx, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +265,9 @@ func (d *Detect) ReidentifyText(ctx context.Context, req ReidentifyTextRequest) 
 	text, vaultID := req.Text, s.id
 	body := gdetect.ReidentifyStringRequest{Text: &text, VaultId: &vaultID, Format: format}
 	const op = "ReidentifyText"
-	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectReidentifyString(ctx, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -153,9 +153,9 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 			return s.api.RecordServiceInsertRecord(ctx, s.id, o.table, body, edit)
 		}
 	}
-	call := s.op(v.c, op, o.upsert != "", send)
+	call := s.op(v.c, op, o.upsert != "")
 	call.outcome = outcome
-	r, err := v.c.run(ctx, call)
+	r, err := v.c.run(ctx, call, send)
 	if err != nil {
 		return nil, err
 	}

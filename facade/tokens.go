@@ -84,9 +84,9 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceDetokenize(ctx, s.id, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -213,9 +213,9 @@ func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeRes
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceTokenize(ctx, s.id, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
