@@ -226,23 +226,21 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 	}
 	out := &DeidentifyTextResponse{
 		ProcessedText:  *parsed.ProcessedText,
-		WordCount:      int(deref(parsed.WordCount)),
-		CharacterCount: int(deref(parsed.CharacterCount)),
+		WordCount:      int(parsed.WordCount),
+		CharacterCount: int(parsed.CharacterCount),
 		RequestID:      r.requestID,
-		Entities:       make([]DetectedEntity, 0, len(parsed.Entities)),
+		Entities:       make([]DetectedEntity, len(parsed.Entities)),
 	}
-	for _, e := range parsed.Entities {
-		de := DetectedEntity{
-			Token:      deref(e.Token),
-			Value:      deref(e.Value),
-			EntityType: EntityType(deref(e.EntityType)),
-			Scores:     map[string]float64(e.EntityScores),
+	for i := range parsed.Entities {
+		e, l := &parsed.Entities[i], &parsed.Entities[i].Location
+		out.Entities[i] = DetectedEntity{
+			Token:          e.Token,
+			Value:          e.Value,
+			EntityType:     EntityType(e.EntityType),
+			Scores:         map[string]float64(e.EntityScores),
+			TextIndex:      TextRange{Start: int(l.StartIndex), End: int(l.EndIndex)},
+			ProcessedIndex: TextRange{Start: int(l.StartIndexProcessed), End: int(l.EndIndexProcessed)},
 		}
-		if l := e.Location; l != nil {
-			de.TextIndex = TextRange{Start: int(deref(l.StartIndex)), End: int(deref(l.EndIndex))}
-			de.ProcessedIndex = TextRange{Start: int(deref(l.StartIndexProcessed)), End: int(deref(l.EndIndexProcessed))}
-		}
-		out.Entities = append(out.Entities, de)
 	}
 	return out, nil
 }

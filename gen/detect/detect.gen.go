@@ -1043,7 +1043,7 @@ type DeidentifyStringRequest struct {
 // DeidentifyStringResponse defines model for DeidentifyStringResponse.
 type DeidentifyStringResponse struct {
 	// CharacterCount Number of characters in the input.
-	CharacterCount *int32 `json:"character_count,omitempty"`
+	CharacterCount int32 `json:"character_count,omitempty"`
 
 	// Entities The detected entities, in text order.
 	Entities []StringResponseEntities `json:"entities,omitempty"`
@@ -1052,7 +1052,7 @@ type DeidentifyStringResponse struct {
 	ProcessedText *string `json:"processed_text,omitempty"`
 
 	// WordCount Number of words in the input.
-	WordCount *int32 `json:"word_count,omitempty"`
+	WordCount int32 `json:"word_count,omitempty"`
 }
 
 // DeidentifyStructuredTextRequest defines model for DeidentifyStructuredTextRequest.
@@ -1178,16 +1178,16 @@ type DetectRunsResponse struct {
 // EntityLocation Where an entity is, in the input text and in the processed text.
 type EntityLocation struct {
 	// EndIndex End offset (exclusive) in the input text.
-	EndIndex *int32 `json:"end_index,omitempty"`
+	EndIndex int32 `json:"end_index,omitempty"`
 
 	// EndIndexProcessed End offset (exclusive) in the processed text.
-	EndIndexProcessed *int32 `json:"end_index_processed,omitempty"`
+	EndIndexProcessed int32 `json:"end_index_processed,omitempty"`
 
 	// StartIndex Start offset in the input text.
-	StartIndex *int32 `json:"start_index,omitempty"`
+	StartIndex int32 `json:"start_index,omitempty"`
 
 	// StartIndexProcessed Start offset in the processed text.
-	StartIndexProcessed *int32 `json:"start_index_processed,omitempty"`
+	StartIndexProcessed int32 `json:"start_index_processed,omitempty"`
 }
 
 // EntityScores Confidence score per entity type.
@@ -1447,16 +1447,16 @@ type StringResponseEntities struct {
 	EntityScores EntityScores `json:"entity_scores,omitempty"`
 
 	// EntityType The entity type.
-	EntityType *string `json:"entity_type,omitempty"`
+	EntityType string `json:"entity_type,omitempty"`
 
 	// Location Where an entity is, in the input text and in the processed text.
-	Location *EntityLocation `json:"location,omitempty"`
+	Location EntityLocation `json:"location,omitempty"`
 
 	// Token The replacement put into the processed text.
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 
 	// Value The original text of the entity.
-	Value *string `json:"value,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // TokenTypeMapping Token style, by default and per entity type.

@@ -145,7 +145,7 @@ var _ = Describe("the generated clients", func() {
 			},
 		}))
 		Expect(*out.ProcessedText).To(Equal("My name is [NAME_1]"))
-		Expect(*out.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
+		Expect(out.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
 		Expect(out.Entities[0].EntityScores).To(HaveKeyWithValue("name", 0.9))
 	})
 
