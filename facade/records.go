@@ -126,7 +126,7 @@ func (v *Vault) getPage(ctx context.Context, req *GetRequest) (*GetResponse, err
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1BulkGetRecordResponse
+	var parsed recordsAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (v *Vault) Records(ctx context.Context, req GetRequest) iter.Seq2[Record, e
 	}
 }
 
-func recordFromWire(r gvault.V1FieldRecords) Record {
+func recordFromWire(r fieldRecord) Record {
 	rec := Record{Fields: r.Fields, Tokens: nonEmpty(r.Tokens)}
 	if id, ok := rec.Fields["skyflow_id"].(string); ok {
 		rec.SkyflowID = id
@@ -267,7 +267,7 @@ func (r *GetRequest) validate() error {
 
 func nonEmptyEntries(field string, list []string) error {
 	for i, s := range list {
-		if strings.TrimSpace(s) == "" {
+		if blank(s) {
 			return errs.Invalid(field+"["+strconv.Itoa(i)+"]", "is empty")
 		}
 	}
@@ -489,7 +489,7 @@ func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, er
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1GetQueryResponse
+	var parsed recordsAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}

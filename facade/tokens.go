@@ -63,17 +63,16 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 		return nil, errs.Invalid("Tokens", "must hold at least one token")
 	}
 	params := make([]gvault.V1DetokenizeRecordRequest, len(req.Tokens))
-	reds := make([]gvault.RedactionEnum, len(req.Tokens))
 	for i := range req.Tokens {
 		t := &req.Tokens[i]
 		if err := checkDetokenizeToken(i, t); err != nil {
 			return nil, err
 		}
-		reds[i] = gvault.RedactionEnum(t.Redaction)
-		if reds[i] == "" {
-			reds[i] = gvault.RedactionEnum(RedactionDefault)
+		red := gvault.RedactionEnum(t.Redaction)
+		if red == "" {
+			red = gvault.RedactionEnum(RedactionDefault)
 		}
-		params[i] = gvault.V1DetokenizeRecordRequest{Token: &t.Token, Redaction: &reds[i]}
+		params[i] = gvault.V1DetokenizeRecordRequest{Token: t.Token, Redaction: red}
 	}
 	body := gvault.V1DetokenizePayload{DetokenizationParameters: params, ContinueOnError: &req.ContinueOnError}
 	if req.DownloadURL {
@@ -90,7 +89,7 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1DetokenizeResponse
+	var parsed detokenizeAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
@@ -107,7 +106,7 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			Index: k.request, Token: rec.Token, Value: rec.Value, ValueType: string(rec.ValueType),
+			Index: k.request, Token: rec.Token, Value: rec.Value, ValueType: rec.ValueType,
 		})
 	}
 	return out, nil
@@ -115,7 +114,7 @@ func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*Detoken
 
 // checkDetokenizeToken checks one token of a detokenize request.
 func checkDetokenizeToken(i int, t *DetokenizeToken) error {
-	if strings.TrimSpace(t.Token) == "" {
+	if blank(t.Token) {
 		return errs.Invalid(indexed("Tokens", i)+".Token", "is empty")
 	}
 	if t.Redaction != "" && !t.Redaction.valid() {
@@ -133,7 +132,7 @@ type pair struct{ request, answer int }
 // without a token, or a token that was not asked for is an unexpected
 // answer (no value or token goes into the error). When the answer keeps
 // the request's order, as the API does, no map is built.
-func matchTokens(op string, r *reply, asked []DetokenizeToken, records []gvault.V1DetokenizeRecordResponse) ([]pair, error) {
+func matchTokens(op string, r *reply, asked []DetokenizeToken, records []detokenizeRecord) ([]pair, error) {
 	if len(records) != len(asked) {
 		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d records for %d tokens", len(records), len(asked)), nil)
 	}

@@ -824,10 +824,10 @@ type V1DetokenizePayload struct {
 // V1DetokenizeRecordRequest defines model for V1DetokenizeRecordRequest.
 type V1DetokenizeRecordRequest struct {
 	// Redaction Redaction of returned values; DEFAULT is the column's configured default.
-	Redaction *RedactionEnum `json:"redaction,omitempty"`
+	Redaction RedactionEnum `json:"redaction,omitempty"`
 
 	// Token A token (or a signed data token, `signed_token_` + JWT).
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 }
 
 // V1DetokenizeRecordResponse defines model for V1DetokenizeRecordResponse.
