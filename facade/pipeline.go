@@ -21,8 +21,12 @@ import (
 // wire and back:
 //
 //	public method: validate the request, convert it to the generated request
-//	type, describe the call as an operation, c.run(ctx, op), decode the reply
-//	c.run: send(ctx, op.edit)             a generated client method; op.edit
+//	type, describe the call as an operation, c.run(ctx, op, send), decode
+//	the reply
+//	c.run: transport's Begin              the call's context: its description
+//	                                      for the Doer, the first attempt's
+//	                                      timeout
+//	       send(ctx, op.edit)             a generated client method; op.edit
 //	                                      sets the common headers, then auth's
 //	                                      editor sets the credential header
 //	       generated client -> transport.Doer (retries, per-attempt timeout,
