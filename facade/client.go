@@ -238,7 +238,9 @@ const (
 
 // WithRequestTimeout bounds each HTTP attempt of every call but file
 // transfers (default DefaultRequestTimeout). 0 removes the bound: only the
-// call's context limits it.
+// call's context limits it. Calls whose context is never done
+// (context.Background and its values) share a timer per 1/64 of the
+// timeout, so their attempts may run up to 1/64 longer (80 s: 81.25 s).
 func WithRequestTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
