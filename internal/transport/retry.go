@@ -133,7 +133,6 @@ func sleepCtx(ctx context.Context, dur time.Duration) error {
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	var call Call
-	ready := false
 	cc, ready := callOf(ctx)
 	if cc != nil {
 		call, ctx = cc.call, cc.parent
