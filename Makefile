@@ -63,8 +63,10 @@ demo:
 
 ## bench: the performance benchmarks (SDK against a raw net/http baseline,
 ## see BENCHMARKS.md): runs them, keeps the raw output in BENCH_OUT, and
-## prints the comparison table. BENCH_ROUNDS rounds of short runs pair each
-## SDK measurement with its baseline moments apart (robust on busy machines).
+## prints the tables: parity per call, coalescing, bulk inserts (10,000
+## records; 1,000,000 from an iterator), large files, token exchange. Each
+## of BENCH_ROUNDS rounds measures the SDK and its baseline interleaved
+## (per-call workloads) or side by side; benchtable takes medians over rounds.
 BENCH_ROUNDS ?= 12
 BENCH_TIME   ?= 150ms
 BENCH_OUT    ?= $(or $(TMPDIR),/tmp)/skyflow-bench.txt

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/skyflowgo/skyflow"
 )
@@ -53,6 +54,11 @@ func ConnectionEditor(ts TokenSource) RequestEditor {
 }
 
 func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
+	// last is the header value of the last token seen: a source hands out
+	// the same token for its lifetime, so the value is built once per
+	// token, not once per request. Requests share it read-only (a
+	// one-element slice cannot be appended to in place).
+	var last atomic.Pointer[headerValue]
 	return func(ctx context.Context, req *http.Request) error {
 		tok, err := ts.Token(ctx)
 		if err != nil {
@@ -61,9 +67,20 @@ func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
 		if tok == "" {
 			return &skyflow.AuthError{Err: ErrEmptyToken}
 		}
-		req.Header[header] = []string{prefix + tok}
+		v := last.Load()
+		if v == nil || v.token != tok {
+			v = &headerValue{token: tok, value: []string{prefix + tok}}
+			last.Store(v)
+		}
+		req.Header[header] = v.value
 		return nil
 	}
+}
+
+// headerValue is a credential header's value for one token.
+type headerValue struct {
+	token string
+	value []string
 }
 
 // TokenRefused tells ts that the server refused (HTTP 401) the token that

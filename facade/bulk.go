@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"slices"
 	"sync"
 
 	"github.com/skyflowgo/skyflow"
@@ -13,8 +14,9 @@ import (
 
 // Bulk calls read their input from an iterator, send it in chunks of
 // ChunkSize items with up to Concurrency requests in flight, and yield one
-// result per input item, in input order. At most Concurrency chunks are held
-// at once, so inputs larger than memory stream through.
+// result per input item, in input order. At most 2×Concurrency chunks are
+// held at once (those in flight, and answered ones waiting for an earlier
+// chunk), so inputs larger than memory stream through.
 const (
 	// DefaultChunkSize is how many items one request of a bulk call
 	// carries: 25, the vault's page size. A chunk is the unit of failure
@@ -160,8 +162,8 @@ func (v *Vault) BulkInsert(ctx context.Context, req BulkInsertRequest) (iter.Seq
 	o := (&InsertRequest{Table: req.Table, ReturnTokens: req.ReturnTokens, Upsert: req.Upsert,
 		TokenMode: req.TokenMode, ContinueOnError: req.ContinueOnError}).options()
 	mode := req.TokenMode.orDefault()
-	send := func(ctx context.Context, base int, items []BulkRecord) []BulkInsertResult {
-		return v.insertChunk(ctx, o, mode, base, items)
+	send := func(ctx context.Context, base int, items []BulkRecord, out []BulkInsertResult) []BulkInsertResult {
+		return v.insertChunk(ctx, o, mode, base, items, out)
 	}
 	notSent := func(index int, _ BulkRecord, err error) BulkInsertResult {
 		return BulkInsertResult{Index: index, Outcome: NotWritten, Err: err}
@@ -172,9 +174,11 @@ func (v *Vault) BulkInsert(ctx context.Context, req BulkInsertRequest) (iter.Seq
 }
 
 // insertChunk inserts the valid records of one chunk with one request and
-// returns the outcome of every record of the chunk.
-func (v *Vault) insertChunk(ctx context.Context, o *insertOptions, mode TokenMode, base int, items []BulkRecord) []BulkInsertResult {
-	results := make([]BulkInsertResult, len(items))
+// returns the outcome of every record of the chunk, in results (a buffer
+// of any length, grown as needed).
+func (v *Vault) insertChunk(ctx context.Context, o *insertOptions, mode TokenMode, base int, items []BulkRecord, results []BulkInsertResult) []BulkInsertResult {
+	results = slices.Grow(results[:0], len(items))[:len(items)]
+	clear(results)
 	records := make([]map[string]any, 0, len(items))
 	tokens := make([]map[string]string, 0, len(items))
 	positions := make([]int, 0, len(items))
@@ -279,70 +283,119 @@ func bulkSettings(size, conc int) (int, int, error) {
 	return size, conc, nil
 }
 
-// bulkRun is the engine of every bulk call. It pulls items from in, groups
-// them in chunks of size, sends up to conc chunks at once (send returns
-// one result per item of its chunk), and yields the results in input
-// order. At most conc chunks are held at once. Once ctx has ended, chunks
-// are not sent: their items are reported with notSent and
-// skyflow.ErrNotSent. When yield returns false, no new chunk starts and
-// bulkRun returns once the chunks in flight are done.
+// bulkRun is the engine of every bulk call. It reads items from in,
+// groups them in chunks of size, sends up to conc chunks at once on conc
+// worker goroutines (send returns one result per item of its chunk, in
+// out, a buffer it may reuse), and yields the results in input order, as
+// soon as they are ready. At most 2*conc chunks are held at once: conc in
+// flight, and answered ones waiting for an earlier chunk (so one slow
+// request does not idle the other workers); the first item of a new chunk
+// is read only once fewer are held. Once ctx has ended, chunks are not
+// sent: their items are reported with notSent and skyflow.ErrNotSent.
+// When yield returns false, no new chunk starts and bulkRun returns once
+// the chunks in flight are done.
+//
+// The input is ranged over directly (no iter.Pull and its coroutine
+// switch per item), the workers live as long as the call (a goroutine per
+// chunk grew a new stack for every request), and the item and result
+// buffers of a chunk whose results were yielded serve the next chunk.
 func bulkRun[In, Out any](ctx context.Context, in iter.Seq[In], size, conc int,
-	send func(ctx context.Context, base int, items []In) []Out,
+	send func(ctx context.Context, base int, items []In, out []Out) []Out,
 	notSent func(index int, item In, err error) Out,
 	yield func(Out) bool) {
 	type chunk struct {
-		out  []Out
-		done chan struct{}
+		base  int
+		items []In
+		out   []Out
+		done  chan struct{}
 	}
-	next, stop := iter.Pull(in)
-	defer stop()
+	jobs := make(chan *chunk)
 	var wg sync.WaitGroup
 	defer wg.Wait() // no goroutine outlives the iteration
-	var pending []*chunk
-	index, exhausted := 0, false
-	for {
-		for !exhausted && len(pending) < conc {
-			items := make([]In, 0, size)
-			for len(items) < size {
-				item, ok := next()
-				if !ok {
-					exhausted = true
-					break
-				}
-				items = append(items, item)
-			}
-			if len(items) == 0 {
-				break
-			}
-			c, base := &chunk{done: make(chan struct{})}, index
-			index += len(items)
-			pending = append(pending, c)
-			if err := ctx.Err(); err != nil {
-				c.out = make([]Out, len(items))
-				for i, item := range items {
-					c.out[i] = notSent(base+i, item, &notSentError{cause: err})
-				}
-				close(c.done)
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer close(c.done)
-				c.out = send(ctx, base, items)
-			}()
+	defer close(jobs)
+	workers := 0
+	var (
+		pending []*chunk // sent, in input order
+		spare   []*chunk // chunks whose results were yielded, for reuse
+		cur     *chunk   // the chunk being filled
+		index   int
+	)
+	newChunk := func() *chunk {
+		if n := len(spare); n > 0 {
+			c := spare[n-1]
+			spare = spare[:n-1]
+			c.items, c.out = c.items[:0], c.out[:0]
+			return c
 		}
-		if len(pending) == 0 {
-			return
+		return &chunk{items: make([]In, 0, size), out: make([]Out, 0, size)}
+	}
+	// ready reports whether the oldest pending chunk is answered.
+	ready := func() bool {
+		select {
+		case <-pending[0].done:
+			return true
+		default:
+			return false
 		}
+	}
+	// emit waits for the oldest pending chunk and yields its results.
+	emit := func() bool {
 		c := pending[0]
-		pending[0] = nil
-		pending = pending[1:]
+		pending = slices.Delete(pending, 0, 1)
 		<-c.done
 		for _, o := range c.out {
 			if !yield(o) {
-				return
+				return false
 			}
+		}
+		spare = append(spare, c)
+		return true
+	}
+	dispatch := func(c *chunk) {
+		c.base, c.done = index, make(chan struct{})
+		index += len(c.items)
+		pending = append(pending, c)
+		if err := ctx.Err(); err != nil {
+			for i, item := range c.items {
+				c.out = append(c.out, notSent(c.base+i, item, &notSentError{cause: err}))
+			}
+			close(c.done)
+			return
+		}
+		if workers < conc {
+			workers++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := range jobs {
+					c.out = send(ctx, c.base, c.items, c.out)
+					close(c.done)
+				}
+			}()
+		}
+		jobs <- c
+	}
+	for item := range in {
+		if cur == nil {
+			for len(pending) > 0 && (len(pending) == 2*conc || ready()) {
+				if !emit() {
+					return
+				}
+			}
+			cur = newChunk()
+		}
+		cur.items = append(cur.items, item)
+		if len(cur.items) == size {
+			dispatch(cur)
+			cur = nil
+		}
+	}
+	if cur != nil {
+		dispatch(cur)
+	}
+	for len(pending) > 0 {
+		if !emit() {
+			return
 		}
 	}
 }
@@ -406,8 +459,8 @@ func (v *Vault) BulkDetokenize(ctx context.Context, req BulkDetokenizeRequest) (
 	if _, err := v.state(); err != nil {
 		return nil, err
 	}
-	send := func(ctx context.Context, base int, items []DetokenizeToken) []BulkDetokenizeResult {
-		return v.detokenizeChunk(ctx, req.DownloadURL, base, items)
+	send := func(ctx context.Context, base int, items []DetokenizeToken, out []BulkDetokenizeResult) []BulkDetokenizeResult {
+		return v.detokenizeChunk(ctx, req.DownloadURL, base, items, out)
 	}
 	notSent := func(index int, t DetokenizeToken, err error) BulkDetokenizeResult {
 		return BulkDetokenizeResult{Index: index, Token: t.Token, Err: err}
@@ -417,8 +470,9 @@ func (v *Vault) BulkDetokenize(ctx context.Context, req BulkDetokenizeRequest) (
 	}, nil
 }
 
-func (v *Vault) detokenizeChunk(ctx context.Context, downloadURL bool, base int, items []DetokenizeToken) []BulkDetokenizeResult {
-	results := make([]BulkDetokenizeResult, len(items))
+func (v *Vault) detokenizeChunk(ctx context.Context, downloadURL bool, base int, items []DetokenizeToken, results []BulkDetokenizeResult) []BulkDetokenizeResult {
+	results = slices.Grow(results[:0], len(items))[:len(items)]
+	clear(results)
 	valid := make([]DetokenizeToken, 0, len(items))
 	positions := make([]int, 0, len(items))
 	for i, t := range items {

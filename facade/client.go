@@ -35,9 +35,13 @@ type Client struct {
 	doer           *transport.Doer
 	attemptTimeout time.Duration
 	headers        http.Header // extra headers, sent on every call
-	userAgent      string
-	skyMetadata    string
-	lookupEnv      func(string) (string, bool)
+	// userAgent and skyMetadata are the values of those headers, each a
+	// one-element slice every request shares: net/http and the Doer only
+	// read header values, and a slice whose length is its capacity cannot
+	// be appended to in place.
+	userAgent   []string
+	skyMetadata []string
+	lookupEnv   func(string) (string, bool)
 	// maxResponse caps every success answer but Detect file results,
 	// maxFileResponse caps those.
 	maxResponse     int64
@@ -235,7 +239,9 @@ const (
 
 // WithRequestTimeout bounds each HTTP attempt of every call but file
 // transfers (default DefaultRequestTimeout). 0 removes the bound: only the
-// call's context limits it.
+// call's context limits it. Calls whose context is never done
+// (context.Background and its values) share a timer per 1/64 of the
+// timeout, so their attempts may run up to 1/64 longer (80 s: 81.25 s).
 func WithRequestTimeout(d time.Duration) Option {
 	return func(s *settings) error {
 		if d < 0 {
@@ -353,17 +359,18 @@ func New(opts ...Option) (*Client, error) {
 		RetryNonIdempotent: policy.RetryNonIdempotent,
 	}, s.attemptTimeout, c.log)
 
-	c.userAgent = "skyflow-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	ua := "skyflow-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	if s.uaSuffix != "" {
-		c.userAgent += " " + s.uaSuffix
+		ua += " " + s.uaSuffix
 	}
+	c.userAgent = []string{ua}
 	meta, _ := json.Marshal(map[string]string{
 		"sdk_name_version":        "skyflow-go@" + Version,
 		"sdk_client_device_model": runtime.GOOS,
 		"sdk_client_os_details":   runtime.GOOS + " " + runtime.GOARCH,
 		"sdk_runtime_details":     runtime.Version(),
 	})
-	c.skyMetadata = string(meta)
+	c.skyMetadata = []string{string(meta)}
 
 	for _, v := range s.vaults {
 		if err := c.AddVault(v); err != nil {
@@ -708,8 +715,8 @@ func (c *Client) setCommonHeaders(req *http.Request) {
 	for k, vs := range c.headers {
 		h[k] = append([]string(nil), vs...)
 	}
-	h["User-Agent"] = []string{c.userAgent}
-	h["Sky-Metadata"] = []string{c.skyMetadata}
+	h["User-Agent"] = c.userAgent
+	h["Sky-Metadata"] = c.skyMetadata
 }
 
 // endpointFor builds the endpoint of a vault or connection: the common

@@ -162,9 +162,8 @@ func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeRes
 		replayable: true,
 		idempotent: method != http.MethodPost && method != http.MethodPatch,
 		limit:      cn.c.maxResponse,
-		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
-			return st.invoke(ctx, method, body, setURL, edit)
-		},
+	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return st.invoke(ctx, method, body, setURL, edit)
 	})
 	if err != nil {
 		var apiErr *skyflow.APIError

@@ -52,8 +52,8 @@ type realClock struct{}
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // op describes a Detect call with a JSON body.
-func (s *vaultState) detectOp(c *Client, name string, send func(ctx context.Context, edit editorFn) (*http.Response, error)) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse, send: send}
+func (s *vaultState) detectOp(c *Client, name string) *operation {
+	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse}
 }
 
 // TokenType is a style of the tokens that replace detected entities.
@@ -211,9 +211,9 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 		Transformations: opts.transformations,
 	}
 	const op = "DeidentifyText"
-	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectDeidentifyString(ctx, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -226,23 +226,21 @@ func (d *Detect) DeidentifyText(ctx context.Context, req DeidentifyTextRequest) 
 	}
 	out := &DeidentifyTextResponse{
 		ProcessedText:  *parsed.ProcessedText,
-		WordCount:      int(deref(parsed.WordCount)),
-		CharacterCount: int(deref(parsed.CharacterCount)),
+		WordCount:      int(parsed.WordCount),
+		CharacterCount: int(parsed.CharacterCount),
 		RequestID:      r.requestID,
-		Entities:       make([]DetectedEntity, 0, len(parsed.Entities)),
+		Entities:       make([]DetectedEntity, len(parsed.Entities)),
 	}
-	for _, e := range parsed.Entities {
-		de := DetectedEntity{
-			Token:      deref(e.Token),
-			Value:      deref(e.Value),
-			EntityType: EntityType(deref(e.EntityType)),
-			Scores:     map[string]float64(e.EntityScores),
+	for i := range parsed.Entities {
+		e, l := &parsed.Entities[i], &parsed.Entities[i].Location
+		out.Entities[i] = DetectedEntity{
+			Token:          e.Token,
+			Value:          e.Value,
+			EntityType:     EntityType(e.EntityType),
+			Scores:         map[string]float64(e.EntityScores),
+			TextIndex:      TextRange{Start: int(l.StartIndex), End: int(l.EndIndex)},
+			ProcessedIndex: TextRange{Start: int(l.StartIndexProcessed), End: int(l.EndIndexProcessed)},
 		}
-		if l := e.Location; l != nil {
-			de.TextIndex = TextRange{Start: int(deref(l.StartIndex)), End: int(deref(l.EndIndex))}
-			de.ProcessedIndex = TextRange{Start: int(deref(l.StartIndexProcessed)), End: int(deref(l.EndIndexProcessed))}
-		}
-		out.Entities = append(out.Entities, de)
 	}
 	return out, nil
 }
@@ -265,9 +263,9 @@ func (d *Detect) ReidentifyText(ctx context.Context, req ReidentifyTextRequest) 
 	text, vaultID := req.Text, s.id
 	body := gdetect.ReidentifyStringRequest{Text: &text, VaultId: &vaultID, Format: format}
 	const op = "ReidentifyText"
-	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectReidentifyString(ctx, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}

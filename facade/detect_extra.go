@@ -85,14 +85,13 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 		idempotent: true,
 		limit:      d.c.maxFileResponse,
 		timeout:    d.c.fileAttemptTimeout(),
-		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
-			body, err := newBase64JSONBody(prefix, suffix, src)
-			if err != nil {
-				return nil, err
-			}
-			defer body.Close()
-			return s.detect.DetectReidentifyFileWithBody(ctx, "application/json", body, edit, body.editor)
-		},
+	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		body, err := newBase64JSONBody(prefix, suffix, src)
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		return s.detect.DetectReidentifyFileWithBody(ctx, "application/json", body, edit, body.editor)
 	})
 	if err != nil {
 		return nil, err
@@ -157,9 +156,9 @@ func (d *Detect) CheckGuardrails(ctx context.Context, req CheckGuardrailsRequest
 	}
 	body := gdetect.DetectGuardrailsRequest{Text: req.Text, VaultId: s.id, DenyTopics: req.DenyTopics, CheckToxicity: ptrIf(req.CheckToxicity, true)}
 	const op = "CheckGuardrails"
-	r, err := d.c.run(ctx, s.detectOp(d.c, op, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := d.c.run(ctx, s.detectOp(d.c, op), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.detect.DetectCheckGuardrails(ctx, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}

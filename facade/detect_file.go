@@ -261,14 +261,13 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 		idempotent: true, // a second run does no harm
 		limit:      d.c.maxResponse,
 		timeout:    d.c.fileAttemptTimeout(),
-		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
-			body, err := newBase64JSONBody(prefix, suffix, plan.src)
-			if err != nil {
-				return nil, err
-			}
-			defer body.Close()
-			return start(ctx, "application/json", body, edit, body.editor)
-		},
+	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		body, err := newBase64JSONBody(prefix, suffix, plan.src)
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		return start(ctx, "application/json", body, edit, body.editor)
 	})
 	if err != nil {
 		return nil, err
@@ -413,9 +412,8 @@ func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID str
 		idempotent: true,
 		limit:      d.c.maxFileResponse,
 		timeout:    d.c.fileAttemptTimeout(),
-		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
-			return s.detect.DetectGetRun(ctx, runID, params, edit)
-		},
+	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		return s.detect.DetectGetRun(ctx, runID, params, edit)
 	})
 	if err != nil {
 		return nil, "", err

@@ -50,9 +50,9 @@ func (v *Vault) DeleteFile(ctx context.Context, ref FileRef) (*DeleteFileRespons
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FileServiceDeleteFile(ctx, s.id, ref.Table, ref.SkyflowID, ref.Column, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -103,9 +103,9 @@ func (v *Vault) FileScanStatus(ctx context.Context, ref FileRef) (*FileScanStatu
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FileServiceGetFileScanStatus(ctx, s.id, ref.Table, ref.SkyflowID, ref.Column, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}

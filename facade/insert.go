@@ -155,16 +155,16 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 	}
 	// With upsert, a second write of the same records updates the first:
 	// the call may be repeated. Otherwise it could write duplicates.
-	call := s.op(v.c, op, o.upsert != "", send)
+	call := s.op(v.c, op, o.upsert != "")
 	call.outcome = outcome
-	r, err := v.c.run(ctx, call)
+	r, err := v.c.run(ctx, call, send)
 	if err != nil {
 		return nil, err
 	}
 	if o.coe {
 		return batchOutcome(op, r, len(records), base)
 	}
-	var parsed gvault.V1InsertRecordResponse
+	var parsed insertAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
@@ -173,19 +173,19 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 	}
 	out := &InsertResponse{Inserted: make([]InsertedRecord, len(parsed.Records)), RequestID: r.requestID}
 	for i, rec := range parsed.Records {
-		out.Inserted[i] = InsertedRecord{Index: base + i, SkyflowID: rec.SkyflowId, Tokens: nonEmpty(rec.Tokens)}
+		out.Inserted[i] = InsertedRecord{Index: base + i, SkyflowID: rec.SkyflowID, Tokens: nonEmpty(rec.Tokens)}
 	}
 	return out, nil
 }
 
 // checkInserted checks that an insert answer holds one record with an id
 // for each record sent.
-func checkInserted(op string, r *reply, records []gvault.V1RecordMetaProperties, sent int) error {
+func checkInserted(op string, r *reply, records []insertedRecord, sent int) error {
 	if len(records) != sent {
 		return r.unexpected(op, fmt.Sprintf("the answer has %d records for %d sent", len(records), sent), nil)
 	}
 	for i := range records {
-		if records[i].SkyflowId == "" {
+		if records[i].SkyflowID == "" {
 			return r.unexpected(op, fmt.Sprintf("record %d of the answer has no skyflow_id", i), nil)
 		}
 	}
@@ -271,7 +271,7 @@ func recordProblem(rec map[string]any) string {
 		return "must hold at least one column"
 	}
 	for k := range rec {
-		if strings.TrimSpace(k) == "" {
+		if blank(k) {
 			return "has an empty column name"
 		}
 	}

@@ -21,13 +21,17 @@ import (
 // wire and back:
 //
 //	public method: validate the request, convert it to the generated request
-//	type, describe the call as an operation, c.run(ctx, op), decode the reply
-//	c.run: op.send(ctx, op.edit)          a generated client method; op.edit
+//	type, describe the call as an operation, c.run(ctx, op, send), decode
+//	the reply
+//	c.run: transport's Begin              the call's context: its description
+//	                                      for the Doer, the first attempt's
+//	                                      timeout
+//	       send(ctx, op.edit)             a generated client method; op.edit
 //	                                      sets the common headers, then auth's
 //	                                      editor sets the credential header
 //	       generated client -> transport.Doer (retries, per-attempt timeout,
 //	                                      reads the answer within the attempt)
-//	       401: auth.TokenRefused, then op.send once more (see resendOn401)
+//	       401: auth.TokenRefused, then send once more (see resendOn401)
 //	       2xx: the body, read within op.limit
 //	       else: errs.Decode, the one error decoder, into a *skyflow.APIError
 //	       every failure: logged (never a value), classified by where it arose
@@ -65,10 +69,15 @@ type operation struct {
 	// outcome, when not nil, learns whether an attempt that failed may
 	// have been applied (see transport.Outcome).
 	outcome *transport.Outcome
-	// send makes the request through a generated client method, with edit
-	// among its request editors.
-	send func(ctx context.Context, edit editorFn) (*http.Response, error)
+	// reply is the successful answer, once run has it.
+	reply reply
 }
+
+// sendFunc makes an operation's request through a generated client method,
+// with edit among its request editors. It is an argument of run, not a
+// field of the operation: run only calls it, so the closure of each call
+// stays on its caller's stack.
+type sendFunc = func(ctx context.Context, edit editorFn) (*http.Response, error)
 
 // reply is a successful (2xx) answer, read whole.
 type reply struct {
@@ -94,15 +103,21 @@ func (op *operation) resendOn401() bool {
 // the error: a *skyflow.APIError for an error answer, and for failures
 // before one arrived a *skyflow.AuthError (no token), *skyflow.FileError
 // (a local file), *skyflow.ValidationError or *skyflow.TransportError.
-func (c *Client) run(ctx context.Context, op *operation) (*reply, error) {
+func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply, error) {
 	start := time.Now()
-	callCtx := transport.With(ctx, transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Outcome: op.outcome})
-	resp, err := op.send(callCtx, op.edit)
+	call := transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Outcome: op.outcome}
+	cc := c.doer.Begin(ctx, call)
+	resp, err := send(cc, op.edit)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && op.resendOn401() &&
 		auth.TokenRefused(op.tokens, resp.Request) {
 		discard(resp)
-		resp, err = op.send(callCtx, op.edit)
+		cc.Release()
+		cc = c.doer.Begin(ctx, call)
+		resp, err = send(cc, op.edit)
 	}
+	// The answer is read whole below: the first attempt's timeout can go
+	// once run returns.
+	defer cc.Release()
 	if err != nil {
 		err = c.fail(ctx, op, start, 0, "", callError(op.name, err))
 		return nil, err
@@ -132,7 +147,10 @@ func (c *Client) run(ctx context.Context, op *operation) (*reply, error) {
 			slog.Int("status", resp.StatusCode), slog.String("request_id", rid),
 			slog.Duration("duration", time.Since(start)))
 	}
-	return &reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid}, nil
+	// The reply lives in the operation, which the caller holds (on its
+	// stack): no allocation of its own.
+	op.reply = reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid}
+	return &op.reply, nil
 }
 
 // fail logs a failed call and returns its error. When the call's context

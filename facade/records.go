@@ -120,13 +120,13 @@ func (v *Vault) getPage(ctx context.Context, req *GetRequest) (*GetResponse, err
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkGetRecord(ctx, s.id, req.Table, params, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1BulkGetRecordResponse
+	var parsed recordsAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (v *Vault) Records(ctx context.Context, req GetRequest) iter.Seq2[Record, e
 	}
 }
 
-func recordFromWire(r gvault.V1FieldRecords) Record {
+func recordFromWire(r fieldRecord) Record {
 	rec := Record{Fields: r.Fields, Tokens: nonEmpty(r.Tokens)}
 	if id, ok := rec.Fields["skyflow_id"].(string); ok {
 		rec.SkyflowID = id
@@ -267,7 +267,7 @@ func (r *GetRequest) validate() error {
 
 func nonEmptyEntries(field string, list []string) error {
 	for i, s := range list {
-		if strings.TrimSpace(s) == "" {
+		if blank(s) {
 			return errs.Invalid(field+"["+strconv.Itoa(i)+"]", "is empty")
 		}
 	}
@@ -326,9 +326,9 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceUpdateRecord(ctx, s.id, req.Table, id, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -426,11 +426,11 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 		return nil, err
 	}
 	var outcome transport.Outcome
-	o := s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	o := s.op(v.c, op, true)
+	o.outcome = &outcome
+	r, err := v.c.run(ctx, o, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkDeleteRecord(ctx, s.id, req.Table, body, edit)
 	})
-	o.outcome = &outcome
-	r, err := v.c.run(ctx, o)
 	if err != nil {
 		if outcome.MaybeApplied && errors.Is(err, skyflow.ErrNotFound) && ctx.Err() == nil {
 			return &DeleteResponse{DeletedIDs: slices.Clone(req.IDs), Unconfirmed: true, RequestID: requestIDOf(err)}, nil
@@ -483,13 +483,13 @@ func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, er
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.QueryServiceExecuteQuery(ctx, s.id, body, edit)
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
-	var parsed gvault.V1GetQueryResponse
+	var parsed recordsAnswer
 	if err := r.decode(op, &parsed); err != nil {
 		return nil, err
 	}

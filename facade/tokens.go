@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
@@ -59,63 +58,86 @@ type DetokenizedRecord struct {
 // Detokenize returns the values behind tokens (POST
 // /v1/vaults/{vaultID}/detokenize, operation TokenServiceDetokenize).
 func (v *Vault) Detokenize(ctx context.Context, req DetokenizeRequest) (*DetokenizeResponse, error) {
-	if len(req.Tokens) == 0 {
-		return nil, errs.Invalid("Tokens", "must hold at least one token")
+	if err := req.validate(); err != nil {
+		return nil, err
 	}
-	params := make([]gvault.V1DetokenizeRecordRequest, len(req.Tokens))
-	reds := make([]gvault.RedactionEnum, len(req.Tokens))
-	for i := range req.Tokens {
-		t := &req.Tokens[i]
-		if err := checkDetokenizeToken(i, t); err != nil {
-			return nil, err
-		}
-		reds[i] = gvault.RedactionEnum(t.Redaction)
-		if reds[i] == "" {
-			reds[i] = gvault.RedactionEnum(RedactionDefault)
-		}
-		params[i] = gvault.V1DetokenizeRecordRequest{Token: &t.Token, Redaction: &reds[i]}
+	records, rid, err := v.detokenize(ctx, req.Tokens, req.ContinueOnError, req.DownloadURL)
+	if err != nil {
+		return nil, err
 	}
-	body := gvault.V1DetokenizePayload{DetokenizationParameters: params, ContinueOnError: &req.ContinueOnError}
-	if req.DownloadURL {
-		body.DownloadURL = &req.DownloadURL
+	return detokenizeResponse(records, rid), nil
+}
+
+func (r *DetokenizeRequest) validate() error {
+	if len(r.Tokens) == 0 {
+		return errs.Invalid("Tokens", "must hold at least one token")
+	}
+	for i := range r.Tokens {
+		if err := checkDetokenizeToken(i, &r.Tokens[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// detokenize sends one detokenize request for tokens (checked already) and
+// returns the answer's records in the order of tokens, and the request id.
+func (v *Vault) detokenize(ctx context.Context, tokens []DetokenizeToken, coe, downloadURL bool) ([]detokenizeRecord, string, error) {
+	params := make([]gvault.V1DetokenizeRecordRequest, len(tokens))
+	for i := range tokens {
+		red := gvault.RedactionEnum(tokens[i].Redaction)
+		if red == "" {
+			red = gvault.RedactionEnum(RedactionDefault)
+		}
+		params[i] = gvault.V1DetokenizeRecordRequest{Token: tokens[i].Token, Redaction: red}
+	}
+	body := gvault.V1DetokenizePayload{DetokenizationParameters: params, ContinueOnError: &coe}
+	if downloadURL {
+		body.DownloadURL = &downloadURL
 	}
 	const op = "Detokenize"
 	s, err := v.state()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceDetokenize(ctx, s.id, body, edit)
-	}))
+	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var parsed gvault.V1DetokenizeResponse
+	var parsed detokenizeAnswer
 	if err := r.decode(op, &parsed); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	order, err := matchTokens(op, r, req.Tokens, parsed.Records)
+	records, err := matchTokens(op, r, tokens, parsed.Records)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	rid := r.requestID
-	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(parsed.Records))}
-	for _, k := range order {
-		rec := &parsed.Records[k.answer]
+	return records, r.requestID, nil
+}
+
+// detokenizeResponse builds the response of the tokens whose records (in
+// request order) are given: failed tokens go to Errors.
+func detokenizeResponse(records []detokenizeRecord, rid string) *DetokenizeResponse {
+	const op = "Detokenize"
+	out := &DetokenizeResponse{RequestID: rid, Records: make([]DetokenizedRecord, 0, len(records))}
+	for i := range records {
+		rec := &records[i]
 		if rec.Error != "" {
-			out.Errors = append(out.Errors, &skyflow.RecordError{Operation: op, Index: k.request, Message: rec.Error, RequestID: rid})
+			out.Errors = append(out.Errors, &skyflow.RecordError{Operation: op, Index: i, Message: rec.Error, RequestID: rid})
 			continue
 		}
 		out.Records = append(out.Records, DetokenizedRecord{
-			Index: k.request, Token: rec.Token, Value: rec.Value, ValueType: string(rec.ValueType),
+			Index: i, Token: rec.Token, Value: rec.Value, ValueType: rec.ValueType,
 		})
 	}
-	return out, nil
+	return out
 }
 
 // checkDetokenizeToken checks one token of a detokenize request.
 func checkDetokenizeToken(i int, t *DetokenizeToken) error {
-	if strings.TrimSpace(t.Token) == "" {
+	if blank(t.Token) {
 		return errs.Invalid(indexed("Tokens", i)+".Token", "is empty")
 	}
 	if t.Redaction != "" && !t.Redaction.valid() {
@@ -124,30 +146,25 @@ func checkDetokenizeToken(i int, t *DetokenizeToken) error {
 	return nil
 }
 
-// pair links a token of the request to its record in the answer.
-type pair struct{ request, answer int }
-
-// matchTokens pairs each requested token with the answer record that
-// carries it, in request order. Records are matched by token, never by
-// position alone: an answer with another count of records, a record
-// without a token, or a token that was not asked for is an unexpected
-// answer (no value or token goes into the error). When the answer keeps
-// the request's order, as the API does, no map is built.
-func matchTokens(op string, r *reply, asked []DetokenizeToken, records []gvault.V1DetokenizeRecordResponse) ([]pair, error) {
+// matchTokens returns the answer's records in the order of the requested
+// tokens, matching each to its record by token, never by position alone:
+// an answer with another count of records, a record without a token, or a
+// token that was not asked for is an unexpected answer (no value or token
+// goes into the error). When the answer keeps the request's order, as the
+// API does, it is returned as is.
+func matchTokens(op string, r *reply, asked []DetokenizeToken, records []detokenizeRecord) ([]detokenizeRecord, error) {
 	if len(records) != len(asked) {
 		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d records for %d tokens", len(records), len(asked)), nil)
 	}
-	out := make([]pair, len(asked))
 	inOrder := true
 	for i := range asked {
 		if records[i].Token != asked[i].Token {
 			inOrder = false
 			break
 		}
-		out[i] = pair{i, i}
 	}
 	if inOrder {
-		return out, nil
+		return records, nil
 	}
 	byToken := make(map[string][]int, len(records))
 	for k := range records {
@@ -156,12 +173,13 @@ func matchTokens(op string, r *reply, asked []DetokenizeToken, records []gvault.
 		}
 		byToken[records[k].Token] = append(byToken[records[k].Token], k)
 	}
+	out := make([]detokenizeRecord, len(asked))
 	for i := range asked {
 		ks := byToken[asked[i].Token]
 		if len(ks) == 0 {
 			return nil, r.unexpected(op, fmt.Sprintf("the answer has no record for token %d of the request", i), nil)
 		}
-		out[i], byToken[asked[i].Token] = pair{i, ks[0]}, ks[1:]
+		out[i], byToken[asked[i].Token] = records[ks[0]], ks[1:]
 	}
 	return out, nil
 }
@@ -193,45 +211,65 @@ type TokenizeResponse struct {
 // /v1/vaults/{vaultID}/tokenize, operation TokenServiceTokenize). It never
 // creates tokens.
 func (v *Vault) Tokenize(ctx context.Context, req TokenizeRequest) (*TokenizeResponse, error) {
-	if len(req.Values) == 0 {
-		return nil, errs.Invalid("Values", "must hold at least one value")
+	if err := req.validate(); err != nil {
+		return nil, err
 	}
-	params := make([]gvault.V1TokenizeRecordRequest, len(req.Values))
-	for i := range req.Values {
-		tv := &req.Values[i]
+	tokens, rid, err := v.tokenize(ctx, req.Values)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenizeResponse{Tokens: tokens, RequestID: rid}, nil
+}
+
+func (r *TokenizeRequest) validate() error {
+	if len(r.Values) == 0 {
+		return errs.Invalid("Values", "must hold at least one value")
+	}
+	for i := range r.Values {
+		tv := &r.Values[i]
 		if tv.Value == "" {
-			return nil, errs.Invalid(indexed("Values", i)+".Value", "is empty")
+			return errs.Invalid(indexed("Values", i)+".Value", "is empty")
 		}
-		if strings.TrimSpace(tv.ColumnGroup) == "" {
-			return nil, errs.Invalid(indexed("Values", i)+".ColumnGroup", "is required")
+		if blank(tv.ColumnGroup) {
+			return errs.Invalid(indexed("Values", i)+".ColumnGroup", "is required")
 		}
+	}
+	return nil
+}
+
+// tokenize sends one tokenize request for values (checked already) and
+// returns their tokens, in order, and the request id.
+func (v *Vault) tokenize(ctx context.Context, values []TokenizeValue) ([]string, string, error) {
+	params := make([]gvault.V1TokenizeRecordRequest, len(values))
+	for i := range values {
+		tv := &values[i]
 		params[i] = gvault.V1TokenizeRecordRequest{Value: &tv.Value, ColumnGroup: &tv.ColumnGroup}
 	}
 	body := gvault.V1TokenizePayload{TokenizationParameters: params}
 	const op = "Tokenize"
 	s, err := v.state()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceTokenize(ctx, s.id, body, edit)
-	}))
+	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var parsed gvault.V1TokenizeResponse
 	if err := r.decode(op, &parsed); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if len(parsed.Records) != len(req.Values) {
-		return nil, r.unexpected(op, fmt.Sprintf("the answer has %d tokens for %d values", len(parsed.Records), len(req.Values)), nil)
+	if len(parsed.Records) != len(values) {
+		return nil, "", r.unexpected(op, fmt.Sprintf("the answer has %d tokens for %d values", len(parsed.Records), len(values)), nil)
 	}
-	out := &TokenizeResponse{Tokens: make([]string, len(parsed.Records)), RequestID: r.requestID}
+	tokens := make([]string, len(parsed.Records))
 	for i, rec := range parsed.Records {
 		if rec.Token == "" {
-			return nil, r.unexpected(op, fmt.Sprintf("record %d of the answer has no token", i), nil)
+			return nil, "", r.unexpected(op, fmt.Sprintf("record %d of the answer has no token", i), nil)
 		}
-		out.Tokens[i] = rec.Token
+		tokens[i] = rec.Token
 	}
-	return out, nil
+	return tokens, r.requestID, nil
 }

@@ -75,14 +75,13 @@ func (v *Vault) UploadFile(ctx context.Context, req UploadFileRequest) (*UploadF
 		idempotent: req.SkyflowID != "", // without it, a new record is created
 		limit:      v.c.maxResponse,
 		timeout:    v.c.fileAttemptTimeout(),
-		send: func(ctx context.Context, edit editorFn) (*http.Response, error) {
-			body, err := newMultipartBody(&req, src)
-			if err != nil {
-				return nil, err
-			}
-			defer body.Close()
-			return s.api.UploadFileV2WithBody(ctx, s.id, body.contentType, body, edit, body.editor)
-		},
+	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+		body, err := newMultipartBody(&req, src)
+		if err != nil {
+			return nil, err
+		}
+		defer body.Close()
+		return s.api.UploadFileV2WithBody(ctx, s.id, body.contentType, body, edit, body.editor)
 	})
 	if err != nil {
 		return nil, err

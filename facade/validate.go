@@ -18,3 +18,14 @@ func checkPathParam(field, v string) error {
 	}
 	return nil
 }
+
+// blank reports whether s is empty or white space only, like
+// strings.TrimSpace(s) == "", without trimming when s starts with a
+// printable ASCII character (a column name, a token, an id): the per-item
+// checks of large requests stay cheap.
+func blank(s string) bool {
+	if s != "" && s[0] > ' ' && s[0] < 0x7f {
+		return false
+	}
+	return strings.TrimSpace(s) == ""
+}

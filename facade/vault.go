@@ -1,9 +1,7 @@
 package facade
 
 import (
-	"context"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 
@@ -107,6 +105,6 @@ func (c *Client) vaultState(id string) (*vaultState, error) {
 
 // op describes a call to the vault API: JSON, replayable, the default size
 // limit. idempotent says it can be repeated without harm.
-func (s *vaultState) op(c *Client, name string, idempotent bool, send func(ctx context.Context, edit editorFn) (*http.Response, error)) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: c.maxResponse, send: send}
+func (s *vaultState) op(c *Client, name string, idempotent bool) *operation {
+	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: c.maxResponse}
 }

@@ -5,13 +5,11 @@ package connection
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
+	"github.com/skyflowgo/skyflow/internal/apiurl"
 )
 
 // ErrorDetail defines model for ErrorDetail.
@@ -72,9 +70,9 @@ func NewClient(server string, doer HttpRequestDoer) *Client {
 	return &Client{Server: server, Doer: doer}
 }
 
-// send applies the editors to req, in order, and sends it.
+// send applies the editors to req, in order, and sends it. req carries
+// ctx already (the request builders take it).
 func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
-	req = req.WithContext(ctx)
 	for _, edit := range editors {
 		if err := edit(ctx, req); err != nil {
 			return nil, err
@@ -86,7 +84,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 // InvokeConnectionDeleteWithBody sends DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
 // the caller encodes.
 func (c *Client) InvokeConnectionDeleteWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionDeleteRequestWithBody(c.Server, connectionID, route, contentType, body)
+	req, err := newInvokeConnectionDeleteRequest(ctx, c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -96,23 +94,18 @@ func (c *Client) InvokeConnectionDeleteWithBody(ctx context.Context, connectionI
 // NewInvokeConnectionDeleteRequestWithBody builds the DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} request with
 // the given body and content type.
 func NewInvokeConnectionDeleteRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodDelete, target.String(), body)
+	return newInvokeConnectionDeleteRequest(context.Background(), server, connectionID, route, contentType, body)
+}
+
+// newInvokeConnectionDeleteRequest builds the DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newInvokeConnectionDeleteRequest(ctx context.Context, server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(connectionID))
+	pathParam1 := apiurl.PathParam(string(route))
+	var u apiurl.Builder
+	u.Path(server, "/v1/gateway/outboundRoutes/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +115,7 @@ func NewInvokeConnectionDeleteRequestWithBody(server string, connectionID string
 
 // InvokeConnectionGet sends GET /v1/gateway/outboundRoutes/{connectionID}/{route}.
 func (c *Client) InvokeConnectionGet(ctx context.Context, connectionID string, route string, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionGetRequest(c.Server, connectionID, route)
+	req, err := newInvokeConnectionGetRequest(ctx, c.Server, connectionID, route)
 	if err != nil {
 		return nil, err
 	}
@@ -131,23 +124,18 @@ func (c *Client) InvokeConnectionGet(ctx context.Context, connectionID string, r
 
 // NewInvokeConnectionGetRequest builds the GET /v1/gateway/outboundRoutes/{connectionID}/{route} request.
 func NewInvokeConnectionGetRequest(server string, connectionID string, route string) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	return newInvokeConnectionGetRequest(context.Background(), server, connectionID, route)
+}
+
+// newInvokeConnectionGetRequest builds the GET /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newInvokeConnectionGetRequest(ctx context.Context, server string, connectionID string, route string) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(connectionID))
+	pathParam1 := apiurl.PathParam(string(route))
+	var u apiurl.Builder
+	u.Path(server, "/v1/gateway/outboundRoutes/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +145,7 @@ func NewInvokeConnectionGetRequest(server string, connectionID string, route str
 // InvokeConnectionPatchWithBody sends PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
 // the caller encodes.
 func (c *Client) InvokeConnectionPatchWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPatchRequestWithBody(c.Server, connectionID, route, contentType, body)
+	req, err := newInvokeConnectionPatchRequest(ctx, c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -167,23 +155,18 @@ func (c *Client) InvokeConnectionPatchWithBody(ctx context.Context, connectionID
 // NewInvokeConnectionPatchRequestWithBody builds the PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} request with
 // the given body and content type.
 func NewInvokeConnectionPatchRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPatch, target.String(), body)
+	return newInvokeConnectionPatchRequest(context.Background(), server, connectionID, route, contentType, body)
+}
+
+// newInvokeConnectionPatchRequest builds the PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newInvokeConnectionPatchRequest(ctx context.Context, server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(connectionID))
+	pathParam1 := apiurl.PathParam(string(route))
+	var u apiurl.Builder
+	u.Path(server, "/v1/gateway/outboundRoutes/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +177,7 @@ func NewInvokeConnectionPatchRequestWithBody(server string, connectionID string,
 // InvokeConnectionPostWithBody sends POST /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
 // the caller encodes.
 func (c *Client) InvokeConnectionPostWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPostRequestWithBody(c.Server, connectionID, route, contentType, body)
+	req, err := newInvokeConnectionPostRequest(ctx, c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -204,23 +187,18 @@ func (c *Client) InvokeConnectionPostWithBody(ctx context.Context, connectionID 
 // NewInvokeConnectionPostRequestWithBody builds the POST /v1/gateway/outboundRoutes/{connectionID}/{route} request with
 // the given body and content type.
 func NewInvokeConnectionPostRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newInvokeConnectionPostRequest(context.Background(), server, connectionID, route, contentType, body)
+}
+
+// newInvokeConnectionPostRequest builds the POST /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newInvokeConnectionPostRequest(ctx context.Context, server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(connectionID))
+	pathParam1 := apiurl.PathParam(string(route))
+	var u apiurl.Builder
+	u.Path(server, "/v1/gateway/outboundRoutes/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +209,7 @@ func NewInvokeConnectionPostRequestWithBody(server string, connectionID string, 
 // InvokeConnectionPutWithBody sends PUT /v1/gateway/outboundRoutes/{connectionID}/{route} with a body
 // the caller encodes.
 func (c *Client) InvokeConnectionPutWithBody(ctx context.Context, connectionID string, route string, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvokeConnectionPutRequestWithBody(c.Server, connectionID, route, contentType, body)
+	req, err := newInvokeConnectionPutRequest(ctx, c.Server, connectionID, route, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -241,23 +219,18 @@ func (c *Client) InvokeConnectionPutWithBody(ctx context.Context, connectionID s
 // NewInvokeConnectionPutRequestWithBody builds the PUT /v1/gateway/outboundRoutes/{connectionID}/{route} request with
 // the given body and content type.
 func NewInvokeConnectionPutRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "connectionID", connectionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "route", route, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/gateway/outboundRoutes/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPut, target.String(), body)
+	return newInvokeConnectionPutRequest(context.Background(), server, connectionID, route, contentType, body)
+}
+
+// newInvokeConnectionPutRequest builds the PUT /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newInvokeConnectionPutRequest(ctx context.Context, server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(connectionID))
+	pathParam1 := apiurl.PathParam(string(route))
+	var u apiurl.Builder
+	u.Path(server, "/v1/gateway/outboundRoutes/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}

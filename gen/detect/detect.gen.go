@@ -7,13 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
+	"github.com/skyflowgo/skyflow/internal/apiurl"
 )
 
 // Defines values for DeidentifyAudioOutputTranscription.
@@ -1045,7 +1043,7 @@ type DeidentifyStringRequest struct {
 // DeidentifyStringResponse defines model for DeidentifyStringResponse.
 type DeidentifyStringResponse struct {
 	// CharacterCount Number of characters in the input.
-	CharacterCount *int32 `json:"character_count,omitempty"`
+	CharacterCount int32 `json:"character_count,omitempty"`
 
 	// Entities The detected entities, in text order.
 	Entities []StringResponseEntities `json:"entities,omitempty"`
@@ -1054,7 +1052,7 @@ type DeidentifyStringResponse struct {
 	ProcessedText *string `json:"processed_text,omitempty"`
 
 	// WordCount Number of words in the input.
-	WordCount *int32 `json:"word_count,omitempty"`
+	WordCount int32 `json:"word_count,omitempty"`
 }
 
 // DeidentifyStructuredTextRequest defines model for DeidentifyStructuredTextRequest.
@@ -1180,16 +1178,16 @@ type DetectRunsResponse struct {
 // EntityLocation Where an entity is, in the input text and in the processed text.
 type EntityLocation struct {
 	// EndIndex End offset (exclusive) in the input text.
-	EndIndex *int32 `json:"end_index,omitempty"`
+	EndIndex int32 `json:"end_index,omitempty"`
 
 	// EndIndexProcessed End offset (exclusive) in the processed text.
-	EndIndexProcessed *int32 `json:"end_index_processed,omitempty"`
+	EndIndexProcessed int32 `json:"end_index_processed,omitempty"`
 
 	// StartIndex Start offset in the input text.
-	StartIndex *int32 `json:"start_index,omitempty"`
+	StartIndex int32 `json:"start_index,omitempty"`
 
 	// StartIndexProcessed Start offset in the processed text.
-	StartIndexProcessed *int32 `json:"start_index_processed,omitempty"`
+	StartIndexProcessed int32 `json:"start_index_processed,omitempty"`
 }
 
 // EntityScores Confidence score per entity type.
@@ -1449,16 +1447,16 @@ type StringResponseEntities struct {
 	EntityScores EntityScores `json:"entity_scores,omitempty"`
 
 	// EntityType The entity type.
-	EntityType *string `json:"entity_type,omitempty"`
+	EntityType string `json:"entity_type,omitempty"`
 
 	// Location Where an entity is, in the input text and in the processed text.
-	Location *EntityLocation `json:"location,omitempty"`
+	Location EntityLocation `json:"location,omitempty"`
 
 	// Token The replacement put into the processed text.
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 
 	// Value The original text of the entity.
-	Value *string `json:"value,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // TokenTypeMapping Token style, by default and per entity type.
@@ -1534,9 +1532,9 @@ func NewClient(server string, doer HttpRequestDoer) *Client {
 	return &Client{Server: server, Doer: doer}
 }
 
-// send applies the editors to req, in order, and sends it.
+// send applies the editors to req, in order, and sends it. req carries
+// ctx already (the request builders take it).
 func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
-	req = req.WithContext(ctx)
 	for _, edit := range editors {
 		if err := edit(ctx, req); err != nil {
 			return nil, err
@@ -1548,7 +1546,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 // DetectDeidentifyFileWithBody sends POST /v1/detect/deidentify/file with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyFileWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyFileRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyFileRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1558,15 +1556,16 @@ func (c *Client) DetectDeidentifyFileWithBody(ctx context.Context, contentType s
 // NewDetectDeidentifyFileRequestWithBody builds the POST /v1/detect/deidentify/file request with
 // the given body and content type.
 func NewDetectDeidentifyFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyFileRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyFileRequest builds the POST /v1/detect/deidentify/file request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyFileRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1577,7 +1576,7 @@ func NewDetectDeidentifyFileRequestWithBody(server string, contentType string, b
 // DetectDeidentifyAudioWithBody sends POST /v1/detect/deidentify/file/audio with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyAudioWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyAudioRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyAudioRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1587,15 +1586,16 @@ func (c *Client) DetectDeidentifyAudioWithBody(ctx context.Context, contentType 
 // NewDetectDeidentifyAudioRequestWithBody builds the POST /v1/detect/deidentify/file/audio request with
 // the given body and content type.
 func NewDetectDeidentifyAudioRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/audio"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyAudioRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyAudioRequest builds the POST /v1/detect/deidentify/file/audio request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyAudioRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/audio", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1606,7 +1606,7 @@ func NewDetectDeidentifyAudioRequestWithBody(server string, contentType string, 
 // DetectDeidentifyDocumentWithBody sends POST /v1/detect/deidentify/file/document with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyDocumentWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyDocumentRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyDocumentRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1616,15 +1616,16 @@ func (c *Client) DetectDeidentifyDocumentWithBody(ctx context.Context, contentTy
 // NewDetectDeidentifyDocumentRequestWithBody builds the POST /v1/detect/deidentify/file/document request with
 // the given body and content type.
 func NewDetectDeidentifyDocumentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/document"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyDocumentRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyDocumentRequest builds the POST /v1/detect/deidentify/file/document request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyDocumentRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/document", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1635,7 +1636,7 @@ func NewDetectDeidentifyDocumentRequestWithBody(server string, contentType strin
 // DetectDeidentifyPdfWithBody sends POST /v1/detect/deidentify/file/document/pdf with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyPdfWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyPdfRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyPdfRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1645,15 +1646,16 @@ func (c *Client) DetectDeidentifyPdfWithBody(ctx context.Context, contentType st
 // NewDetectDeidentifyPdfRequestWithBody builds the POST /v1/detect/deidentify/file/document/pdf request with
 // the given body and content type.
 func NewDetectDeidentifyPdfRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/document/pdf"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyPdfRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyPdfRequest builds the POST /v1/detect/deidentify/file/document/pdf request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyPdfRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/document/pdf", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1664,7 +1666,7 @@ func NewDetectDeidentifyPdfRequestWithBody(server string, contentType string, bo
 // DetectDeidentifyImageWithBody sends POST /v1/detect/deidentify/file/image with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyImageWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyImageRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyImageRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1674,15 +1676,16 @@ func (c *Client) DetectDeidentifyImageWithBody(ctx context.Context, contentType 
 // NewDetectDeidentifyImageRequestWithBody builds the POST /v1/detect/deidentify/file/image request with
 // the given body and content type.
 func NewDetectDeidentifyImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/image"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyImageRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyImageRequest builds the POST /v1/detect/deidentify/file/image request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyImageRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/image", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1693,7 +1696,7 @@ func NewDetectDeidentifyImageRequestWithBody(server string, contentType string, 
 // DetectDeidentifyPresentationWithBody sends POST /v1/detect/deidentify/file/presentation with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyPresentationWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyPresentationRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyPresentationRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1703,15 +1706,16 @@ func (c *Client) DetectDeidentifyPresentationWithBody(ctx context.Context, conte
 // NewDetectDeidentifyPresentationRequestWithBody builds the POST /v1/detect/deidentify/file/presentation request with
 // the given body and content type.
 func NewDetectDeidentifyPresentationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/presentation"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyPresentationRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyPresentationRequest builds the POST /v1/detect/deidentify/file/presentation request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyPresentationRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/presentation", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1722,7 +1726,7 @@ func NewDetectDeidentifyPresentationRequestWithBody(server string, contentType s
 // DetectDeidentifySpreadsheetWithBody sends POST /v1/detect/deidentify/file/spreadsheet with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifySpreadsheetWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifySpreadsheetRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifySpreadsheetRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1732,15 +1736,16 @@ func (c *Client) DetectDeidentifySpreadsheetWithBody(ctx context.Context, conten
 // NewDetectDeidentifySpreadsheetRequestWithBody builds the POST /v1/detect/deidentify/file/spreadsheet request with
 // the given body and content type.
 func NewDetectDeidentifySpreadsheetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/spreadsheet"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifySpreadsheetRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifySpreadsheetRequest builds the POST /v1/detect/deidentify/file/spreadsheet request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifySpreadsheetRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/spreadsheet", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1751,7 +1756,7 @@ func NewDetectDeidentifySpreadsheetRequestWithBody(server string, contentType st
 // DetectDeidentifyStructuredTextWithBody sends POST /v1/detect/deidentify/file/structured_text with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyStructuredTextWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyStructuredTextRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyStructuredTextRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1761,15 +1766,16 @@ func (c *Client) DetectDeidentifyStructuredTextWithBody(ctx context.Context, con
 // NewDetectDeidentifyStructuredTextRequestWithBody builds the POST /v1/detect/deidentify/file/structured_text request with
 // the given body and content type.
 func NewDetectDeidentifyStructuredTextRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/structured_text"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyStructuredTextRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyStructuredTextRequest builds the POST /v1/detect/deidentify/file/structured_text request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyStructuredTextRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/structured_text", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1780,7 +1786,7 @@ func NewDetectDeidentifyStructuredTextRequestWithBody(server string, contentType
 // DetectDeidentifyTextWithBody sends POST /v1/detect/deidentify/file/text with a body
 // the caller encodes.
 func (c *Client) DetectDeidentifyTextWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyTextRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectDeidentifyTextRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1790,15 +1796,16 @@ func (c *Client) DetectDeidentifyTextWithBody(ctx context.Context, contentType s
 // NewDetectDeidentifyTextRequestWithBody builds the POST /v1/detect/deidentify/file/text request with
 // the given body and content type.
 func NewDetectDeidentifyTextRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/file/text"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyTextRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyTextRequest builds the POST /v1/detect/deidentify/file/text request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyTextRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/file/text", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1808,7 +1815,11 @@ func NewDetectDeidentifyTextRequestWithBody(server string, contentType string, b
 
 // DetectDeidentifyString sends POST /v1/detect/deidentify/string with body as its JSON request.
 func (c *Client) DetectDeidentifyString(ctx context.Context, body DeidentifyStringRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectDeidentifyStringRequest(c.Server, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newDetectDeidentifyStringRequest(ctx, c.Server, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1827,15 +1838,16 @@ func NewDetectDeidentifyStringRequest(server string, body DeidentifyStringReques
 // NewDetectDeidentifyStringRequestWithBody builds the POST /v1/detect/deidentify/string request with
 // the given body and content type.
 func NewDetectDeidentifyStringRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/deidentify/string"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectDeidentifyStringRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectDeidentifyStringRequest builds the POST /v1/detect/deidentify/string request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectDeidentifyStringRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/deidentify/string", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1845,7 +1857,11 @@ func NewDetectDeidentifyStringRequestWithBody(server string, contentType string,
 
 // DetectCheckGuardrails sends POST /v1/detect/guardrails with body as its JSON request.
 func (c *Client) DetectCheckGuardrails(ctx context.Context, body DetectGuardrailsRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectCheckGuardrailsRequest(c.Server, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newDetectCheckGuardrailsRequest(ctx, c.Server, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1864,15 +1880,16 @@ func NewDetectCheckGuardrailsRequest(server string, body DetectGuardrailsRequest
 // NewDetectCheckGuardrailsRequestWithBody builds the POST /v1/detect/guardrails request with
 // the given body and content type.
 func NewDetectCheckGuardrailsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/guardrails"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectCheckGuardrailsRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectCheckGuardrailsRequest builds the POST /v1/detect/guardrails request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectCheckGuardrailsRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/guardrails", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1883,7 +1900,7 @@ func NewDetectCheckGuardrailsRequestWithBody(server string, contentType string, 
 // DetectReidentifyFileWithBody sends POST /v1/detect/reidentify/file with a body
 // the caller encodes.
 func (c *Client) DetectReidentifyFileWithBody(ctx context.Context, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectReidentifyFileRequestWithBody(c.Server, contentType, body)
+	req, err := newDetectReidentifyFileRequest(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1893,15 +1910,16 @@ func (c *Client) DetectReidentifyFileWithBody(ctx context.Context, contentType s
 // NewDetectReidentifyFileRequestWithBody builds the POST /v1/detect/reidentify/file request with
 // the given body and content type.
 func NewDetectReidentifyFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/reidentify/file"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectReidentifyFileRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectReidentifyFileRequest builds the POST /v1/detect/reidentify/file request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectReidentifyFileRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/reidentify/file", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1911,7 +1929,11 @@ func NewDetectReidentifyFileRequestWithBody(server string, contentType string, b
 
 // DetectReidentifyString sends POST /v1/detect/reidentify/string with body as its JSON request.
 func (c *Client) DetectReidentifyString(ctx context.Context, body ReidentifyStringRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectReidentifyStringRequest(c.Server, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newDetectReidentifyStringRequest(ctx, c.Server, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1930,15 +1952,16 @@ func NewDetectReidentifyStringRequest(server string, body ReidentifyStringReques
 // NewDetectReidentifyStringRequestWithBody builds the POST /v1/detect/reidentify/string request with
 // the given body and content type.
 func NewDetectReidentifyStringRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/reidentify/string"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newDetectReidentifyStringRequest(context.Background(), server, contentType, body)
+}
+
+// newDetectReidentifyStringRequest builds the POST /v1/detect/reidentify/string request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectReidentifyStringRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/reidentify/string", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1948,7 +1971,7 @@ func NewDetectReidentifyStringRequestWithBody(server string, contentType string,
 
 // DetectGetRun sends GET /v1/detect/runs/{runID}.
 func (c *Client) DetectGetRun(ctx context.Context, runID string, params *DetectGetRunParams, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetectGetRunRequest(c.Server, runID, params)
+	req, err := newDetectGetRunRequest(ctx, c.Server, runID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1957,32 +1980,22 @@ func (c *Client) DetectGetRun(ctx context.Context, runID string, params *DetectG
 
 // NewDetectGetRunRequest builds the GET /v1/detect/runs/{runID} request.
 func NewDetectGetRunRequest(server string, runID string, params *DetectGetRunParams) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "runID", runID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/detect/runs/%s", pathParam0))
-	if err != nil {
-		return nil, err
-	}
+	return newDetectGetRunRequest(context.Background(), server, runID, params)
+}
+
+// newDetectGetRunRequest builds the GET /v1/detect/runs/{runID} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newDetectGetRunRequest(ctx context.Context, server string, runID string, params *DetectGetRunParams) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(runID))
+	var u apiurl.Builder
+	u.Path(server, "/v1/detect/runs/%s", 128, pathParam0)
 	if params != nil {
-		var query []string
 		if params.VaultId != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "vault_id", *params.VaultId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("vault_id", string(*params.VaultId))
 		}
-		target.RawQuery = strings.Join(query, "&")
 	}
-	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}

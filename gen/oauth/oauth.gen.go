@@ -7,11 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/skyflowgo/skyflow/internal/apiurl"
 )
 
 // ErrorDetail defines model for ErrorDetail.
@@ -106,9 +106,9 @@ func NewClient(server string, doer HttpRequestDoer) *Client {
 	return &Client{Server: server, Doer: doer}
 }
 
-// send applies the editors to req, in order, and sends it.
+// send applies the editors to req, in order, and sends it. req carries
+// ctx already (the request builders take it).
 func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
-	req = req.WithContext(ctx)
 	for _, edit := range editors {
 		if err := edit(ctx, req); err != nil {
 			return nil, err
@@ -119,7 +119,11 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 
 // GetAuthToken sends POST /v1/auth/sa/oauth/token with body as its JSON request.
 func (c *Client) GetAuthToken(ctx context.Context, body V1GetAuthTokenRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAuthTokenRequest(c.Server, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newGetAuthTokenRequest(ctx, c.Server, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -138,15 +142,16 @@ func NewGetAuthTokenRequest(server string, body V1GetAuthTokenRequest) (*http.Re
 // NewGetAuthTokenRequestWithBody builds the POST /v1/auth/sa/oauth/token request with
 // the given body and content type.
 func NewGetAuthTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/auth/sa/oauth/token"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newGetAuthTokenRequest(context.Background(), server, contentType, body)
+}
+
+// newGetAuthTokenRequest builds the POST /v1/auth/sa/oauth/token request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newGetAuthTokenRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/auth/sa/oauth/token", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}

@@ -7,13 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/oapi-codegen/runtime"
+	"github.com/skyflowgo/skyflow/internal/apiurl"
 )
 
 // Defines values for AuditFilterAccessType.
@@ -830,10 +828,10 @@ type V1DetokenizePayload struct {
 // V1DetokenizeRecordRequest defines model for V1DetokenizeRecordRequest.
 type V1DetokenizeRecordRequest struct {
 	// Redaction Redaction of returned values; DEFAULT is the column's configured default.
-	Redaction *RedactionEnum `json:"redaction,omitempty"`
+	Redaction RedactionEnum `json:"redaction,omitempty"`
 
 	// Token A token (or a signed data token, `signed_token_` + JWT).
-	Token *string `json:"token,omitempty"`
+	Token string `json:"token,omitempty"`
 }
 
 // V1DetokenizeRecordResponse defines model for V1DetokenizeRecordResponse.
@@ -1202,9 +1200,9 @@ func NewClient(server string, doer HttpRequestDoer) *Client {
 	return &Client{Server: server, Doer: doer}
 }
 
-// send applies the editors to req, in order, and sends it.
+// send applies the editors to req, in order, and sends it. req carries
+// ctx already (the request builders take it).
 func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
-	req = req.WithContext(ctx)
 	for _, edit := range editors {
 		if err := edit(ctx, req); err != nil {
 			return nil, err
@@ -1215,7 +1213,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 
 // AuditServiceListAuditEvents sends GET /v1/audit/events.
 func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditServiceListAuditEventsParams, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAuditServiceListAuditEventsRequest(c.Server, params)
+	req, err := newAuditServiceListAuditEventsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1224,314 +1222,115 @@ func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditS
 
 // NewAuditServiceListAuditEventsRequest builds the GET /v1/audit/events request.
 func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceListAuditEventsParams) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/audit/events"))
-	if err != nil {
-		return nil, err
-	}
+	return newAuditServiceListAuditEventsRequest(context.Background(), server, params)
+}
+
+// newAuditServiceListAuditEventsRequest builds the GET /v1/audit/events request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newAuditServiceListAuditEventsRequest(ctx context.Context, server string, params *AuditServiceListAuditEventsParams) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/audit/events", 128)
 	if params != nil {
-		var query []string
 		if params.FilterOpsContextChangeID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.changeID", *params.FilterOpsContextChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.changeID", string(*params.FilterOpsContextChangeID))
 		}
 		if params.FilterOpsContextRequestID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.requestID", *params.FilterOpsContextRequestID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.requestID", string(*params.FilterOpsContextRequestID))
 		}
 		if params.FilterOpsContextTraceID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.traceID", *params.FilterOpsContextTraceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.traceID", string(*params.FilterOpsContextTraceID))
 		}
 		if params.FilterOpsContextSessionID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.sessionID", *params.FilterOpsContextSessionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.sessionID", string(*params.FilterOpsContextSessionID))
 		}
 		if params.FilterOpsContextActor != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actor", *params.FilterOpsContextActor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.actor", string(*params.FilterOpsContextActor))
 		}
 		if params.FilterOpsContextActorType != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.actorType", *params.FilterOpsContextActorType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.actorType", string(*params.FilterOpsContextActorType))
 		}
 		if params.FilterOpsContextAccessType != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.accessType", *params.FilterOpsContextAccessType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.accessType", string(*params.FilterOpsContextAccessType))
 		}
 		if params.FilterOpsContextIpAddress != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.ipAddress", *params.FilterOpsContextIpAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.ipAddress", string(*params.FilterOpsContextIpAddress))
 		}
 		if params.FilterOpsContextOrigin != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.origin", *params.FilterOpsContextOrigin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.origin", string(*params.FilterOpsContextOrigin))
 		}
 		if params.FilterOpsContextAuthMode != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.authMode", *params.FilterOpsContextAuthMode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.authMode", string(*params.FilterOpsContextAuthMode))
 		}
 		if params.FilterOpsContextJwtID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.jwtID", *params.FilterOpsContextJwtID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.jwtID", string(*params.FilterOpsContextJwtID))
 		}
 		if params.FilterOpsContextBearerTokenContextID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.context.bearerTokenContextID", *params.FilterOpsContextBearerTokenContextID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.context.bearerTokenContextID", string(*params.FilterOpsContextBearerTokenContextID))
 		}
 		if params.FilterOpsParentAccountID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.parentAccountID", *params.FilterOpsParentAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.parentAccountID", string(*params.FilterOpsParentAccountID))
 		}
-		fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.accountID", params.FilterOpsAccountID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-		if fragment != "" {
-			query = append(query, fragment)
-		}
+		u.String("filterOps.accountID", string(params.FilterOpsAccountID))
 		if params.FilterOpsWorkspaceID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.workspaceID", *params.FilterOpsWorkspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.workspaceID", string(*params.FilterOpsWorkspaceID))
 		}
 		if params.FilterOpsVaultID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.vaultID", *params.FilterOpsVaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.vaultID", string(*params.FilterOpsVaultID))
 		}
 		if params.FilterOpsResourceIDs != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceIDs", *params.FilterOpsResourceIDs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.resourceIDs", string(*params.FilterOpsResourceIDs))
 		}
 		if params.FilterOpsActionType != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.actionType", *params.FilterOpsActionType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.actionType", string(*params.FilterOpsActionType))
 		}
 		if params.FilterOpsResourceType != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.resourceType", *params.FilterOpsResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.resourceType", string(*params.FilterOpsResourceType))
 		}
 		if params.FilterOpsTags != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.tags", *params.FilterOpsTags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.tags", string(*params.FilterOpsTags))
 		}
 		if params.FilterOpsResponseCode != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseCode", *params.FilterOpsResponseCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.Int("filterOps.responseCode", int64(*params.FilterOpsResponseCode))
 		}
 		if params.FilterOpsStartTime != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.startTime", *params.FilterOpsStartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.startTime", string(*params.FilterOpsStartTime))
 		}
 		if params.FilterOpsEndTime != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.endTime", *params.FilterOpsEndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.endTime", string(*params.FilterOpsEndTime))
 		}
 		if params.FilterOpsApiName != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.apiName", *params.FilterOpsApiName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.apiName", string(*params.FilterOpsApiName))
 		}
 		if params.FilterOpsResponseMessage != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.responseMessage", *params.FilterOpsResponseMessage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.responseMessage", string(*params.FilterOpsResponseMessage))
 		}
 		if params.FilterOpsHttpMethod != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpMethod", *params.FilterOpsHttpMethod, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.httpMethod", string(*params.FilterOpsHttpMethod))
 		}
 		if params.FilterOpsHttpURI != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "filterOps.httpURI", *params.FilterOpsHttpURI, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("filterOps.httpURI", string(*params.FilterOpsHttpURI))
 		}
 		if params.SortOpsSortBy != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "sortOps.sortBy", *params.SortOpsSortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("sortOps.sortBy", string(*params.SortOpsSortBy))
 		}
 		if params.SortOpsOrderBy != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "sortOps.orderBy", *params.SortOpsOrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("sortOps.orderBy", string(*params.SortOpsOrderBy))
 		}
 		if params.AfterOpsTimestamp != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "afterOps.timestamp", *params.AfterOpsTimestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("afterOps.timestamp", string(*params.AfterOpsTimestamp))
 		}
 		if params.AfterOpsChangeID != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "afterOps.changeID", *params.AfterOpsChangeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("afterOps.changeID", string(*params.AfterOpsChangeID))
 		}
 		if params.Limit != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.Int("limit", int64(*params.Limit))
 		}
 		if params.Offset != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.Int("offset", int64(*params.Offset))
 		}
-		target.RawQuery = strings.Join(query, "&")
 	}
-	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1540,7 +1339,11 @@ func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceLi
 
 // BINListServiceListCardsOfBIN sends POST /v1/card_lookup with body as its JSON request.
 func (c *Client) BINListServiceListCardsOfBIN(ctx context.Context, body V1BINListRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewBINListServiceListCardsOfBINRequest(c.Server, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newBINListServiceListCardsOfBINRequest(ctx, c.Server, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1559,15 +1362,16 @@ func NewBINListServiceListCardsOfBINRequest(server string, body V1BINListRequest
 // NewBINListServiceListCardsOfBINRequestWithBody builds the POST /v1/card_lookup request with
 // the given body and content type.
 func NewBINListServiceListCardsOfBINRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/card_lookup"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newBINListServiceListCardsOfBINRequest(context.Background(), server, contentType, body)
+}
+
+// newBINListServiceListCardsOfBINRequest builds the POST /v1/card_lookup request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newBINListServiceListCardsOfBINRequest(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u apiurl.Builder
+	u.Path(server, "/v1/card_lookup", 0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1577,7 +1381,11 @@ func NewBINListServiceListCardsOfBINRequestWithBody(server string, contentType s
 
 // RecordServiceBatchOperation sends POST /v1/vaults/{vaultID} with body as its JSON request.
 func (c *Client) RecordServiceBatchOperation(ctx context.Context, vaultID VaultID, body V1BatchOperationRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceBatchOperationRequest(c.Server, vaultID, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newRecordServiceBatchOperationRequest(ctx, c.Server, vaultID, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1596,19 +1404,17 @@ func NewRecordServiceBatchOperationRequest(server string, vaultID VaultID, body 
 // NewRecordServiceBatchOperationRequestWithBody builds the POST /v1/vaults/{vaultID} request with
 // the given body and content type.
 func NewRecordServiceBatchOperationRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s", pathParam0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newRecordServiceBatchOperationRequest(context.Background(), server, vaultID, contentType, body)
+}
+
+// newRecordServiceBatchOperationRequest builds the POST /v1/vaults/{vaultID} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newRecordServiceBatchOperationRequest(ctx context.Context, server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s", 0, pathParam0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1618,7 +1424,11 @@ func NewRecordServiceBatchOperationRequestWithBody(server string, vaultID VaultI
 
 // TokenServiceDetokenize sends POST /v1/vaults/{vaultID}/detokenize with body as its JSON request.
 func (c *Client) TokenServiceDetokenize(ctx context.Context, vaultID VaultID, body V1DetokenizePayload, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTokenServiceDetokenizeRequest(c.Server, vaultID, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newTokenServiceDetokenizeRequest(ctx, c.Server, vaultID, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1637,19 +1447,17 @@ func NewTokenServiceDetokenizeRequest(server string, vaultID VaultID, body V1Det
 // NewTokenServiceDetokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/detokenize request with
 // the given body and content type.
 func NewTokenServiceDetokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/detokenize", pathParam0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newTokenServiceDetokenizeRequest(context.Background(), server, vaultID, contentType, body)
+}
+
+// newTokenServiceDetokenizeRequest builds the POST /v1/vaults/{vaultID}/detokenize request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newTokenServiceDetokenizeRequest(ctx context.Context, server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/detokenize", 0, pathParam0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1659,7 +1467,11 @@ func NewTokenServiceDetokenizeRequestWithBody(server string, vaultID VaultID, co
 
 // QueryServiceExecuteQuery sends POST /v1/vaults/{vaultID}/query with body as its JSON request.
 func (c *Client) QueryServiceExecuteQuery(ctx context.Context, vaultID VaultID, body QueryServiceExecuteQueryBody, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryServiceExecuteQueryRequest(c.Server, vaultID, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newQueryServiceExecuteQueryRequest(ctx, c.Server, vaultID, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1678,19 +1490,17 @@ func NewQueryServiceExecuteQueryRequest(server string, vaultID VaultID, body Que
 // NewQueryServiceExecuteQueryRequestWithBody builds the POST /v1/vaults/{vaultID}/query request with
 // the given body and content type.
 func NewQueryServiceExecuteQueryRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/query", pathParam0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newQueryServiceExecuteQueryRequest(context.Background(), server, vaultID, contentType, body)
+}
+
+// newQueryServiceExecuteQueryRequest builds the POST /v1/vaults/{vaultID}/query request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newQueryServiceExecuteQueryRequest(ctx context.Context, server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/query", 0, pathParam0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1700,7 +1510,11 @@ func NewQueryServiceExecuteQueryRequestWithBody(server string, vaultID VaultID, 
 
 // TokenServiceTokenize sends POST /v1/vaults/{vaultID}/tokenize with body as its JSON request.
 func (c *Client) TokenServiceTokenize(ctx context.Context, vaultID VaultID, body V1TokenizePayload, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewTokenServiceTokenizeRequest(c.Server, vaultID, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newTokenServiceTokenizeRequest(ctx, c.Server, vaultID, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1719,19 +1533,17 @@ func NewTokenServiceTokenizeRequest(server string, vaultID VaultID, body V1Token
 // NewTokenServiceTokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/tokenize request with
 // the given body and content type.
 func NewTokenServiceTokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/tokenize", pathParam0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newTokenServiceTokenizeRequest(context.Background(), server, vaultID, contentType, body)
+}
+
+// newTokenServiceTokenizeRequest builds the POST /v1/vaults/{vaultID}/tokenize request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newTokenServiceTokenizeRequest(ctx context.Context, server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/tokenize", 0, pathParam0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1741,7 +1553,11 @@ func NewTokenServiceTokenizeRequestWithBody(server string, vaultID VaultID, cont
 
 // RecordServiceBulkDeleteRecord sends DELETE /v1/vaults/{vaultID}/{objectName} with body as its JSON request.
 func (c *Client) RecordServiceBulkDeleteRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body V1BulkDeleteRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceBulkDeleteRecordRequest(c.Server, vaultID, objectName, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newRecordServiceBulkDeleteRecordRequest(ctx, c.Server, vaultID, objectName, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1760,23 +1576,18 @@ func NewRecordServiceBulkDeleteRecordRequest(server string, vaultID VaultID, obj
 // NewRecordServiceBulkDeleteRecordRequestWithBody builds the DELETE /v1/vaults/{vaultID}/{objectName} request with
 // the given body and content type.
 func NewRecordServiceBulkDeleteRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodDelete, target.String(), body)
+	return newRecordServiceBulkDeleteRecordRequest(context.Background(), server, vaultID, objectName, contentType, body)
+}
+
+// newRecordServiceBulkDeleteRecordRequest builds the DELETE /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newRecordServiceBulkDeleteRecordRequest(ctx context.Context, server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(objectName))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1786,7 +1597,7 @@ func NewRecordServiceBulkDeleteRecordRequestWithBody(server string, vaultID Vaul
 
 // RecordServiceBulkGetRecord sends GET /v1/vaults/{vaultID}/{objectName}.
 func (c *Client) RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceBulkGetRecordRequest(c.Server, vaultID, objectName, params)
+	req, err := newRecordServiceBulkGetRecordRequest(ctx, c.Server, vaultID, objectName, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1795,117 +1606,50 @@ func (c *Client) RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID
 
 // NewRecordServiceBulkGetRecordRequest builds the GET /v1/vaults/{vaultID}/{objectName} request.
 func NewRecordServiceBulkGetRecordRequest(server string, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
+	return newRecordServiceBulkGetRecordRequest(context.Background(), server, vaultID, objectName, params)
+}
+
+// newRecordServiceBulkGetRecordRequest builds the GET /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newRecordServiceBulkGetRecordRequest(ctx context.Context, server string, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(objectName))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s", 128, pathParam0, pathParam1)
 	if params != nil {
-		var query []string
 		if params.SkyflowIds != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "skyflow_ids", params.SkyflowIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			apiurl.Strings(&u, "skyflow_ids", params.SkyflowIds)
 		}
 		if params.Redaction != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "redaction", *params.Redaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("redaction", string(*params.Redaction))
 		}
 		if params.Tokenization != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "tokenization", *params.Tokenization, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.Bool("tokenization", *params.Tokenization)
 		}
 		if params.Fields != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "fields", params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			apiurl.Strings(&u, "fields", params.Fields)
 		}
 		if params.Offset != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("offset", string(*params.Offset))
 		}
 		if params.Limit != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("limit", string(*params.Limit))
 		}
 		if params.DownloadURL != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "downloadURL", *params.DownloadURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.Bool("downloadURL", *params.DownloadURL)
 		}
 		if params.ColumnName != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "column_name", *params.ColumnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("column_name", string(*params.ColumnName))
 		}
 		if params.ColumnValues != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "column_values", params.ColumnValues, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			apiurl.Strings(&u, "column_values", params.ColumnValues)
 		}
 		if params.OrderBy != nil {
-			fragment, err := runtime.StyleParamWithOptions("form", true, "order_by", *params.OrderBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			if fragment != "" {
-				query = append(query, fragment)
-			}
+			u.String("order_by", string(*params.OrderBy))
 		}
-		target.RawQuery = strings.Join(query, "&")
 	}
-	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1914,7 +1658,11 @@ func NewRecordServiceBulkGetRecordRequest(server string, vaultID VaultID, object
 
 // RecordServiceInsertRecord sends POST /v1/vaults/{vaultID}/{objectName} with body as its JSON request.
 func (c *Client) RecordServiceInsertRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, body V1InsertRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceInsertRecordRequest(c.Server, vaultID, objectName, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newRecordServiceInsertRecordRequest(ctx, c.Server, vaultID, objectName, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1933,23 +1681,18 @@ func NewRecordServiceInsertRecordRequest(server string, vaultID VaultID, objectN
 // NewRecordServiceInsertRecordRequestWithBody builds the POST /v1/vaults/{vaultID}/{objectName} request with
 // the given body and content type.
 func NewRecordServiceInsertRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s", pathParam0, pathParam1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newRecordServiceInsertRecordRequest(context.Background(), server, vaultID, objectName, contentType, body)
+}
+
+// newRecordServiceInsertRecordRequest builds the POST /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newRecordServiceInsertRecordRequest(ctx context.Context, server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(objectName))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s", 0, pathParam0, pathParam1)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -1959,7 +1702,11 @@ func NewRecordServiceInsertRecordRequestWithBody(server string, vaultID VaultID,
 
 // RecordServiceUpdateRecord sends PUT /v1/vaults/{vaultID}/{objectName}/{ID} with body as its JSON request.
 func (c *Client) RecordServiceUpdateRecord(ctx context.Context, vaultID VaultID, objectName ObjectName, id RecordID, body V1UpdateRecordRequest, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceUpdateRecordRequest(c.Server, vaultID, objectName, id, body)
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := newRecordServiceUpdateRecordRequest(ctx, c.Server, vaultID, objectName, id, "application/json", bytes.NewReader(buf))
 	if err != nil {
 		return nil, err
 	}
@@ -1978,27 +1725,19 @@ func NewRecordServiceUpdateRecordRequest(server string, vaultID VaultID, objectN
 // NewRecordServiceUpdateRecordRequestWithBody builds the PUT /v1/vaults/{vaultID}/{objectName}/{ID} request with
 // the given body and content type.
 func NewRecordServiceUpdateRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "objectName", objectName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s", pathParam0, pathParam1, pathParam2))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPut, target.String(), body)
+	return newRecordServiceUpdateRecordRequest(context.Background(), server, vaultID, objectName, id, contentType, body)
+}
+
+// newRecordServiceUpdateRecordRequest builds the PUT /v1/vaults/{vaultID}/{objectName}/{ID} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newRecordServiceUpdateRecordRequest(ctx context.Context, server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(objectName))
+	pathParam2 := apiurl.PathParam(string(id))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s/%s", 0, pathParam0, pathParam1, pathParam2)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -2008,7 +1747,7 @@ func NewRecordServiceUpdateRecordRequestWithBody(server string, vaultID VaultID,
 
 // FileServiceDeleteFile sends DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}.
 func (c *Client) FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFileServiceDeleteFileRequest(c.Server, vaultID, tableName, id, columnName)
+	req, err := newFileServiceDeleteFileRequest(ctx, c.Server, vaultID, tableName, id, columnName)
 	if err != nil {
 		return nil, err
 	}
@@ -2017,31 +1756,20 @@ func (c *Client) FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tab
 
 // NewFileServiceDeleteFileRequest builds the DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} request.
 func NewFileServiceDeleteFileRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s", pathParam0, pathParam1, pathParam2, pathParam3))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodDelete, target.String(), nil)
+	return newFileServiceDeleteFileRequest(context.Background(), server, vaultID, tableName, id, columnName)
+}
+
+// newFileServiceDeleteFileRequest builds the DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newFileServiceDeleteFileRequest(ctx context.Context, server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(tableName))
+	pathParam2 := apiurl.PathParam(string(id))
+	pathParam3 := apiurl.PathParam(string(columnName))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s/%s/files/%s", 0, pathParam0, pathParam1, pathParam2, pathParam3)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2050,7 +1778,7 @@ func NewFileServiceDeleteFileRequest(server string, vaultID VaultID, tableName T
 
 // FileServiceGetFileScanStatus sends GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status.
 func (c *Client) FileServiceGetFileScanStatus(ctx context.Context, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFileServiceGetFileScanStatusRequest(c.Server, vaultID, tableName, id, columnName)
+	req, err := newFileServiceGetFileScanStatusRequest(ctx, c.Server, vaultID, tableName, id, columnName)
 	if err != nil {
 		return nil, err
 	}
@@ -2059,31 +1787,20 @@ func (c *Client) FileServiceGetFileScanStatus(ctx context.Context, vaultID Vault
 
 // NewFileServiceGetFileScanStatusRequest builds the GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status request.
 func NewFileServiceGetFileScanStatusRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "tableName", tableName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "ID", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "columnName", columnName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v1/vaults/%s/%s/%s/files/%s/scan-status", pathParam0, pathParam1, pathParam2, pathParam3))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, target.String(), nil)
+	return newFileServiceGetFileScanStatusRequest(context.Background(), server, vaultID, tableName, id, columnName)
+}
+
+// newFileServiceGetFileScanStatusRequest builds the GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newFileServiceGetFileScanStatusRequest(ctx context.Context, server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	pathParam1 := apiurl.PathParam(string(tableName))
+	pathParam2 := apiurl.PathParam(string(id))
+	pathParam3 := apiurl.PathParam(string(columnName))
+	var u apiurl.Builder
+	u.Path(server, "/v1/vaults/%s/%s/%s/files/%s/scan-status", 0, pathParam0, pathParam1, pathParam2, pathParam3)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2093,7 +1810,7 @@ func NewFileServiceGetFileScanStatusRequest(server string, vaultID VaultID, tabl
 // UploadFileV2WithBody sends POST /v2/vaults/{vaultID}/files/upload with a body
 // the caller encodes.
 func (c *Client) UploadFileV2WithBody(ctx context.Context, vaultID VaultID, contentType string, body io.Reader, editors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUploadFileV2RequestWithBody(c.Server, vaultID, contentType, body)
+	req, err := newUploadFileV2Request(ctx, c.Server, vaultID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2103,19 +1820,17 @@ func (c *Client) UploadFileV2WithBody(ctx context.Context, vaultID VaultID, cont
 // NewUploadFileV2RequestWithBody builds the POST /v2/vaults/{vaultID}/files/upload request with
 // the given body and content type.
 func NewUploadFileV2RequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	base, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "vaultID", vaultID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	target, err := base.Parse("." + fmt.Sprintf("/v2/vaults/%s/files/upload", pathParam0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, target.String(), body)
+	return newUploadFileV2Request(context.Background(), server, vaultID, contentType, body)
+}
+
+// newUploadFileV2Request builds the POST /v2/vaults/{vaultID}/files/upload request, bound to ctx:
+// the URL is written once (the server's base URL, then the path with its
+// escaped parameters, then the query) and parsed once, by net/http.
+func newUploadFileV2Request(ctx context.Context, server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0 := apiurl.PathParam(string(vaultID))
+	var u apiurl.Builder
+	u.Path(server, "/v2/vaults/%s/files/upload", 0, pathParam0)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.URL(), body)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func TestReadBodyLimit(t *testing.T) {
 
 	for _, q := range []string{"", "?chunked=1"} {
 		// Within the limit: read whole.
-		resp := get(t, d, With(context.Background(), Call{Limit: 100}), srv.URL+q)
+		resp := get(t, d, d.Begin(context.Background(), Call{Limit: 100}), srv.URL+q)
 		if _, ok := resp.Body.(*bufferedBody); !ok {
 			t.Fatalf("%s: a body within the limit is read whole", q)
 		}
@@ -124,7 +124,7 @@ func TestReadBodyLimit(t *testing.T) {
 		}
 
 		// Over the limit: the Doer stops after limit+1 bytes.
-		resp = get(t, d, With(context.Background(), Call{Limit: 10}), srv.URL+q)
+		resp = get(t, d, d.Begin(context.Background(), Call{Limit: 10}), srv.URL+q)
 		pb, ok := resp.Body.(*partialBody)
 		if !ok || len(pb.head) != 11 {
 			t.Fatalf("%s: want the first 11 bytes read, got %T", q, resp.Body)

@@ -90,25 +90,16 @@ type Outcome struct {
 	MaybeApplied bool
 }
 
-type callKey struct{}
-
-// With returns ctx carrying the call's description for the Doer.
-func With(ctx context.Context, c Call) context.Context {
-	return context.WithValue(ctx, callKey{}, c)
-}
-
-func callOf(ctx context.Context) Call {
-	c, _ := ctx.Value(callKey{}).(Call)
-	return c
-}
-
 // Doer implements the generated clients' HttpRequestDoer on top of an
 // *http.Client. It is safe for concurrent use.
 type Doer struct {
 	client         *http.Client
 	policy         Policy
 	attemptTimeout time.Duration
-	logger         func() *slog.Logger
+	// epochs bounds the attempts of calls whose context is never done
+	// (see epochs.bound).
+	epochs epochs
+	logger func() *slog.Logger
 	// sleep waits for d or until ctx is done (tests replace it).
 	sleep func(ctx context.Context, d time.Duration) error
 }
@@ -141,7 +132,11 @@ func sleepCtx(ctx context.Context, dur time.Duration) error {
 // during a backoff, the previous attempt's answer (or error) is returned.
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	call := callOf(ctx)
+	var call Call
+	cc, ready := callOf(ctx)
+	if cc != nil {
+		call, ctx = cc.call, cc.parent
+	}
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 && req.GetBody != nil {
 			body, err := req.GetBody()
@@ -150,11 +145,24 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			}
 			req.Body = body
 		}
-		resp, err := d.attempt(req, call)
+		var (
+			resp *http.Response
+			err  error
+		)
+		if attempt == 0 && ready {
+			// The request was built with its first attempt's context,
+			// whose timeout the caller releases; the body read within the
+			// attempt is kept in it.
+			resp, err = d.send(req, call.Limit, nil, &cc.body)
+		} else {
+			// A retry of such a request runs under the call's context
+			// again, not under the first attempt's.
+			resp, err = d.attempt(ctx, req, call, ready)
+		}
 		if attempt >= d.policy.MaxRetries || ctx.Err() != nil {
 			return resp, err
 		}
-		backoff, retry := d.shouldRetry(req, resp, err, call.NonIdempotent, attempt)
+		backoff, retry := d.shouldRetry(ctx, req, resp, err, call.NonIdempotent, attempt)
 		if !retry {
 			return resp, err
 		}
@@ -210,32 +218,35 @@ func maybeApplied(resp *http.Response, err error) bool {
 	return resp.StatusCode >= 500
 }
 
-// attempt sends one try, bounded by the per-attempt timeout (which also
-// covers reading the answer: the timeout's context stays alive until the
-// response body is closed).
-func (d *Doer) attempt(req *http.Request, call Call) (*http.Response, error) {
-	timeout := call.Timeout
-	if timeout == 0 {
-		timeout = d.attemptTimeout
-	}
-	if timeout < 0 {
-		timeout = 0
-	}
+// attempt sends one try under ctx (the call's context), bounded by the
+// per-attempt timeout (which also covers reading the answer: the timeout's
+// context stays alive until the response body is closed).
+// rebind says req does not run under ctx itself.
+func (d *Doer) attempt(ctx context.Context, req *http.Request, call Call, rebind bool) (*http.Response, error) {
+	timeout := d.timeoutFor(ctx, call)
 	if timeout <= 0 {
-		resp, err := d.client.Do(req)
-		if err != nil {
-			return nil, err
+		if rebind {
+			req = req.WithContext(ctx)
 		}
-		return resp, buffer(resp, call.Limit, nil)
+		return d.send(req, call.Limit, nil, nil)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), timeout)
-	resp, err := d.client.Do(req.WithContext(ctx))
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	resp, err := d.send(req.WithContext(actx), call.Limit, cancel, nil)
 	if err != nil {
 		cancel()
+	}
+	return resp, err
+}
+
+// send sends req once and reads its answer within the attempt (see
+// buffer). cancel, when not nil, is called when the body is closed; into,
+// when not nil, holds a body read whole.
+func (d *Doer) send(req *http.Request, limit int64, cancel context.CancelFunc, into *bufferedBody) (*http.Response, error) {
+	resp, err := d.client.Do(req)
+	if err != nil {
 		return nil, err
 	}
-	if err := buffer(resp, call.Limit, cancel); err != nil {
-		cancel()
+	if err := buffer(resp, limit, cancel, into); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -246,8 +257,9 @@ func (d *Doer) attempt(req *http.Request, call Call) (*http.Response, error) {
 // *bufferedBody holding it whole (read into one slice sized from
 // Content-Length when known); a longer one streams after the bytes read. On
 // a read error the body is closed and a *BodyError returned. cancel, when
-// not nil, is called when the new body is closed.
-func buffer(resp *http.Response, limit int64, cancel context.CancelFunc) error {
+// not nil, is called when the new body is closed. into, when not nil, is
+// the bufferedBody to use (it saves an allocation).
+func buffer(resp *http.Response, limit int64, cancel context.CancelFunc, into *bufferedBody) error {
 	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
 		if cancel != nil && resp.Body != nil {
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
@@ -269,7 +281,11 @@ func buffer(resp *http.Response, limit int64, cancel context.CancelFunc) error {
 	}
 	if complete {
 		_ = resp.Body.Close()
-		resp.Body = &bufferedBody{data: data, cancel: cancel}
+		if into == nil {
+			into = new(bufferedBody)
+		}
+		*into = bufferedBody{data: data, cancel: cancel}
+		resp.Body = into
 		return nil
 	}
 	resp.Body = &partialBody{head: data, rest: resp.Body, cancel: cancel}
@@ -413,7 +429,7 @@ func (e *BodyError) Error() string { return "reading the answer: " + e.Err.Error
 func (e *BodyError) Unwrap() error { return e.Err }
 
 // shouldRetry decides whether to retry, and how long to wait first.
-func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, nonIdem bool, attempt int) (time.Duration, bool) {
+func (d *Doer) shouldRetry(ctx context.Context, req *http.Request, resp *http.Response, err error, nonIdem bool, attempt int) (time.Duration, bool) {
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return 0, false // the body cannot be replayed
 	}
@@ -426,7 +442,7 @@ func (d *Doer) shouldRetry(req *http.Request, resp *http.Response, err error, no
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			// A per-attempt timeout (the caller's ctx is still alive) is a
 			// transient failure, but the server may have applied the write.
-			if req.Context().Err() != nil {
+			if ctx.Err() != nil {
 				return 0, false
 			}
 			return backoff, !nonIdem || d.policy.RetryNonIdempotent

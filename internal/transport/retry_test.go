@@ -169,7 +169,7 @@ func TestDoesNotRetryOtherStatuses(t *testing.T) {
 }
 
 func TestNonIdempotentWrites(t *testing.T) {
-	ctx := With(context.Background(), Call{NonIdempotent: true})
+	ctx := describe(t, New(nil, policy, 0, nil), Call{NonIdempotent: true})
 	for _, code := range []int{502, 503, 504, 408} {
 		f := newFixture(t, policy, status(code), status(200))
 		resp, err := f.post(t, ctx, `{}`)
@@ -204,7 +204,7 @@ func TestRetriesARefusedConnectionEvenForWrites(t *testing.T) {
 	var waits []time.Duration
 	d := New(nil, policy, 0, nil)
 	d.sleep = func(ctx context.Context, dur time.Duration) error { waits = append(waits, dur); return nil }
-	ctx := With(context.Background(), Call{NonIdempotent: true})
+	ctx := describe(t, d, Call{NonIdempotent: true})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/x", strings.NewReader("{}"))
 	_, err = d.Do(req)
 	if err == nil || !NotSent(err) {
@@ -296,7 +296,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	// A timed-out write may have been applied: it is not retried.
 	f = newFixture(t, Policy{MaxRetries: 1}, hang, ok)
 	f.doer.attemptTimeout = 50 * time.Millisecond
-	_, err = f.post(t, With(context.Background(), Call{NonIdempotent: true}), `{}`)
+	_, err = f.post(t, describe(t, f.doer, Call{NonIdempotent: true}), `{}`)
 	if !errors.Is(err, context.DeadlineExceeded) || f.steps.calls() != 1 {
 		t.Fatalf("got %v after %d calls", err, f.steps.calls())
 	}
@@ -375,4 +375,13 @@ func TestSleepCtx(t *testing.T) {
 	if err := sleepCtx(ctx, 0); !errors.Is(err, context.Canceled) {
 		t.Fatalf("no wait on an ended context: %v", err)
 	}
+}
+
+// describe is a context that describes the call c made through d, as the
+// facade builds it; its first attempt's timer is released when the test
+// ends.
+func describe(t *testing.T, d *Doer, c Call) context.Context {
+	cc := d.Begin(context.Background(), c)
+	t.Cleanup(cc.Release)
+	return cc
 }

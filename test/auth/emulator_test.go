@@ -137,9 +137,8 @@ var _ = Describe("credentials against the emulator", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(signed[0].SignedToken).To(HavePrefix("signed_token_"))
 
-		plain := vault.RedactionEnumPLAINTEXT
 		resp, err = c.TokenServiceDetokenize(ctx, srv.VaultID(), vault.V1DetokenizePayload{
-			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: &signed[0].SignedToken, Redaction: &plain}},
+			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: signed[0].SignedToken, Redaction: vault.RedactionEnumPLAINTEXT}},
 		}, key)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.StatusCode).To(Equal(http.StatusOK))

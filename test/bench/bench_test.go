@@ -92,10 +92,11 @@ func rounds() int {
 	return n
 }
 
-// BenchmarkCall runs each workload through the SDK and the baseline, one
-// right after the other, sequentially (seq) and over 16 goroutines (par16).
-// Names are Call/<workload>/<mode>/<sdk|raw>, with #NN appended by the
-// testing package from the second round on; benchtable pairs them.
+// BenchmarkCall runs each workload through the SDK and the baseline,
+// sequentially (seq) and over 16 goroutines (par16), interleaved in blocks
+// (see measurePair). Names are Call/<workload>/<mode>/pair, with #NN
+// appended by the testing package from the second round on; benchtable
+// reads both sides from each line.
 func BenchmarkCall(b *testing.B) {
 	c := remoteClients(b)
 	for range rounds() {
@@ -104,12 +105,10 @@ func BenchmarkCall(b *testing.B) {
 				if w.seqOnly && mode != "seq" {
 					continue
 				}
-				par := mode == "par16"
-				b.Run(w.name+"/"+mode+"/sdk", func(b *testing.B) {
-					measure(b, par, func(ctx context.Context) error { return w.sdk(ctx, c) })
-				})
-				b.Run(w.name+"/"+mode+"/raw", func(b *testing.B) {
-					measure(b, par, func(ctx context.Context) error { return w.raw(ctx, c) })
+				b.Run(w.name+"/"+mode+"/pair", func(b *testing.B) {
+					measurePair(b, mode == "par16",
+						func(ctx context.Context) error { return w.sdk(ctx, c) },
+						func(ctx context.Context) error { return w.raw(ctx, c) })
 				})
 			}
 		}

@@ -79,19 +79,19 @@ func inMemoryClients(b *testing.B) *clients {
 }
 
 // BenchmarkInMemory is a diagnostic, not part of the targets: each workload
-// through both clients over memTransport, sequentially. The difference
-// between sdk and raw is the SDK's own CPU and allocations per call.
+// through both clients over memTransport, sequentially, interleaved in
+// blocks (see measurePair). The difference between sdk and raw is the
+// SDK's own CPU and allocations per call.
 func BenchmarkInMemory(b *testing.B) {
 	c := inMemoryClients(b)
 	for _, w := range workloads {
 		if w.seqOnly {
 			continue
 		}
-		b.Run(w.name+"/sdk", func(b *testing.B) {
-			measure(b, false, func(ctx context.Context) error { return w.sdk(ctx, c) })
-		})
-		b.Run(w.name+"/raw", func(b *testing.B) {
-			measure(b, false, func(ctx context.Context) error { return w.raw(ctx, c) })
+		b.Run(w.name+"/pair", func(b *testing.B) {
+			measurePair(b, false,
+				func(ctx context.Context) error { return w.sdk(ctx, c) },
+				func(ctx context.Context) error { return w.raw(ctx, c) })
 		})
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -35,7 +36,6 @@ import (
 const (
 	vaultID   = "f4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9"
 	table     = "cards"
-	requestID = "7c9e2f14-3b8a-4d6e-9f01-2a5b7c8d9e0f"
 	tokenPath = "/v1/auth/sa/oauth/token"
 )
 
@@ -64,15 +64,17 @@ type Captured struct {
 // Large bodies (uploads, de-identify files) are discarded while counted.
 type handler struct {
 	capture func(Captured) // nil: nothing is kept
+	// requests numbers the requests: each answer's X-Request-Id is
+	// "req-<n>", so a client can tell which request carried a call.
+	requests atomic.Int64
 
-	mu         sync.Mutex
-	insert     map[int][]byte
-	detokenize map[int][]byte
-	get        map[int][]byte
+	mu     sync.Mutex
+	insert map[int][]byte
+	get    map[int][]byte
 }
 
 func newHandler(capture func(Captured)) *handler {
-	return &handler{capture: capture, insert: map[int][]byte{}, detokenize: map[int][]byte{}, get: map[int][]byte{}}
+	return &handler{capture: capture, insert: map[int][]byte{}, get: map[int][]byte{}}
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -80,7 +82,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{"application/json"}
-	hdr["X-Request-Id"] = []string{requestID}
+	hdr["X-Request-Id"] = []string{"req-" + strconv.FormatInt(h.requests.Add(1), 10)}
 	p := r.URL.Path
 
 	// Large bodies: count and discard, never hold.
@@ -119,7 +121,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/v1/detect/deidentify/string":
 		out = deidentifyResponse
 	case p == "/v1/vaults/"+vaultID+"/detokenize":
-		out = h.cached(h.detokenize, bytes.Count(body, []byte(`"token"`)), detokenizeResponse)
+		var err error
+		if out, err = detokenizeResponse(body); err != nil {
+			http.Error(w, `{"error":{"message":"body"}}`, http.StatusBadRequest)
+			return
+		}
 	case p == "/v1/vaults/"+vaultID+"/"+table && r.Method == http.MethodPost:
 		out = h.cached(h.insert, bytes.Count(body, []byte(`"fields"`)), insertResponse)
 	case p == "/v1/vaults/"+vaultID+"/"+table && r.Method == http.MethodGet:
@@ -186,18 +192,28 @@ func insertResponse(n int) []byte {
 	return mustJSON(map[string]any{"records": recs})
 }
 
-// detokenizeResponse answers a detokenize of n tokens.
-func detokenizeResponse(n int) []byte {
+// detokenizeResponse answers a detokenize request: one value per token
+// asked, in order, each record carrying its token (so a client that
+// merges the tokens of several calls into one request can match them).
+func detokenizeResponse(body []byte) ([]byte, error) {
+	var in struct {
+		Params []struct {
+			Token string `json:"token"`
+		} `json:"detokenizationParameters"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, err
+	}
 	type rec struct {
 		Token     string `json:"token"`
 		Value     string `json:"value"`
 		ValueType string `json:"valueType"`
 	}
-	recs := make([]rec, n)
-	for i := range recs {
-		recs[i] = rec{Token: tokenFor(0, i), Value: cardNumber(i), ValueType: "STRING"}
+	recs := make([]rec, len(in.Params))
+	for i, p := range in.Params {
+		recs[i] = rec{Token: p.Token, Value: cardNumber(i), ValueType: "STRING"}
 	}
-	return mustJSON(map[string]any{"records": recs})
+	return json.Marshal(map[string]any{"records": recs})
 }
 
 // getResponse answers a get of n ids with plain-text values.

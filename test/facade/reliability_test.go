@@ -171,6 +171,14 @@ var _ = Describe("reliability", func() {
 		Expect(t.srv.Count("RecordServiceBulkGetRecord")).To(Equal(2))
 	})
 
+	It("bounds each attempt with the request timeout when the caller's context is never done", func() {
+		t := startEnv([]facade.Option{facade.WithRequestTimeout(200 * time.Millisecond)})
+		t.srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: 1, Delay: time.Minute})
+		_, err := t.vault.Get(context.Background(), facade.GetRequest{Table: "table1"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(t.srv.Count("RecordServiceBulkGetRecord")).To(Equal(2))
+	})
+
 	It("runs 64 goroutines through fresh Vault handles with one token exchange, -race clean", func(ctx SpecContext) {
 		c, err := facade.New(
 			facade.WithVault(facade.VaultConfig{VaultID: e.srv.VaultID(), BaseURL: e.srv.URL()}),

@@ -102,7 +102,7 @@ var _ = Describe("the generated clients", func() {
 		))
 		c := vault.NewClient(server.URL(), http.DefaultClient)
 		resp, out := decoded[vault.ErrorResponse](c.TokenServiceDetokenize(ctx, "vault123", vault.V1DetokenizePayload{
-			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: ptr("t1"), Redaction: ptr(vault.RedactionEnumMASKED)}},
+			DetokenizationParameters: []vault.V1DetokenizeRecordRequest{{Token: "t1", Redaction: vault.RedactionEnumMASKED}},
 			ContinueOnError:          ptr(false),
 		}))
 		Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
@@ -145,7 +145,7 @@ var _ = Describe("the generated clients", func() {
 			},
 		}))
 		Expect(*out.ProcessedText).To(Equal("My name is [NAME_1]"))
-		Expect(*out.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
+		Expect(out.Entities[0].Location.EndIndexProcessed).To(BeEquivalentTo(19))
 		Expect(out.Entities[0].EntityScores).To(HaveKeyWithValue("name", 0.9))
 	})
 
