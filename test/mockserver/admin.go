@@ -18,6 +18,8 @@ type adminFault struct {
 	DelayMS         int    `json:"delay_ms"`
 	CloseConnection bool   `json:"close_connection"`
 	Message         string `json:"message"`
+	CloseAfterApply bool   `json:"close_after_apply"`
+	DropElements    int    `json:"drop_elements"`
 }
 
 // adminRunPlan is the JSON form of a RunPlan on the admin API.
@@ -52,7 +54,8 @@ func decodeAdmin(r *http.Request, v any) *apiError {
 // serveAdmin serves the admin API (no authentication; the server listens on
 // loopback by default):
 //
-//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","message"}
+//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","message",
+//	                            "close_after_apply","drop_elements"}
 //	DELETE /__admin/faults     drop pending faults
 //	GET    /__admin/counters   {"counts":{operation:n}}
 //	DELETE /__admin/counters   reset the counters
@@ -87,7 +90,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string)
 			}
 			delay = d
 		}
-		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay, CloseConnection: f.CloseConnection, Message: f.Message})
+		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay, CloseConnection: f.CloseConnection, Message: f.Message,
+			CloseAfterApply: f.CloseAfterApply, DropElements: f.DropElements})
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	case "DELETE faults":
 		s.ClearFaults()

@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"encoding/json"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -27,6 +29,14 @@ type Fault struct {
 	// Message is the error message of the fault response (a default one
 	// naming the fault is used when empty).
 	Message string
+	// CloseAfterApply handles the request (its writes take effect), then
+	// closes the connection instead of answering: an answer lost after the
+	// fact.
+	CloseAfterApply bool
+	// DropElements handles the request, then leaves the last DropElements
+	// elements out of the list of a Flow DB answer (records, response or
+	// tokens): a short answer.
+	DropElements int
 }
 
 // faultState holds pending faults and per-operation request counters.
@@ -109,4 +119,39 @@ func (s *faultState) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
+}
+
+// afterFault applies a fault to the answer of a handled request, buffered
+// in rec: it closes the connection (CloseAfterApply) or shortens the
+// answer's list of elements (DropElements).
+func (s *Server) afterFault(st *reqState, rec *recorder) {
+	f := st.after
+	if f == nil || rec == nil {
+		return
+	}
+	if f.CloseAfterApply {
+		panic(http.ErrAbortHandler)
+	}
+	if f.DropElements <= 0 || rec.status/100 != 2 {
+		return
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+		return
+	}
+	for _, key := range []string{"records", "response", "tokens"} {
+		var list []json.RawMessage
+		if err := json.Unmarshal(body[key], &list); err != nil || list == nil {
+			continue
+		}
+		list = list[:max(0, len(list)-f.DropElements)]
+		body[key], _ = json.Marshal(list)
+		out, err := marshal(body)
+		if err != nil {
+			return
+		}
+		rec.body.Reset()
+		rec.body.Write(out)
+		return
+	}
 }

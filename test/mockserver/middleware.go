@@ -210,6 +210,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 		out = rec
 	}
 	if s.applyFault(rw, out, r, op) {
+		if st.after != nil && rec == nil {
+			rec = &recorder{header: rw.Header().Clone()}
+			out = rec
+		}
 		cleanup, err := s.validateRequest(r, m)
 		defer cleanup()
 		if err != nil {
@@ -219,6 +223,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 				r.SetPathValue(name, val)
 			}
 			s.ops[op](out, r)
+			s.afterFault(st, rec)
 		}
 	}
 	if rec == nil {
@@ -227,10 +232,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	if verr := s.validateResponse(r, m, rec); verr != nil {
-		s.addProblem("%s %s: response %d does not match the spec: %v", op, m.route.Path, rec.status, verr)
-		writeError(rw, newError(http.StatusInternalServerError, "emulator response does not match the spec: %v", verr))
-		return
+	if s.opts.validateResponses {
+		if verr := s.validateResponse(r, m, rec); verr != nil {
+			s.addProblem("%s %s: response %d does not match the spec: %v", op, m.route.Path, rec.status, verr)
+			writeError(rw, newError(http.StatusInternalServerError, "emulator response does not match the spec: %v", verr))
+			return
+		}
 	}
 	for k, v := range rec.header {
 		rw.Header()[k] = v
@@ -298,6 +305,11 @@ func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op st
 			fl.Flush()
 		}
 		panic(http.ErrAbortHandler)
+	}
+	if f.CloseAfterApply || f.DropElements > 0 {
+		if st := stateFrom(r.Context()); st != nil {
+			st.after = &f
+		}
 	}
 	if f.Status != 0 {
 		msg := f.Message

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/flowdbapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/oauthapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/vaultapi"
 )
@@ -32,7 +33,7 @@ type specRoute struct {
 	item *openapi3.PathItem
 }
 
-// specSet is the three specs the emulator serves. It is immutable once
+// specSet is the specs the emulator serves. It is immutable once
 // loaded and shared by every server of the process.
 type specSet struct {
 	specs []*apiSpec
@@ -49,6 +50,7 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 		{"oauth", oauthapi.GetSpec},
 		{"detect", detectapi.GetSpec},
 		{"vault", vaultapi.GetSpec},
+		{"flowdb", flowdbapi.GetSpec},
 	}
 	for _, s := range sources {
 		doc, err := s.get()
@@ -84,7 +86,8 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 
 // servedOn reports whether the spec's operations are reachable through a
 // surface: the token endpoint on the manage host, vault and Detect on the
-// vault host, everything on the emulator's own listener.
+// vault host, Flow DB on the skyvault host, everything on the emulator's
+// own listener.
 func (a *apiSpec) servedOn(sf surface) bool {
 	switch sf {
 	case surfaceDirect:
@@ -93,6 +96,8 @@ func (a *apiSpec) servedOn(sf surface) bool {
 		return a.name == "oauth"
 	case surfaceVault:
 		return a.name == "vault" || a.name == "detect"
+	case surfaceSkyvault:
+		return a.name == "flowdb"
 	}
 	return false
 }
