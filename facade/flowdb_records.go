@@ -84,12 +84,32 @@ type FlowInsertRequest struct {
 	Upsert *FlowUpsert
 }
 
-// FlowToken is one token of a column value, in one token group.
+// FlowToken is one token of a column value, in one token group. Its JSON
+// names are the wire's.
 type FlowToken struct {
 	// Token is the token.
-	Token string
+	Token string `json:"token"`
 	// TokenGroup is the token group that issued it.
-	TokenGroup string
+	TokenGroup string `json:"tokenGroupName"`
+}
+
+// recordsWire is the answer of insert, get and update (gflow.InsertResponse,
+// GetResponse and UpdateResponse) with each record's tokens decoded
+// straight into FlowToken, so they are not copied a second time per
+// record. A test keeps it the generated types' shape.
+type recordsWire struct {
+	Records []recordWire `json:"records,omitempty"`
+}
+
+// recordWire is gflow.RecordResult with FlowToken tokens.
+type recordWire struct {
+	Data       map[string]any         `json:"data,omitempty"`
+	Error      string                 `json:"error,omitempty"`
+	HashedData map[string]any         `json:"hashedData,omitempty"`
+	HTTPCode   int32                  `json:"httpCode,omitempty"`
+	SkyflowID  string                 `json:"skyflowID,omitempty"`
+	TableName  string                 `json:"tableName,omitempty"`
+	Tokens     map[string][]FlowToken `json:"tokens,omitempty"`
 }
 
 // FlowRecordResult is the outcome of one record of an insert, get, update
@@ -175,7 +195,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 	if err != nil {
 		return nil, err
 	}
-	var parsed gflow.InsertResponse
+	var parsed recordsWire
 	if err := r.decode(opFlowInsert, &parsed); err != nil {
 		return nil, err
 	}
@@ -192,7 +212,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 		if el.TableName != "" && el.TableName != table {
 			return nil, r.unexpected(opFlowInsert, fmt.Sprintf("record %d of the answer belongs to another table than the record sent at its position", i), nil)
 		}
-		if !elementFailed(el.Error, el.HttpCode) && el.SkyflowID == "" {
+		if !elementFailed(el.Error, el.HTTPCode) && el.SkyflowID == "" {
 			return nil, r.unexpected(opFlowInsert, fmt.Sprintf("record %d of the answer has neither a skyflowID nor an error", i), nil)
 		}
 		recordResult(&out.Records[i], opFlowInsert, base+i, table, el, r.requestID)
@@ -201,36 +221,14 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 }
 
 // recordResult fills res from an answer element.
-func recordResult(res *FlowRecordResult, op string, index int, table string, el *gflow.RecordResult, rid string) {
+func recordResult(res *FlowRecordResult, op string, index int, table string, el *recordWire, rid string) {
 	res.Index, res.Table, res.SkyflowID, res.RequestID = index, table, el.SkyflowID, rid
-	if elementFailed(el.Error, el.HttpCode) {
-		res.Outcome, res.Err = FlowFailed, recordError(op, index, el.Error, el.HttpCode, rid)
+	if elementFailed(el.Error, el.HTTPCode) {
+		res.Outcome, res.Err = FlowFailed, recordError(op, index, el.Error, el.HTTPCode, rid)
 		return
 	}
 	res.Outcome = FlowDone
-	res.Data, res.HashedData, res.Tokens = el.Data, el.HashedData, flowTokens(el.Tokens)
-}
-
-// flowTokens converts the tokens of an answer element.
-func flowTokens(in gflow.RecordTokens) map[string][]FlowToken {
-	if len(in) == 0 {
-		return nil
-	}
-	n := 0
-	for _, list := range in {
-		n += len(list)
-	}
-	// One backing array for every column's tokens.
-	all := make([]FlowToken, 0, n)
-	out := make(map[string][]FlowToken, len(in))
-	for col, list := range in {
-		start := len(all)
-		for _, t := range list {
-			all = append(all, FlowToken{Token: t.Token, TokenGroup: t.TokenGroupName})
-		}
-		out[col] = all[start:len(all):len(all)]
-	}
-	return out
+	res.Data, res.HashedData, res.Tokens = el.Data, el.HashedData, el.Tokens
 }
 
 func wireUpsert(u *FlowUpsert) *gflow.Upsert {
@@ -276,7 +274,7 @@ func (rec *FlowRecord) check(i int, perRecord bool) error {
 	case !perRecord && rec.Upsert != nil:
 		return errs.Invalid(field(".Upsert"), "must be empty when the request names Table (use the request's Upsert)")
 	}
-	if err := checkFlowData(field(""), rec.Data, rec.Tokens, true); err != nil {
+	if err := checkFlowData(field, rec.Data, rec.Tokens, true); err != nil {
 		return err
 	}
 	if rec.Upsert != nil {
@@ -301,25 +299,26 @@ func (u *FlowUpsert) check(field string) error {
 
 // checkFlowData checks the columns and tokens of a record: Data non-empty
 // (unless tokens alone may be written), no blank column name, and every
-// token non-empty and for a column of Data.
-func checkFlowData(field string, data map[string]any, tokens map[string]string, dataRequired bool) error {
+// token non-empty and for a column of Data. field names the record's
+// fields, for the error only.
+func checkFlowData(field func(string) string, data map[string]any, tokens map[string]string, dataRequired bool) error {
 	if len(data) == 0 && (dataRequired || len(tokens) == 0) {
-		return errs.Invalid(field+".Data", "must hold at least one column")
+		return errs.Invalid(field(".Data"), "must hold at least one column")
 	}
 	for k := range data {
 		if strings.TrimSpace(k) == "" {
-			return errs.Invalid(field+".Data", "has an empty column name")
+			return errs.Invalid(field(".Data"), "has an empty column name")
 		}
 	}
 	for col, tok := range tokens {
 		if _, ok := data[col]; !ok && dataRequired {
-			return errs.Invalid(field+".Tokens", "has a token for a column the record does not write")
+			return errs.Invalid(field(".Tokens"), "has a token for a column the record does not write")
 		}
 		if strings.TrimSpace(col) == "" {
-			return errs.Invalid(field+".Tokens", "has an empty column name")
+			return errs.Invalid(field(".Tokens"), "has an empty column name")
 		}
 		if strings.TrimSpace(tok) == "" {
-			return errs.Invalid(field+".Tokens", "has an empty token")
+			return errs.Invalid(field(".Tokens"), "has an empty token")
 		}
 	}
 	return nil
@@ -451,7 +450,7 @@ func (f *FlowDB) Get(ctx context.Context, req FlowGetRequest) (*FlowGetResponse,
 	if err != nil {
 		return nil, err
 	}
-	var parsed gflow.GetResponse
+	var parsed recordsWire
 	if err := r.decode(opFlowGet, &parsed); err != nil {
 		return nil, err
 	}
@@ -719,7 +718,7 @@ func (f *FlowDB) Update(ctx context.Context, req FlowUpdateRequest) (*FlowUpdate
 	if err != nil {
 		return nil, err
 	}
-	var parsed gflow.UpdateResponse
+	var parsed recordsWire
 	if err := r.decode(opFlowUpdate, &parsed); err != nil {
 		return nil, err
 	}
@@ -761,7 +760,7 @@ func (r *FlowUpdateRequest) validate() ([]flowLookup, error) {
 		case !perRecord && rec.Table != "":
 			return nil, errs.Invalid(field(".Table"), "must be empty when the request names Table")
 		}
-		if err := checkFlowData(field(""), rec.Data, rec.Tokens, false); err != nil {
+		if err := checkFlowData(field, rec.Data, rec.Tokens, false); err != nil {
 			return nil, err
 		}
 		table := rec.Table

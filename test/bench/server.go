@@ -69,6 +69,7 @@ type handler struct {
 	insert     map[int][]byte
 	detokenize map[int][]byte
 	get        map[int][]byte
+	flow       flowCache // Flow DB answers (flowdb.go)
 }
 
 func newHandler(capture func(Captured)) *handler {
@@ -125,6 +126,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/v1/vaults/"+vaultID+"/"+table && r.Method == http.MethodGet:
 		out = h.cached(h.get, strings.Count(r.URL.RawQuery, "skyflow_ids="), getResponse)
 	default:
+		if out = h.flowAnswer(p, body); out != nil {
+			break
+		}
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"error":{"grpc_code":5,"http_code":404,"http_status":"Not Found","message":"no such route"}}`)
 		return
