@@ -32,22 +32,22 @@ import (
 // official reference settles it.
 var inferredPoints = []string{
 	"info",
-	"POST /v2/records/insert",        // answer positional, one element per record; partial failure inside a 200
-	"POST /v2/records/get",           // one element per lookup, ids echoed; page size
-	"POST /v2/records/update",        // one element per record, ids echoed
-	"POST /v2/records/delete",        // one element per record asked
-	"POST /v2/query",                 // query language
-	"POST /v2/tokens/detokenize",     // positional, token echoed; groups not listed
-	"POST /v2/tokens/tokenize",       // positional; the renamed path
-	"POST /v2/tokens/get",            // whether the legacy path is still served
-	"POST /v2/tokens/delete",         // one element per token
-	"POST /v2/vaults/metrics",        // metrics per table
-	"headers.XRequestId",             // sent on every answer, lower case
-	"responses.Error",                // the v2 error envelope
-	"schemas.ErrorResponseError",     // its required keys
-	"schemas.ByotTokens",             // the shape of your own tokens
-	"schemas.RecordTokens",           // the list-of-objects token form
-	"schemas.TokenGroupRedaction",    // what a token group is
+	"POST /v2/records/insert",     // answer positional, one element per record; partial failure inside a 200
+	"POST /v2/records/get",        // one element per lookup, ids echoed; page size
+	"POST /v2/records/update",     // one element per record, ids echoed
+	"POST /v2/records/delete",     // one element per record asked
+	"POST /v2/query",              // query language
+	"POST /v2/tokens/detokenize",  // positional, token echoed; groups not listed
+	"POST /v2/tokens/tokenize",    // positional; the renamed path
+	"POST /v2/tokens/get",         // whether the legacy path is still served
+	"POST /v2/tokens/delete",      // one element per token
+	"POST /v2/vaults/metrics",     // metrics per table
+	"headers.XRequestId",          // sent on every answer, lower case
+	"responses.Error",             // the v2 error envelope
+	"schemas.ErrorResponseError",  // its required keys
+	"schemas.ByotTokens",          // the shape of your own tokens
+	"schemas.RecordTokens",        // the list-of-objects token form
+	"schemas.TokenGroupRedaction", // what a token group is
 	"schemas.ColumnRedaction.redaction",
 	"schemas.TokenizeItem.token",
 	"schemas.MetricsTables",
