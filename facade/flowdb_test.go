@@ -367,3 +367,29 @@ func TestFlowDBValidatesBeforeSending(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+func TestFlowDBFollowsTheClientsCredentials(t *testing.T) {
+	f := newFake(t)
+	f.on("POST /v2/vaults/metrics", ok(`{"data":{"tables":{}}}`))
+	c, err := facade.New(noRetries, quiet, facade.WithFlowDB(facade.FlowDBConfig{VaultID: vaultID, BaseURL: f.srv.URL}),
+		facade.WithCredentials(auth.Credentials{APIKey: apiKey}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _ := c.FlowDB(vaultID)
+	if _, err := db.Metrics(bg, facade.FlowMetricsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	const other = "sky-zz9y8-fedcba9876543210fedcba9876543210"
+	if err := c.SetCredentials(auth.Credentials{APIKey: other}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Metrics(bg, facade.FlowMetricsRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	if reqs[0].Header.Get("Authorization") != "Bearer "+apiKey || reqs[1].Header.Get("Authorization") != "Bearer "+other {
+		t.Errorf("the second call should use the new common credentials: %q, %q",
+			reqs[0].Header.Get("Authorization"), reqs[1].Header.Get("Authorization"))
+	}
+}

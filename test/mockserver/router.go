@@ -52,8 +52,21 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 		{"vault", vaultapi.GetSpec},
 		{"flowdb", flowdbapi.GetSpec},
 	}
-	for _, s := range sources {
-		doc, err := s.get()
+	// The documents are decoded concurrently: they are independent, and
+	// decoding them is most of the emulator's start-up time.
+	docs := make([]*openapi3.T, len(sources))
+	errs := make([]error, len(sources))
+	var wg sync.WaitGroup
+	for i, s := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			docs[i], errs[i] = s.get()
+		}()
+	}
+	wg.Wait()
+	for i, s := range sources {
+		doc, err := docs[i], errs[i]
 		if err != nil {
 			return nil, fmt.Errorf("load %s spec: %w", s.name, err)
 		}
