@@ -104,11 +104,7 @@ type APIError struct {
 // message puts that text here too (see Message).
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("skyflow: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writePrefix(&b, e.Operation)
 	if e.StatusCode != 0 {
 		b.WriteString(strconv.Itoa(e.StatusCode))
 		if e.HTTPStatus != "" {
@@ -198,11 +194,7 @@ type RecordError struct {
 // status and the API's message.
 func (e *RecordError) Error() string {
 	var b strings.Builder
-	b.WriteString("skyflow: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writePrefix(&b, e.Operation)
 	b.WriteString("element ")
 	b.WriteString(strconv.Itoa(e.Index))
 	if e.StatusCode != 0 {
@@ -408,3 +400,13 @@ func (e *RunPollError) Error() string {
 
 // Unwrap returns the cause.
 func (e *RunPollError) Unwrap() error { return e.Err }
+
+// writePrefix starts an error text: "skyflow: ", then the operation and
+// ": " when there is one.
+func writePrefix(b *strings.Builder, operation string) {
+	b.WriteString("skyflow: ")
+	if operation != "" {
+		b.WriteString(operation)
+		b.WriteString(": ")
+	}
+}

@@ -63,100 +63,57 @@ type Token struct {
 	Expiry time.Time
 }
 
-// BearerTokenOptions tunes GenerateBearerToken and
-// GenerateBearerTokenFromCreds.
-type BearerTokenOptions struct {
-	// RoleIDs scope the token; each becomes a "role:<id>" entry of the
-	// space-separated scope. Empty means no scope is sent.
-	RoleIDs []string
-	// Ctx is the optional ctx claim of the assertion (string, bool, number,
-	// or map with keys matching ^[a-zA-Z0-9_]+$; nil, "" or an empty map
-	// omit it).
-	Ctx any
-	// TokenURI, when not empty, overrides the tokenURI of the credentials
-	// (both the aud claim and the exchange host).
-	TokenURI string
-	// HTTPClient sends the exchange; nil means a package-owned *http.Client
-	// with a 30 s timeout.
-	HTTPClient HTTPDoer
-	// Now is the clock used for the assertion's exp; nil means time.Now.
-	Now func() time.Time
-}
-
-// GenerateBearerToken reads the service-account credentials file at path,
-// signs an RS256 assertion and exchanges it for a bearer token at the token
-// endpoint. Each call performs one exchange; for repeated use prefer a
-// TokenSource (NewTokenSource), which caches and refreshes the token.
+// GenerateBearerToken signs an RS256 assertion with service-account
+// credentials and exchanges it for a bearer token at the token endpoint.
+// creds names the credentials (Path or CredentialsJSON; when neither is
+// set, the service-account JSON of SKYFLOW_CREDENTIALS), and its Roles,
+// Context and TokenURI scope the token, set its ctx claim and override the
+// token URI. WithHTTPClient and WithClock apply.
 //
-// Server errors are returned as *skyflow.APIError (Operation "GenerateBearerToken");
-// bad credentials or options as *skyflow.ValidationError; transport and context
-// errors wrapped with %w.
-func GenerateBearerToken(ctx context.Context, path string, opts BearerTokenOptions) (*Token, error) {
+// Each call performs one exchange; for repeated use prefer a TokenSource
+// (NewTokenSource), which caches and refreshes the token.
+//
+// Server errors are *skyflow.APIError values (Operation
+// "GenerateBearerToken"); bad credentials are *skyflow.ValidationError
+// values (an API key or a static token matches ErrServiceAccountRequired);
+// transport and context errors are wrapped with %w.
+func GenerateBearerToken(ctx context.Context, creds Credentials, opts ...Option) (*Token, error) {
 	const op = "GenerateBearerToken"
-	roles, ctxClaim, err := checkBearerOptions(opts)
+	o := buildOptions(opts)
+	r, err := serviceAccountCredentials(creds, o)
 	if err != nil {
 		return nil, err
 	}
-	sa, err := LoadServiceAccount(path, opts.TokenURI)
-	if err != nil {
-		return nil, err
-	}
-	return oneShot(ctx, op, sa, roles, ctxClaim, opts)
+	return newExchanger(op, r.sa, r.roles, r.ctx, o.doer, o.now).exchange(ctx)
 }
 
-// GenerateBearerTokenFromCreds is GenerateBearerToken for credentials given
-// as a JSON string instead of a file.
-func GenerateBearerTokenFromCreds(ctx context.Context, credsJSON string, opts BearerTokenOptions) (*Token, error) {
-	const op = "GenerateBearerTokenFromCreds"
-	roles, ctxClaim, err := checkBearerOptions(opts)
+// serviceAccountCredentials resolves creds (or SKYFLOW_CREDENTIALS) and
+// requires service-account credentials.
+func serviceAccountCredentials(creds Credentials, o *options) (*resolved, error) {
+	r, err := resolveWithEnv(creds, o)
 	if err != nil {
 		return nil, err
 	}
-	sa, err := parseServiceAccount([]byte(credsJSON), opts.TokenURI)
-	if err != nil {
-		return nil, err
+	if r.sa == nil {
+		return nil, invalid("", ErrServiceAccountRequired,
+			"service-account credentials (Path or CredentialsJSON) are required, not "+r.kind.String()+" credentials")
 	}
-	return oneShot(ctx, op, sa, roles, ctxClaim, opts)
-}
-
-func checkBearerOptions(opts BearerTokenOptions) ([]string, any, error) {
-	roles, err := checkRoles("RoleIDs", opts.RoleIDs)
-	if err != nil {
-		return nil, nil, err
-	}
-	ctxClaim, err := normalizeCtx("Ctx", opts.Ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return roles, ctxClaim, nil
-}
-
-func oneShot(ctx context.Context, op string, sa *ServiceAccount, roles []string, ctxClaim any, opts BearerTokenOptions) (*Token, error) {
-	ex, err := newExchanger(op, sa, roles, ctxClaim, opts.HTTPClient, opts.Now)
-	if err != nil {
-		return nil, err
-	}
-	return ex.exchange(ctx)
+	return r, nil
 }
 
 // exchanger signs assertions for one service account and exchanges them.
 // Its generated client is built once and reused for every exchange.
 type exchanger struct {
 	op       string
-	sa       *ServiceAccount
+	sa       *serviceAccount
 	scope    string
 	ctxClaim any
 	now      func() time.Time
 	client   *oauth.Client
 }
 
-func newExchanger(op string, sa *ServiceAccount, roles []string, ctxClaim any, doer HTTPDoer, now func() time.Time) (*exchanger, error) {
-	doer = safeDoer(doer)
-	if now == nil {
-		now = time.Now
-	}
-	client := oauth.NewClient(sa.origin, doer)
-	return &exchanger{op: op, sa: sa, scope: scopeOf(roles), ctxClaim: ctxClaim, now: now, client: client}, nil
+func newExchanger(op string, sa *serviceAccount, roles []string, ctxClaim any, doer HTTPDoer, now func() time.Time) *exchanger {
+	return &exchanger{op: op, sa: sa, scope: scopeOf(roles), ctxClaim: ctxClaim, now: now, client: oauth.NewClient(sa.origin, safeDoer(doer))}
 }
 
 // acceptJSON asks the token endpoint for a JSON answer.

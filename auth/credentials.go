@@ -133,7 +133,7 @@ func (c Credentials) Validate() error {
 type resolved struct {
 	kind   credKind
 	secret string // API key or static token
-	sa     *ServiceAccount
+	sa     *serviceAccount
 	roles  []string
 	ctx    any // normalised ctx claim, nil when omitted
 }
@@ -182,9 +182,9 @@ func (c Credentials) resolve(now time.Time) (*resolved, error) {
 		if err != nil {
 			return nil, err
 		}
-		var sa *ServiceAccount
+		var sa *serviceAccount
 		if kind == kindPath {
-			sa, err = LoadServiceAccount(c.Path, c.TokenURI)
+			sa, err = loadServiceAccount(c.Path, c.TokenURI)
 		} else {
 			sa, err = parseServiceAccount([]byte(c.CredentialsJSON), c.TokenURI)
 		}

@@ -50,16 +50,12 @@ func TestCredentialsFileMustBeRegular(t *testing.T) {
 			_, err := auth.NewTokenSource(auth.Credentials{Path: fifo})
 			return err
 		},
-		"LoadServiceAccount": func() error {
-			_, err := auth.LoadServiceAccount(fifo, "")
-			return err
-		},
 		"GenerateBearerToken": func() error {
-			_, err := auth.GenerateBearerToken(context.Background(), fifo, auth.BearerTokenOptions{})
+			_, err := auth.GenerateBearerToken(context.Background(), auth.Credentials{Path: fifo})
 			return err
 		},
 		"GenerateSignedDataTokens": func() error {
-			_, err := auth.GenerateSignedDataTokens(fifo, auth.SignedDataTokensOptions{DataTokens: []string{"t"}})
+			_, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: fifo}, auth.SignedDataTokensRequest{DataTokens: []string{"t"}})
 			return err
 		},
 	}

@@ -12,8 +12,8 @@
 //	if err != nil {
 //		return err // a *auth.ValidationError naming the problem
 //	}
-//	client, err := vault.NewClientWithResponses(url,
-//		vault.WithRequestEditorFn(auth.BearerEditor(ts)))
+//	client := vault.NewClient(url, http.DefaultClient)
+//	resp, err := client.RecordServiceBulkGetRecord(ctx, vaultID, table, params, auth.BearerEditor(ts))
 //
 // The editor asks the source for a token on every request, with the
 // request's context; a service-account source answers from its cache and
@@ -21,10 +21,12 @@
 // ConnectionEditor, which sets x-skyflow-authorization without the "Bearer "
 // prefix.
 //
-// For one-off needs, GenerateBearerToken and GenerateBearerTokenFromCreds
-// perform a single token exchange, GenerateSignedDataTokens signs data tokens
-// locally, and IsExpired and Expiry read a token's exp claim without
-// verifying it.
+// For one-off needs, GenerateBearerToken performs a single token exchange,
+// GenerateSignedDataTokens signs data tokens locally, and IsExpired and
+// Expiry read a token's exp claim without verifying it. Every function takes
+// the credentials, and what scopes the token (Roles, Context, TokenURI), as
+// one Credentials value, and how to work (HTTP client, clock, logger) as
+// functional options.
 //
 // # Credentials
 //
@@ -47,11 +49,11 @@
 // "role:<id> role:<id>". Context becomes the ctx claim of the assertion: a
 // string, bool, number, or map with keys matching ^[a-zA-Z0-9_]+$.
 //
-// Credentials are parsed once, when the token source is built (or by
-// LoadServiceAccount and ParseServiceAccount), never per request.
+// Credentials are parsed once, when the token source is built, never per
+// request.
 //
-// Nothing in the package prints a secret: Credentials, Token,
-// ServiceAccount and every token source the package returns show a kind, a
+// Nothing in the package prints a secret: Credentials, Token and every
+// token source the package returns show a kind, a
 // fingerprint (Credentials.Fingerprint), ids or an expiry in String,
 // GoString, Format (every fmt verb), LogValue and MarshalJSON. A marshalled
 // credential does not round-trip: encoding/json cannot store one.
@@ -65,7 +67,7 @@
 //   - StaticTokenSource: returns a token obtained elsewhere; it refuses the
 //     token once its exp has passed (ErrTokenExpired) since it cannot renew
 //     it.
-//   - ServiceAccountSource (NewServiceAccountSource): signs an RS256
+//   - *ServiceAccountSource (NewTokenSource of service-account credentials): signs an RS256
 //     assertion, exchanges it at the token endpoint, caches the bearer token
 //     and refreshes it before expiry. The refresh window is
 //     min(DefaultRefreshWindow, a fifth of the token's lifetime), or the

@@ -62,6 +62,10 @@ var (
 	// service-account credentials (Roles, Context, TokenURI) together with an
 	// API key or a static token.
 	ErrNotApplicable = errors.New("auth: option applies only to service-account credentials")
+	// ErrServiceAccountRequired means a call that signs with a service
+	// account's key (GenerateBearerToken, GenerateSignedDataTokens) got an
+	// API key or a static token.
+	ErrServiceAccountRequired = errors.New("auth: service-account credentials required")
 	// ErrInvalidDataTokens means the list of data tokens to sign is empty or
 	// holds an empty entry.
 	ErrInvalidDataTokens = errors.New("auth: invalid data tokens")

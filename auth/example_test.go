@@ -100,34 +100,16 @@ func ExampleStaticTokenSource() {
 	_ = ts
 }
 
-func ExampleLoadServiceAccount() {
-	sa, err := auth.LoadServiceAccount("credentials.json", "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(sa.ClientID(), sa.TokenURI())
-}
-
-func ExampleParseServiceAccount() {
-	data, err := os.ReadFile("credentials.json")
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Point the exchange at a local emulator (http is allowed on loopback).
-	sa, err := auth.ParseServiceAccount(data, "http://127.0.0.1:8080/v1/auth/sa/oauth/token")
-	if err != nil {
-		log.Fatal(err)
-	}
-	_ = sa
-}
-
-func ExampleNewServiceAccountSource() {
-	sa, err := auth.LoadServiceAccount("credentials.json", "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	ts, err := auth.NewServiceAccountSource(sa,
-		auth.ServiceAccountOptions{RoleIDs: []string{"role-id-1"}, Ctx: map[string]any{"user_id": "u-42"}},
+func ExampleNewTokenSource_serviceAccount() {
+	// Service-account credentials given as JSON, scoped by a role and a ctx
+	// claim, the exchange sent to a local emulator (http is allowed on
+	// loopback), with a client of the caller's.
+	ts, err := auth.NewTokenSource(auth.Credentials{
+		CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS"),
+		Roles:           []string{"role-id-1"},
+		Context:         map[string]any{"user_id": "u-42"},
+		TokenURI:        "http://127.0.0.1:8080/v1/auth/sa/oauth/token",
+	},
 		auth.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}),
 		auth.WithRefreshWindow(2*time.Minute))
 	if err != nil {
@@ -137,11 +119,7 @@ func ExampleNewServiceAccountSource() {
 }
 
 func ExampleServiceAccountSource_Invalidate() {
-	sa, err := auth.LoadServiceAccount("credentials.json", "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	ts, err := auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{})
+	ts, err := auth.NewTokenSource(auth.Credentials{Path: "credentials.json"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -151,14 +129,14 @@ func ExampleServiceAccountSource_Invalidate() {
 		log.Fatal(err)
 	}
 	// ... the server answered 401 to a request sent with tok:
-	ts.Invalidate(tok)
+	ts.(auth.Invalidator).Invalidate(tok)
 	tok, err = ts.Token(ctx) // a new exchange
 	_, _ = tok, err
 }
 
 func ExampleGenerateBearerToken() {
-	tok, err := auth.GenerateBearerToken(context.Background(), "credentials.json",
-		auth.BearerTokenOptions{RoleIDs: []string{"role-id-1"}})
+	tok, err := auth.GenerateBearerToken(context.Background(),
+		auth.Credentials{Path: "credentials.json", Roles: []string{"role-id-1"}})
 	var apiErr *skyflow.APIError
 	if errors.As(err, &apiErr) {
 		log.Fatalf("token endpoint said %d: %s (request id %s)", apiErr.StatusCode, apiErr.Message, apiErr.RequestID)
@@ -169,9 +147,10 @@ func ExampleGenerateBearerToken() {
 	fmt.Println(tok.TokenType, tok.Expiry)
 }
 
-func ExampleGenerateBearerTokenFromCreds() {
-	tok, err := auth.GenerateBearerTokenFromCreds(context.Background(), os.Getenv("SKYFLOW_CREDENTIALS"),
-		auth.BearerTokenOptions{Ctx: "user-42"})
+func ExampleGenerateBearerToken_context() {
+	// Credentials as a JSON string, with a ctx claim.
+	tok, err := auth.GenerateBearerToken(context.Background(),
+		auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS"), Context: "user-42"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -179,7 +158,7 @@ func ExampleGenerateBearerTokenFromCreds() {
 }
 
 func ExampleGenerateSignedDataTokens() {
-	signed, err := auth.GenerateSignedDataTokens("credentials.json", auth.SignedDataTokensOptions{
+	signed, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: "credentials.json"}, auth.SignedDataTokensRequest{
 		DataTokens: []string{"4017-f72b-4f5c-9b8e"},
 		TimeToLive: 2 * time.Minute,
 	})
@@ -191,25 +170,10 @@ func ExampleGenerateSignedDataTokens() {
 	}
 }
 
-func ExampleGenerateSignedDataTokensFromCreds() {
-	_, err := auth.GenerateSignedDataTokensFromCreds(`{}`, auth.SignedDataTokensOptions{})
+func ExampleGenerateSignedDataTokens_validation() {
+	_, err := auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: `{}`}, auth.SignedDataTokensRequest{})
 	fmt.Println(errors.Is(err, auth.ErrInvalidDataTokens))
 	// Output: true
-}
-
-func ExampleServiceAccount_SignDataTokens() {
-	sa, err := auth.LoadServiceAccount("credentials.json", "")
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Parsed once, signed many times.
-	for _, batch := range [][]string{{"token-1"}, {"token-2", "token-3"}} {
-		signed, err := sa.SignDataTokens(auth.SignedDataTokensOptions{DataTokens: batch})
-		if err != nil {
-			log.Fatal(err)
-		}
-		_ = signed
-	}
 }
 
 func ExampleIsExpired() {

@@ -61,7 +61,7 @@ func (t Token) LogValue() slog.Value { return t.describe().LogValue() }
 // MarshalJSON encodes the type and expiry only, never AccessToken.
 func (t Token) MarshalJSON() ([]byte, error) { return t.describe().MarshalJSON() }
 
-func (sa *ServiceAccount) describe() redact.Desc {
+func (sa *serviceAccount) describe() redact.Desc {
 	if sa == nil {
 		return redact.New("auth.ServiceAccount(nil)")
 	}
@@ -69,19 +69,19 @@ func (sa *ServiceAccount) describe() redact.Desc {
 }
 
 // String describes the service account by its client and key ids only.
-func (sa *ServiceAccount) String() string { return sa.describe().String() }
+func (sa *serviceAccount) String() string { return sa.describe().String() }
 
 // GoString is String, so %#v does not dump the private key.
-func (sa *ServiceAccount) GoString() string { return sa.String() }
+func (sa *serviceAccount) GoString() string { return sa.String() }
 
 // Format implements fmt.Formatter: every verb prints String.
-func (sa *ServiceAccount) Format(f fmt.State, verb rune) { sa.describe().Format(f, verb) }
+func (sa *serviceAccount) Format(f fmt.State, verb rune) { sa.describe().Format(f, verb) }
 
 // LogValue implements slog.LogValuer; only the client and key ids are logged.
-func (sa *ServiceAccount) LogValue() slog.Value { return sa.describe().LogValue() }
+func (sa *serviceAccount) LogValue() slog.Value { return sa.describe().LogValue() }
 
 // MarshalJSON encodes the client and key ids only, never the private key.
-func (sa *ServiceAccount) MarshalJSON() ([]byte, error) { return sa.describe().MarshalJSON() }
+func (sa *serviceAccount) MarshalJSON() ([]byte, error) { return sa.describe().MarshalJSON() }
 
 func (s apiKeySource) describe() redact.Desc {
 	return redact.New("auth.APIKeySource", "kind", kindAPIKey.String(),

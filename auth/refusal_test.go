@@ -90,11 +90,7 @@ func TestRefusalStorm(t *testing.T) {
 	clock := newFakeClock()
 	ep := newTokenEndpoint(t, clock)
 	vault := newRejectingVault(t)
-	sa, err := auth.ParseServiceAccount([]byte(ep.credentialsJSON()), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts, err := auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{},
+	ts, err := auth.NewTokenSource(auth.Credentials{CredentialsJSON: ep.credentialsJSON()},
 		auth.WithClock(clock.Now), auth.WithHTTPClient(ep.srv.Client()))
 	if err != nil {
 		t.Fatal(err)

@@ -19,12 +19,11 @@ import (
 	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
-// ServiceAccount holds parsed service-account credentials: the client and
-// key ids, the token URI and the RSA private key. Build one with
-// LoadServiceAccount or ParseServiceAccount; it is immutable and safe for
-// concurrent use. Its String, GoString, Format, LogValue and MarshalJSON
-// methods show the client and key ids, never the private key.
-type ServiceAccount struct {
+// serviceAccount holds parsed service-account credentials: the client and
+// key ids, the token URI and the RSA private key. It is immutable and safe
+// for concurrent use, and prints (fmt, slog, encoding/json) as the client
+// and key ids, never the private key.
+type serviceAccount struct {
 	clientID   string
 	keyID      string
 	tokenURI   string
@@ -33,38 +32,15 @@ type ServiceAccount struct {
 	key        *rsa.PrivateKey
 }
 
-// ClientID returns the service account's client id (the iss and sub claims).
-func (sa *ServiceAccount) ClientID() string { return sa.clientID }
-
-// KeyID returns the id of the service account's key (the key claim).
-func (sa *ServiceAccount) KeyID() string { return sa.keyID }
-
-// TokenURI returns the token URI in effect: the aud claim of every assertion,
-// whose scheme and host receive the token exchange.
-func (sa *ServiceAccount) TokenURI() string { return sa.tokenURI }
-
-// ClientName returns the optional clientName of the credentials, or "".
-func (sa *ServiceAccount) ClientName() string { return sa.clientName }
-
-// LoadServiceAccount reads and parses a service-account credentials file.
+// loadServiceAccount reads and parses a service-account credentials file.
 // tokenURI, when not empty, replaces the file's tokenURI (both as the aud
-// claim and as the exchange host). Errors are *skyflow.ValidationError values that
-// never contain the file path or its content.
-func LoadServiceAccount(path, tokenURI string) (*ServiceAccount, error) {
+// claim and as the exchange host). Errors are *skyflow.ValidationError
+// values that never contain the file path or its content.
+func loadServiceAccount(path, tokenURI string) (*serviceAccount, error) {
 	data, err := readCredentialsFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return parseServiceAccount(data, tokenURI)
-}
-
-// ParseServiceAccount parses service-account credentials JSON. It accepts
-// the camelCase keys clientID, keyID, tokenURI, privateKey and clientName as
-// well as their snake_case aliases (client_id, ...; camelCase wins when both
-// are present), raw line breaks inside JSON strings (a PEM pasted as is), and
-// PKCS#1 ("RSA PRIVATE KEY") or PKCS#8 ("PRIVATE KEY") PEM. tokenURI, when not
-// empty, replaces the tokenURI of the JSON.
-func ParseServiceAccount(data []byte, tokenURI string) (*ServiceAccount, error) {
 	return parseServiceAccount(data, tokenURI)
 }
 
@@ -141,12 +117,18 @@ func fileError(err error) error {
 	return invalid("Path", ErrCredentialsFile, reason)
 }
 
-func parseServiceAccount(data []byte, tokenURIOverride string) (*ServiceAccount, error) {
+// parseServiceAccount parses service-account credentials JSON. It accepts
+// the camelCase keys clientID, keyID, tokenURI, privateKey and clientName as
+// well as their snake_case aliases (client_id, ...; camelCase wins when both
+// are present), raw line breaks inside JSON strings (a PEM pasted as is),
+// and PKCS#1 ("RSA PRIVATE KEY") or PKCS#8 ("PRIVATE KEY") PEM.
+// tokenURIOverride, when not empty, replaces the tokenURI of the JSON.
+func parseServiceAccount(data []byte, tokenURIOverride string) (*serviceAccount, error) {
 	fields, err := decodeCredentialsJSON(data)
 	if err != nil {
 		return nil, err
 	}
-	sa := &ServiceAccount{}
+	sa := &serviceAccount{}
 	var pemText string
 	for _, f := range []struct {
 		camel, snake string

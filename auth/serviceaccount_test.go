@@ -40,12 +40,12 @@ func marshal(t *testing.T, v any) string {
 }
 
 func TestParseServiceAccount(t *testing.T) {
-	sa, err := ParseServiceAccount([]byte(saJSON(t, "https://manage.example.com/v1/auth/sa/oauth/token")), "")
+	sa, err := parseServiceAccount([]byte(saJSON(t, "https://manage.example.com/v1/auth/sa/oauth/token")), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sa.ClientID() != testClientID || sa.KeyID() != testKeyID || sa.ClientName() != "test client" ||
-		sa.TokenURI() != "https://manage.example.com/v1/auth/sa/oauth/token" || sa.origin != "https://manage.example.com" {
+	if sa.clientID != testClientID || sa.keyID != testKeyID || sa.clientName != "test client" ||
+		sa.tokenURI != "https://manage.example.com/v1/auth/sa/oauth/token" || sa.origin != "https://manage.example.com" {
 		t.Fatalf("parsed %+v", sa)
 	}
 	if !sa.key.Equal(testKey(t)) {
@@ -59,13 +59,13 @@ func TestParseServiceAccount(t *testing.T) {
 			t.Errorf("printed %q", s)
 		}
 	}
-	var nilSA *ServiceAccount
+	var nilSA *serviceAccount
 	if nilSA.String() != "auth.ServiceAccount(nil){}" || nilSA.LogValue().String() != "[]" {
 		t.Error("a nil account prints safely")
 	}
 
-	sa, err = ParseServiceAccount([]byte(saJSON(t, "https://a.example.com/t")), "http://127.0.0.1:8080/token")
-	if err != nil || sa.TokenURI() != "http://127.0.0.1:8080/token" || sa.origin != "http://127.0.0.1:8080" {
+	sa, err = parseServiceAccount([]byte(saJSON(t, "https://a.example.com/t")), "http://127.0.0.1:8080/token")
+	if err != nil || sa.tokenURI != "http://127.0.0.1:8080/token" || sa.origin != "http://127.0.0.1:8080" {
 		t.Fatalf("override: %v %+v", err, sa)
 	}
 }
@@ -93,12 +93,12 @@ func TestParseServiceAccountAcceptsCommonShapes(t *testing.T) {
 		"PKCS#1 under PKCS#8":    marshal(t, mismatched2),
 		"null clientName":        marshal(t, nullName),
 	} {
-		sa, err := ParseServiceAccount([]byte(data), "")
+		sa, err := parseServiceAccount([]byte(data), "")
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if sa.ClientID() != testClientID || !sa.key.Equal(k) {
+		if sa.clientID != testClientID || !sa.key.Equal(k) {
 			t.Errorf("%s: parsed %v", name, sa)
 		}
 	}
@@ -143,13 +143,13 @@ func TestParseServiceAccountRejects(t *testing.T) {
 		{"other block", with("privateKey", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{1}}))), ErrInvalidPrivateKey, "privateKey"},
 		{"garbage DER", with("privateKey", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1, 2, 3}}))), ErrInvalidPrivateKey, "privateKey"},
 	} {
-		_, err := ParseServiceAccount([]byte(c.data), "")
+		_, err := parseServiceAccount([]byte(c.data), "")
 		var ve *skyflow.ValidationError
 		if !errors.As(err, &ve) || !errors.Is(err, c.sentinel) || ve.Field != c.field {
 			t.Errorf("%s: got %v, want field %s matching %v", c.name, err, c.field, c.sentinel)
 		}
 	}
-	if _, err := ParseServiceAccount([]byte(with("tokenURI", nil)), "ftp://x"); !errors.Is(err, ErrInvalidTokenURI) {
+	if _, err := parseServiceAccount([]byte(with("tokenURI", nil)), "ftp://x"); !errors.Is(err, ErrInvalidTokenURI) {
 		t.Errorf("a bad override: %v", err)
 	} else if ve := (*skyflow.ValidationError)(nil); !errors.As(err, &ve) || ve.Field != "TokenURI" {
 		t.Errorf("a bad override names TokenURI: %v", err)
@@ -162,8 +162,8 @@ func TestLoadServiceAccount(t *testing.T) {
 	if err := os.WriteFile(path, []byte(saJSON(t, "https://x.example.com/t")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	sa, err := LoadServiceAccount(path, "")
-	if err != nil || sa.ClientID() != testClientID {
+	sa, err := loadServiceAccount(path, "")
+	if err != nil || sa.clientID != testClientID {
 		t.Fatalf("%v", err)
 	}
 
@@ -180,7 +180,7 @@ func TestLoadServiceAccount(t *testing.T) {
 		{"too large", big, []error{ErrCredentialsFile}},
 		{"a directory", dir, []error{ErrCredentialsFile}},
 	} {
-		_, err := LoadServiceAccount(c.path, "")
+		_, err := loadServiceAccount(c.path, "")
 		for _, target := range c.is {
 			if !errors.Is(err, target) {
 				t.Errorf("%s: %v does not match %v", c.name, err, target)
@@ -193,7 +193,7 @@ func TestLoadServiceAccount(t *testing.T) {
 	if os.Geteuid() != 0 { // root reads any file
 		locked := filepath.Join(dir, "locked.json")
 		_ = os.WriteFile(locked, []byte("{}"), 0)
-		if _, err := LoadServiceAccount(locked, ""); !errors.Is(err, fs.ErrPermission) {
+		if _, err := loadServiceAccount(locked, ""); !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("unreadable: %v", err)
 		}
 	}
@@ -302,9 +302,10 @@ func TestGenerateBearerToken(t *testing.T) {
 	if err := os.WriteFile(path, []byte(saJSON(t, "https://unused.example.com/t")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opts := BearerTokenOptions{RoleIDs: []string{"r1"}, Ctx: map[string]any{"user": "u1"}, TokenURI: e.tokenURI(), HTTPClient: e.srv.Client(), Now: c.Now}
+	opts := []Option{WithHTTPClient(e.srv.Client()), WithClock(c.Now)}
 
-	tok, err := GenerateBearerToken(context.Background(), path, opts)
+	tok, err := GenerateBearerToken(context.Background(),
+		Credentials{Path: path, Roles: []string{"r1"}, Context: map[string]any{"user": "u1"}, TokenURI: e.tokenURI()}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,19 +320,26 @@ func TestGenerateBearerToken(t *testing.T) {
 		t.Fatal("a Token prints without its value")
 	}
 
-	tok, err = GenerateBearerTokenFromCreds(context.Background(), saJSON(t, e.tokenURI()), BearerTokenOptions{HTTPClient: e.srv.Client(), Now: c.Now})
+	tok, err = GenerateBearerToken(context.Background(), Credentials{CredentialsJSON: saJSON(t, e.tokenURI())}, opts...)
 	if err != nil || tok.AccessToken != e.token(1) || e.last().Scope != nil {
-		t.Fatalf("from creds: %v %v", tok, err)
+		t.Fatalf("from JSON: %v %v", tok, err)
+	}
+
+	// Without credentials, SKYFLOW_CREDENTIALS; roles still apply.
+	env := WithEnvLookup(func(k string) (string, bool) { return saJSON(t, e.tokenURI()), k == EnvCredentials })
+	tok, err = GenerateBearerToken(context.Background(), Credentials{Roles: []string{"r2"}}, append(opts, env)...)
+	if err != nil || tok.AccessToken != e.token(2) || *e.last().Scope != "role:r2" {
+		t.Fatalf("from the environment: %v %v", tok, err)
 	}
 }
 
 func TestGenerateBearerTokenFailures(t *testing.T) {
 	c := newClock()
 	e := newEndpoint(t, c, time.Hour)
-	creds := saJSON(t, e.tokenURI())
-	opts := BearerTokenOptions{HTTPClient: e.srv.Client(), Now: c.Now}
+	creds := Credentials{CredentialsJSON: saJSON(t, e.tokenURI())}
+	opts := []Option{WithHTTPClient(e.srv.Client()), WithClock(c.Now)}
 	gen := func() error {
-		_, err := GenerateBearerTokenFromCreds(context.Background(), creds, opts)
+		_, err := GenerateBearerToken(context.Background(), creds, opts...)
 		return err
 	}
 	for _, c := range []struct {
@@ -350,7 +358,7 @@ func TestGenerateBearerTokenFailures(t *testing.T) {
 		err := gen()
 		var apiErr *skyflow.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != c.status || apiErr.Message != c.message ||
-			apiErr.Operation != "GenerateBearerTokenFromCreds" || apiErr.RequestID == "" {
+			apiErr.Operation != "GenerateBearerToken" || apiErr.RequestID == "" {
 			t.Errorf("%v: got %#v", c.answer, err)
 		}
 	}
@@ -366,43 +374,47 @@ func TestGenerateBearerTokenFailures(t *testing.T) {
 	e.mu.Lock()
 	e.fail = []answer{{200, `{"accessToken":"opaque","tokenType":"MAC"}`}}
 	e.mu.Unlock()
-	tok, err := GenerateBearerTokenFromCreds(context.Background(), creds, opts)
+	tok, err := GenerateBearerToken(context.Background(), creds, opts...)
 	if err != nil || !tok.Expiry.IsZero() || tok.TokenType != "MAC" {
 		t.Errorf("opaque token: %v %v", tok, err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := GenerateBearerTokenFromCreds(ctx, creds, opts); !errors.Is(err, context.Canceled) {
+	if _, err := GenerateBearerToken(ctx, creds, opts...); !errors.Is(err, context.Canceled) {
 		t.Errorf("a cancelled call: %v", err)
 	}
 	e.srv.Close()
-	if _, err := GenerateBearerTokenFromCreds(context.Background(), creds, opts); err == nil || !strings.Contains(err.Error(), "token exchange failed") {
+	if _, err := GenerateBearerToken(context.Background(), creds, opts...); err == nil || !strings.Contains(err.Error(), "token exchange failed") {
 		t.Errorf("an unreachable endpoint: %v", err)
 	}
 
-	for _, bad := range []BearerTokenOptions{{RoleIDs: []string{" "}}, {Ctx: 1 + 2i}} {
-		if _, err := GenerateBearerTokenFromCreds(context.Background(), creds, bad); !errors.Is(err, skyflow.ErrValidation) {
-			t.Errorf("%+v: %v", bad, err)
-		}
-		if _, err := GenerateBearerToken(context.Background(), "creds.json", bad); !errors.Is(err, skyflow.ErrValidation) {
+	for _, bad := range []Credentials{
+		{CredentialsJSON: creds.CredentialsJSON, Roles: []string{" "}},
+		{CredentialsJSON: creds.CredentialsJSON, Context: 1 + 2i},
+		{Path: "creds.json", Roles: []string{" "}},
+	} {
+		if _, err := GenerateBearerToken(context.Background(), bad); !errors.Is(err, skyflow.ErrValidation) {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
-	if _, err := GenerateBearerToken(context.Background(), filepath.Join(t.TempDir(), "none"), BearerTokenOptions{}); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := GenerateBearerToken(context.Background(), Credentials{Path: filepath.Join(t.TempDir(), "none")}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, err := GenerateBearerTokenFromCreds(context.Background(), "{}", BearerTokenOptions{}); !errors.Is(err, ErrMissingClientID) {
+	if _, err := GenerateBearerToken(context.Background(), Credentials{CredentialsJSON: "{}"}); !errors.Is(err, ErrMissingClientID) {
 		t.Errorf("bad JSON: %v", err)
+	}
+	if _, err := GenerateBearerToken(context.Background(), Credentials{APIKey: "sky-ab12c-0123456789abcdef0123456789abcdef"}); !errors.Is(err, ErrServiceAccountRequired) {
+		t.Errorf("an API key: %v", err)
 	}
 }
 
 func TestSignedDataTokens(t *testing.T) {
 	now := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
-	creds := saJSON(t, "https://x.example.com/t")
-	out, err := GenerateSignedDataTokensFromCreds(creds, SignedDataTokensOptions{
-		DataTokens: []string{"tok-a", "tok-b"}, TimeToLive: 90 * time.Second, Ctx: "c1", Now: func() time.Time { return now },
-	})
+	clock := WithClock(func() time.Time { return now })
+	json := saJSON(t, "https://x.example.com/t")
+	out, err := GenerateSignedDataTokens(Credentials{CredentialsJSON: json, Context: "c1"},
+		SignedDataTokensRequest{DataTokens: []string{"tok-a", "tok-b"}, TimeToLive: 90 * time.Second}, clock)
 	if err != nil || len(out) != 2 {
 		t.Fatalf("%v %v", out, err)
 	}
@@ -427,10 +439,10 @@ func TestSignedDataTokens(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "creds.json")
-	if err := os.WriteFile(path, []byte(creds), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(json), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err = GenerateSignedDataTokens(path, SignedDataTokensOptions{DataTokens: []string{"t"}, TokenURI: "https://other.example.com/t"})
+	out, err = GenerateSignedDataTokens(Credentials{Path: path, TokenURI: "https://other.example.com/t"}, SignedDataTokensRequest{DataTokens: []string{"t"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +451,7 @@ func TestSignedDataTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	if claims["aud"] != "https://other.example.com/t" || claims["ctx"] != nil {
-		t.Errorf("TokenURI overrides aud, no ctx without Ctx: %v", claims)
+		t.Errorf("TokenURI overrides aud, no ctx without Context: %v", claims)
 	}
 	exp, _ := claims.GetExpirationTime()
 	iat, _ := claims.GetIssuedAt()
@@ -447,32 +459,25 @@ func TestSignedDataTokens(t *testing.T) {
 		t.Errorf("default lifetime: %v", exp.Sub(iat.Time))
 	}
 
-	for _, bad := range []SignedDataTokensOptions{{}, {DataTokens: []string{"a", ""}}} {
-		if _, err := GenerateSignedDataTokens(path, bad); !errors.Is(err, ErrInvalidDataTokens) {
-			t.Errorf("%+v: %v", bad, err)
-		}
-		if _, err := GenerateSignedDataTokensFromCreds(creds, bad); !errors.Is(err, ErrInvalidDataTokens) {
+	for _, bad := range []SignedDataTokensRequest{{}, {DataTokens: []string{"a", ""}}} {
+		if _, err := GenerateSignedDataTokens(Credentials{Path: path}, bad); !errors.Is(err, ErrInvalidDataTokens) {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
-	if _, err := GenerateSignedDataTokens(filepath.Join(t.TempDir(), "x"), SignedDataTokensOptions{DataTokens: []string{"a"}}); !errors.Is(err, ErrCredentialsFile) {
-		t.Errorf("missing file: %v", err)
-	}
-	if _, err := GenerateSignedDataTokensFromCreds("{", SignedDataTokensOptions{DataTokens: []string{"a"}}); !errors.Is(err, ErrInvalidCredentialsJSON) {
-		t.Errorf("bad JSON: %v", err)
-	}
-	sa, _ := ParseServiceAccount([]byte(creds), "")
-	if _, err := sa.SignDataTokens(SignedDataTokensOptions{DataTokens: []string{"a"}, TokenURI: "http://example.com"}); !errors.Is(err, ErrInvalidTokenURI) {
-		t.Errorf("bad TokenURI: %v", err)
-	}
-	if _, err := sa.SignDataTokens(SignedDataTokensOptions{DataTokens: []string{"a"}, Ctx: []int{}}); !errors.Is(err, ErrInvalidContext) {
-		t.Errorf("bad Ctx: %v", err)
-	}
-	if _, err := sa.SignDataTokens(SignedDataTokensOptions{}); !errors.Is(err, ErrInvalidDataTokens) {
-		t.Errorf("no tokens: %v", err)
-	}
-	if _, err := (*ServiceAccount)(nil).SignDataTokens(SignedDataTokensOptions{DataTokens: []string{"a"}}); !errors.Is(err, ErrMissingPrivateKey) {
-		t.Errorf("nil account: %v", err)
+	one := SignedDataTokensRequest{DataTokens: []string{"a"}}
+	for _, c := range []struct {
+		creds Credentials
+		want  error
+	}{
+		{Credentials{Path: filepath.Join(t.TempDir(), "x")}, ErrCredentialsFile},
+		{Credentials{CredentialsJSON: "{"}, ErrInvalidCredentialsJSON},
+		{Credentials{CredentialsJSON: json, TokenURI: "http://example.com"}, ErrInvalidTokenURI},
+		{Credentials{CredentialsJSON: json, Context: []int{}}, ErrInvalidContext},
+		{Credentials{Token: "not.a.jwt"}, ErrInvalidToken},
+	} {
+		if _, err := GenerateSignedDataTokens(c.creds, one); !errors.Is(err, c.want) {
+			t.Errorf("%+v: got %v, want %v", c.creds, err, c.want)
+		}
 	}
 }
 

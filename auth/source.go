@@ -16,8 +16,8 @@ import (
 // should return promptly with ctx.Err() when ctx is done.
 //
 // The SDK ships sources for API keys (APIKeySource), static tokens
-// (StaticTokenSource) and service accounts (NewServiceAccountSource);
-// NewTokenSource picks one from Credentials. Any other type with this method
+// (StaticTokenSource) and service accounts (a *ServiceAccountSource, from
+// NewTokenSource); NewTokenSource picks one from Credentials. Any other type with this method
 // can be plugged in, for example one that reads tokens from a secret
 // manager.
 type TokenSource interface {
@@ -32,8 +32,10 @@ type Invalidator interface {
 	Invalidate(token string)
 }
 
-// Option configures NewTokenSource, NewServiceAccountSource and
-// StaticTokenSource.
+// Option configures how a call of the package works (the HTTP client, the
+// clock, the logger, ...): NewTokenSource, StaticTokenSource,
+// GenerateBearerToken and GenerateSignedDataTokens take them. What is
+// signed and for whom (roles, ctx claim, token URI) is part of Credentials.
 type Option func(*options)
 
 type options struct {
@@ -93,6 +95,27 @@ func WithEnvLookup(lookup func(key string) (string, bool)) Option {
 // TokenURI. Errors are *skyflow.ValidationError values (see Credentials.Validate).
 func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	o := buildOptions(opts)
+	r, err := resolveWithEnv(creds, o)
+	if err != nil {
+		return nil, err
+	}
+	switch r.kind {
+	case kindAPIKey:
+		return apiKeySource{key: r.secret}, nil
+	case kindToken:
+		s, err := newStaticSource(r.secret, o.now)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return newServiceAccountSource(r.sa, r.roles, r.ctx, o), nil
+}
+
+// resolveWithEnv validates creds, or, when they set none of APIKey, Token,
+// Path and CredentialsJSON, the service-account credentials JSON of
+// SKYFLOW_CREDENTIALS with creds' Roles, Context and TokenURI.
+func resolveWithEnv(creds Credentials, o *options) (*resolved, error) {
 	fromEnv := false
 	if !creds.hasKind() {
 		env, err := CredentialsFromEnv(o.lookupEnv)
@@ -111,17 +134,7 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 		}
 		return nil, err
 	}
-	switch r.kind {
-	case kindAPIKey:
-		return apiKeySource{key: r.secret}, nil
-	case kindToken:
-		s, err := newStaticSource(r.secret, o.now)
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	return newServiceAccountSource(r.sa, r.roles, r.ctx, o)
+	return r, nil
 }
 
 // APIKeySource returns a TokenSource that always returns the API key. The
@@ -180,14 +193,6 @@ func (s *staticSource) Token(context.Context) (string, error) {
 		return "", expiredToken(s.exp)
 	}
 	return s.token, nil
-}
-
-// ServiceAccountOptions scopes the tokens of a ServiceAccountSource.
-type ServiceAccountOptions struct {
-	// RoleIDs scope the token ("role:<id>" entries of the scope).
-	RoleIDs []string
-	// Ctx is the optional ctx claim of the assertion.
-	Ctx any
 }
 
 // Timing of ServiceAccountSource.
@@ -251,30 +256,8 @@ type refreshCall struct {
 	err  error
 }
 
-// NewServiceAccountSource returns a caching, self-refreshing token source
-// for parsed service-account credentials. No exchange happens until the
-// first Token call.
-func NewServiceAccountSource(sa *ServiceAccount, sao ServiceAccountOptions, opts ...Option) (*ServiceAccountSource, error) {
-	if sa == nil || sa.key == nil {
-		return nil, invalid("ServiceAccount", ErrMissingPrivateKey, "service account is nil; use LoadServiceAccount or ParseServiceAccount")
-	}
-	roles, err := checkRoles("RoleIDs", sao.RoleIDs)
-	if err != nil {
-		return nil, err
-	}
-	ctxClaim, err := normalizeCtx("Ctx", sao.Ctx)
-	if err != nil {
-		return nil, err
-	}
-	return newServiceAccountSource(sa, roles, ctxClaim, buildOptions(opts))
-}
-
-func newServiceAccountSource(sa *ServiceAccount, roles []string, ctxClaim any, o *options) (*ServiceAccountSource, error) {
-	ex, err := newExchanger("ServiceAccountToken", sa, roles, ctxClaim, o.doer, o.now)
-	if err != nil {
-		return nil, err
-	}
-	return &ServiceAccountSource{ex: ex, now: o.now, window: o.window, logger: o.logger}, nil
+func newServiceAccountSource(sa *serviceAccount, roles []string, ctxClaim any, o *options) *ServiceAccountSource {
+	return &ServiceAccountSource{ex: newExchanger("ServiceAccountToken", sa, roles, ctxClaim, o.doer, o.now), now: o.now, window: o.window, logger: o.logger}
 }
 
 // Token returns a valid bearer token, exchanging a new one when needed.

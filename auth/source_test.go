@@ -15,17 +15,13 @@ import (
 // clock and a logger whose events the test can wait for.
 func newSource(t *testing.T, e *endpoint, opts ...Option) (*ServiceAccountSource, *events) {
 	t.Helper()
-	sa, err := ParseServiceAccount([]byte(saJSON(t, e.tokenURI())), "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ev := newEvents()
 	all := append([]Option{WithHTTPClient(e.srv.Client()), WithClock(e.clock.Now), WithLogger(slog.New(ev))}, opts...)
-	s, err := NewServiceAccountSource(sa, ServiceAccountOptions{RoleIDs: []string{"r1", "r2"}, Ctx: "user-7"}, all...)
+	ts, err := NewTokenSource(Credentials{CredentialsJSON: saJSON(t, e.tokenURI()), Roles: []string{"r1", "r2"}, Context: "user-7"}, all...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, ev
+	return ts.(*ServiceAccountSource), ev
 }
 
 func token(t *testing.T, ts TokenSource) string {
@@ -297,18 +293,12 @@ func TestServiceAccountSourceAssumesAShortLifetimeWithoutExp(t *testing.T) {
 	}
 }
 
-func TestNewServiceAccountSourceRejectsBadInput(t *testing.T) {
-	if _, err := NewServiceAccountSource(nil, ServiceAccountOptions{}); !errors.Is(err, ErrMissingPrivateKey) {
-		t.Errorf("nil account: %v", err)
-	}
-	sa, err := ParseServiceAccount([]byte(saJSON(t, "https://example.com/token")), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := NewServiceAccountSource(sa, ServiceAccountOptions{RoleIDs: []string{""}}); !errors.Is(err, ErrInvalidRole) {
+func TestServiceAccountSourceRejectsBadScopes(t *testing.T) {
+	json := saJSON(t, "https://example.com/token")
+	if _, err := NewTokenSource(Credentials{CredentialsJSON: json, Roles: []string{""}}); !errors.Is(err, ErrInvalidRole) {
 		t.Errorf("empty role: %v", err)
 	}
-	if _, err := NewServiceAccountSource(sa, ServiceAccountOptions{Ctx: []int{1}}); !errors.Is(err, ErrInvalidContext) {
+	if _, err := NewTokenSource(Credentials{CredentialsJSON: json, Context: []int{1}}); !errors.Is(err, ErrInvalidContext) {
 		t.Errorf("bad ctx: %v", err)
 	}
 }

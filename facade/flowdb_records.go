@@ -93,15 +93,16 @@ type FlowToken struct {
 	TokenGroup string `json:"tokenGroupName"`
 }
 
-// recordsWire is the answer of insert, get and update (gflow.InsertResponse,
-// GetResponse and UpdateResponse) with each record's tokens decoded
-// straight into FlowToken, so they are not copied a second time per
-// record. A test keeps it the generated types' shape.
+// recordsWire is the answer of insert, get and update (flowdb.yaml's
+// InsertResponse, GetResponse and UpdateResponse, which api/codegen leaves
+// out of gen/flowdb) with each record's tokens decoded straight into
+// FlowToken, so they are not copied a second time per record. Tests here
+// and in test/specs keep it the schemas' shape.
 type recordsWire struct {
 	Records []recordWire `json:"records,omitempty"`
 }
 
-// recordWire is gflow.RecordResult with FlowToken tokens.
+// recordWire is flowdb.yaml's RecordResult, its tokens as FlowToken.
 type recordWire struct {
 	Data       map[string]any         `json:"data,omitempty"`
 	Error      string                 `json:"error,omitempty"`

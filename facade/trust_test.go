@@ -189,7 +189,7 @@ func TestTokenExchangeRedirectIsRefused(t *testing.T) {
 		http.Redirect(w, r, thief.URL+"/token", http.StatusTemporaryRedirect)
 	})
 	creds := serviceAccount(t, tokens.URL+"/v1/auth/sa/oauth/token")
-	_, err := auth.GenerateBearerTokenFromCreds(context.Background(), creds, auth.BearerTokenOptions{})
+	_, err := auth.GenerateBearerToken(context.Background(), auth.Credentials{CredentialsJSON: creds})
 	if !errors.Is(err, skyflow.ErrUnsafeRedirect) {
 		t.Fatalf("got %v, want a refused redirect", err)
 	}

@@ -11,6 +11,7 @@ require (
 	github.com/skyflowgo/skyflow v0.0.0-00010101000000-000000000000
 	github.com/skyflowgo/skyflow/test/mockserver v0.0.0-00010101000000-000000000000
 	golang.org/x/mod v0.38.0
+	golang.org/x/tools v0.48.0
 )
 
 require (
@@ -31,7 +32,6 @@ require (
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
-	golang.org/x/tools v0.48.0 // indirect
 	google.golang.org/protobuf v1.36.7 // indirect
 )
 

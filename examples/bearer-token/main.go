@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	credsJSON := sa.JSON
 	if sa.Path != "" {
 		env.Step("GenerateBearerToken: from a credentials file")
-		tok, err = auth.GenerateBearerToken(ctx, sa.Path, auth.BearerTokenOptions{})
+		tok, err = auth.GenerateBearerToken(ctx, auth.Credentials{Path: sa.Path})
 		if err != nil {
 			return fmt.Errorf("generate from file: %w", err)
 		}
@@ -48,8 +48,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		credsJSON = string(data)
 	}
 
-	env.Step("GenerateBearerTokenFromCreds: from a credentials JSON string")
-	tok, err = auth.GenerateBearerTokenFromCreds(ctx, credsJSON, auth.BearerTokenOptions{})
+	env.Step("GenerateBearerToken: from a credentials JSON string")
+	tok, err = auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: credsJSON})
 	if err != nil {
 		return fmt.Errorf("generate from JSON: %w", err)
 	}

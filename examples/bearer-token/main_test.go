@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "GenerateBearerToken:", "GenerateBearerTokenFromCreds:", "with the bearer token")
+	exampletest.Run(t, run, nil, "GenerateBearerToken:", "from a credentials JSON string", "with the bearer token")
 }

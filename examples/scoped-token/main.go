@@ -36,13 +36,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	env.Step("mint a token scoped to the roles %v", env.Roles)
-	opts := auth.BearerTokenOptions{RoleIDs: env.Roles} // sent as the scope "role:<id> ..."
-	var tok *auth.Token
-	if sa.Path != "" {
-		tok, err = auth.GenerateBearerToken(ctx, sa.Path, opts)
-	} else {
-		tok, err = auth.GenerateBearerTokenFromCreds(ctx, sa.JSON, opts)
-	}
+	creds := sa.Credentials()
+	creds.Roles = env.Roles // sent as the scope "role:<id> ..."
+	tok, err := auth.GenerateBearerToken(ctx, creds)
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
@@ -56,7 +52,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	env.Step("a client whose service-account tokens carry the same scope")
-	creds := auth.Credentials{Path: sa.Path, CredentialsJSON: sa.JSON, Roles: env.Roles}
 	client, err := facade.New(facade.WithVault(env.VaultConfig()), facade.WithCredentials(creds))
 	if err != nil {
 		return err
@@ -76,12 +71,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Printf("inserted %s with a token scoped to %v\n", ins.Inserted[0].SkyflowID, env.Roles)
 
 	env.Step("a role the service account does not have is refused by the token endpoint")
-	opts.RoleIDs = []string{"no-such-role"}
-	if sa.Path != "" {
-		_, err = auth.GenerateBearerToken(ctx, sa.Path, opts)
-	} else {
-		_, err = auth.GenerateBearerTokenFromCreds(ctx, sa.JSON, opts)
-	}
+	creds.Roles = []string{"no-such-role"}
+	_, err = auth.GenerateBearerToken(ctx, creds)
 	var apiErr *skyflow.APIError
 	if !errors.As(err, &apiErr) {
 		return fmt.Errorf("expected an API error, got %v", err)

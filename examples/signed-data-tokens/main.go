@@ -30,11 +30,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sign := func(opts auth.SignedDataTokensOptions) ([]auth.SignedDataToken, error) {
-		if sa.Path != "" {
-			return auth.GenerateSignedDataTokens(sa.Path, opts)
-		}
-		return auth.GenerateSignedDataTokensFromCreds(sa.JSON, opts)
+	sign := func(ctxClaim any, req auth.SignedDataTokensRequest) ([]auth.SignedDataToken, error) {
+		creds := sa.Credentials()
+		creds.Context = ctxClaim // the ctx claim is part of the credentials
+		return auth.GenerateSignedDataTokens(creds, req)
 	}
 
 	env.Step("insert a record to get data tokens")
@@ -51,10 +50,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	dataTokens := []string{rec.Tokens["card_number"], rec.Tokens["cardholder_name"]}
 
 	env.Step("sign 2 tokens for 90 seconds with a string ctx")
-	signed, err := sign(auth.SignedDataTokensOptions{
+	signed, err := sign("user_12345", auth.SignedDataTokensRequest{
 		DataTokens: dataTokens,
 		TimeToLive: 90 * time.Second,
-		Ctx:        "user_12345",
 	})
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -65,9 +63,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	env.Step("sign with a map ctx")
-	mapped, err := sign(auth.SignedDataTokensOptions{
+	mapped, err := sign(map[string]any{"role": "analyst", "department": "research"}, auth.SignedDataTokensRequest{
 		DataTokens: dataTokens[:1],
-		Ctx:        map[string]any{"role": "analyst", "department": "research"},
 	}) // TimeToLive 0 means auth.DefaultSignedTokenTTL (60 s)
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)

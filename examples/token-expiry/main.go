@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	env.Printf("refused: %v\n", err)
 
 	env.Step("2. a static token that expires while the client is in use")
-	tok, err := sa.BearerToken(ctx, auth.BearerTokenOptions{})
+	tok, err := sa.BearerToken(ctx)
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}

@@ -28,11 +28,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	generate := func(opts auth.BearerTokenOptions) (*auth.Token, error) {
-		if sa.Path != "" {
-			return auth.GenerateBearerToken(ctx, sa.Path, opts)
-		}
-		return auth.GenerateBearerTokenFromCreds(ctx, sa.JSON, opts)
+	generate := func(ctxClaim any) (*auth.Token, error) {
+		creds := sa.Credentials()
+		creds.Context = ctxClaim // the ctx claim is part of the credentials
+		return auth.GenerateBearerToken(ctx, creds)
 	}
 	show := func(tok *auth.Token) {
 		env.Printf("got %v: %s\n", tok, exampleenv.Abbrev(tok.AccessToken))
@@ -42,25 +41,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	env.Step("ctx as a string")
-	tok, err := generate(auth.BearerTokenOptions{Ctx: "user_12345"})
+	tok, err := generate("user_12345")
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 	show(tok)
 
 	env.Step("ctx as a map")
-	tok, err = generate(auth.BearerTokenOptions{Ctx: map[string]any{
+	tok, err = generate(map[string]any{
 		"role":       "admin",
 		"department": "finance",
 		"user_id":    "user_12345",
-	}})
+	})
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 	show(tok)
 
 	env.Step("map keys must match ^[a-zA-Z0-9_]+$; others fail before any call")
-	_, err = generate(auth.BearerTokenOptions{Ctx: map[string]any{"user-id": "user_12345"}})
+	_, err = generate(map[string]any{"user-id": "user_12345"})
 	var ve *skyflow.ValidationError
 	if !errors.As(err, &ve) {
 		return fmt.Errorf("expected a validation error, got %v", err)

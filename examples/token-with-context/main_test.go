@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "ctx claim: user_12345", `field Ctx["user-id"]`, "as user_12345")
+	exampletest.Run(t, run, nil, "ctx claim: user_12345", `field Context["user-id"]`, "as user_12345")
 }

@@ -45,12 +45,6 @@ type ColumnRedaction struct {
 	Redaction string `json:"redaction,omitempty"`
 }
 
-// ColumnToken One token of a column value, in one token group.
-type ColumnToken struct {
-	Token          string `json:"token,omitempty"`
-	TokenGroupName string `json:"tokenGroupName,omitempty"`
-}
-
 // DeleteRequest defines model for DeleteRequest.
 type DeleteRequest struct {
 	SkyflowIDs   []string      `json:"skyflowIDs,omitempty"`
@@ -158,11 +152,6 @@ type GetRequest struct {
 	VaultID      string        `json:"vaultID,omitempty"`
 }
 
-// GetResponse defines model for GetResponse.
-type GetResponse struct {
-	Records []RecordResult `json:"records,omitempty"`
-}
-
 // GetTable The lookups of one table of a multi-table get.
 type GetTable struct {
 	ColumnRedactions []ColumnRedaction `json:"columnRedactions,omitempty"`
@@ -213,11 +202,6 @@ type InsertRequest struct {
 	VaultID string `json:"vaultID,omitempty"`
 }
 
-// InsertResponse defines model for InsertResponse.
-type InsertResponse struct {
-	Records []RecordResult `json:"records,omitempty"`
-}
-
 // MetricsError Error information, if any.
 type MetricsError map[string]interface{}
 
@@ -249,30 +233,6 @@ type QueryResponse struct {
 
 // RecordData Column names and values. Values are any JSON value.
 type RecordData map[string]interface{}
-
-// RecordResult The outcome of one record: with error set, the record failed and httpCode is its status;
-// otherwise it holds the record.
-type RecordResult struct {
-	// Data Column names and values. Values are any JSON value.
-	Data RecordData `json:"data,omitempty"`
-
-	// Error Why the record failed.
-	Error string `json:"error,omitempty"`
-
-	// HashedData Column names and values. Values are any JSON value.
-	HashedData RecordData `json:"hashedData,omitempty"`
-
-	// HttpCode The record's HTTP status (200 for a success).
-	HttpCode  int32  `json:"httpCode,omitempty"`
-	SkyflowID string `json:"skyflowID,omitempty"`
-	TableName string `json:"tableName,omitempty"`
-
-	// Tokens Column name to the column's tokens, one per token group.
-	Tokens RecordTokens `json:"tokens,omitempty"`
-}
-
-// RecordTokens Column name to the column's tokens, one per token group.
-type RecordTokens map[string][]ColumnToken
 
 // TokenGroupRedaction The redaction applied to the values of the tokens of one token group.
 type TokenGroupRedaction struct {
@@ -341,11 +301,6 @@ type UpdateRequest struct {
 	// clears the columns not sent. When absent the vault applies UPDATE.
 	UpdateType UpdateType `json:"updateType,omitempty"`
 	VaultID    string     `json:"vaultID,omitempty"`
-}
-
-// UpdateResponse defines model for UpdateResponse.
-type UpdateResponse struct {
-	Records []RecordResult `json:"records,omitempty"`
 }
 
 // UpdateType UPDATE changes only the columns sent and keeps the others; REPLACE replaces the record and

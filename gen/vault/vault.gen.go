@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AuditFilterAccessType.
@@ -1001,24 +1000,6 @@ type V1VaultSchemaConfigMapping struct {
 
 	// CardNumber Column of the card number.
 	CardNumber *string `json:"card_number,omitempty"`
-}
-
-// V2UploadFileRequest defines model for V2UploadFileRequest.
-type V2UploadFileRequest struct {
-	// ColumnName File column to store the file in.
-	ColumnName string `json:"columnName"`
-
-	// File The file content (the part's filename is kept).
-	File openapi_types.File `json:"file"`
-
-	// ReturnFileMetadata Return metadata of the stored file.
-	ReturnFileMetadata *bool `json:"returnFileMetadata,omitempty"`
-
-	// SkyflowID Record to store the file in; absent or empty creates a new record.
-	SkyflowID *string `json:"skyflowID,omitempty"`
-
-	// TableName Table of the record.
-	TableName string `json:"tableName"`
 }
 
 // V2UploadFileResponse defines model for V2UploadFileResponse.

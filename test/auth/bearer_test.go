@@ -20,14 +20,24 @@ var _ = Describe("GenerateBearerToken", func() {
 		clock *fakeClock
 		ep    *tokenEndpoint
 		ctx   context.Context
-		opts  auth.BearerTokenOptions
+		opts  []auth.Option
+		// scope holds the Roles, Context and TokenURI a spec adds to the
+		// credentials it uses.
+		scope auth.Credentials
 	)
+
+	// with adds the spec's scope to credentials.
+	with := func(c auth.Credentials) auth.Credentials {
+		c.Roles, c.Context, c.TokenURI = scope.Roles, scope.Context, scope.TokenURI
+		return c
+	}
 
 	BeforeEach(func() {
 		clock = newClock()
 		ep = newTokenEndpoint(clock)
 		ctx = context.Background()
-		opts = auth.BearerTokenOptions{Now: clock.Now}
+		opts = []auth.Option{auth.WithClock(clock.Now)}
+		scope = auth.Credentials{}
 	})
 
 	// assertion returns the verified claims of the last exchanged assertion.
@@ -49,7 +59,7 @@ var _ = Describe("GenerateBearerToken", func() {
 		func(pemOf func() string) {
 			ep.serveTokens()
 			path := writeTemp("creds.json", toJSON(saFields(ep.tokenURI(), pemOf())))
-			tok, err := auth.GenerateBearerToken(ctx, path, opts)
+			tok, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{Path: path}), opts...)
 			Expect(err).NotTo(HaveOccurred())
 
 			Expect(ep.count()).To(Equal(1))
@@ -81,7 +91,7 @@ var _ = Describe("GenerateBearerToken", func() {
 		ep.serveTokens()
 		raw := "{\"client_id\":\"" + clientID + "\",\"key_id\":\"" + keyID + "\",\"token_uri\":\"" + ep.tokenURI() +
 			"\",\"private_key\":\"" + pkcs1PEM(rsaKey) + "\"}"
-		_, err := auth.GenerateBearerTokenFromCreds(ctx, raw, opts)
+		_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: raw}), opts...)
 		Expect(err).NotTo(HaveOccurred())
 		c := assertion()
 		Expect(c).To(HaveKeyWithValue("iss", clientID))
@@ -90,13 +100,13 @@ var _ = Describe("GenerateBearerToken", func() {
 
 	It("sends role:<id> entries joined by single spaces, without a leading space", func() {
 		ep.serveTokens()
-		opts.RoleIDs = []string{"role-a", "role-b", "role-c"}
-		_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+		scope.Roles = []string{"role-a", "role-b", "role-c"}
+		_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ep.lastBody()).To(HaveKeyWithValue("scope", "role:role-a role:role-b role:role-c"))
 
-		opts.RoleIDs = []string{"only"}
-		_, err = auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+		scope.Roles = []string{"only"}
+		_, err = auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ep.lastBody()).To(HaveKeyWithValue("scope", "role:only"))
 	})
@@ -104,8 +114,8 @@ var _ = Describe("GenerateBearerToken", func() {
 	DescribeTable("puts the ctx claim in the assertion",
 		func(ctxValue any, want any) {
 			ep.serveTokens()
-			opts.Ctx = ctxValue
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			scope.Context = ctxValue
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			Expect(err).NotTo(HaveOccurred())
 			if want == nil {
 				Expect(assertion()).NotTo(HaveKey("ctx"))
@@ -127,18 +137,18 @@ var _ = Describe("GenerateBearerToken", func() {
 	)
 
 	DescribeTable("rejects bad options before any request",
-		func(mutate func(*auth.BearerTokenOptions), sentinel error, field string) {
+		func(mutate func(*auth.Credentials), sentinel error, field string) {
 			ep.serveTokens()
-			mutate(&opts)
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			mutate(&scope)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			expectValidationError(err, sentinel, field)
 			Expect(ep.count()).To(BeZero())
 		},
-		Entry("ctx map key", func(o *auth.BearerTokenOptions) { o.Ctx = map[string]any{"bad-key": 1} },
-			auth.ErrInvalidContextKey, `Ctx["bad-key"]`),
-		Entry("ctx type", func(o *auth.BearerTokenOptions) { o.Ctx = []int{1} }, auth.ErrInvalidContext, "Ctx"),
-		Entry("empty role", func(o *auth.BearerTokenOptions) { o.RoleIDs = []string{""} }, auth.ErrInvalidRole, "RoleIDs[0]"),
-		Entry("http token URI override", func(o *auth.BearerTokenOptions) { o.TokenURI = "http://example.com/t" },
+		Entry("ctx map key", func(c *auth.Credentials) { c.Context = map[string]any{"bad-key": 1} },
+			auth.ErrInvalidContextKey, `Context["bad-key"]`),
+		Entry("ctx type", func(c *auth.Credentials) { c.Context = []int{1} }, auth.ErrInvalidContext, "Context"),
+		Entry("empty role", func(c *auth.Credentials) { c.Roles = []string{""} }, auth.ErrInvalidRole, "Roles[0]"),
+		Entry("http token URI override", func(c *auth.Credentials) { c.TokenURI = "http://example.com/t" },
 			auth.ErrInvalidTokenURI, "TokenURI"),
 	)
 
@@ -146,8 +156,8 @@ var _ = Describe("GenerateBearerToken", func() {
 		other := newTokenEndpoint(clock)
 		other.serveTokens()
 		ep.serveTokens()
-		opts.TokenURI = other.URL() + "/custom/aud"
-		_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+		scope.TokenURI = other.URL() + "/custom/aud"
+		_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ep.count()).To(BeZero())
 		Expect(other.count()).To(Equal(1))
@@ -159,8 +169,8 @@ var _ = Describe("GenerateBearerToken", func() {
 	It("uses the given HTTP client", func() {
 		ep.serveTokens()
 		counter := &countingDoer{next: http.DefaultClient}
-		opts.HTTPClient = counter
-		_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+		opts = append(opts, auth.WithHTTPClient(counter))
+		_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(counter.n.Load()).To(Equal(int64(1)))
 	})
@@ -170,7 +180,7 @@ var _ = Describe("GenerateBearerToken", func() {
 			ep.serveSequence(respondError(http.StatusUnauthorized,
 				skyflowError(401, 16, "Unauthorized", "invalid assertion signature"), "req-401"))
 			path := writeTemp("creds.json", credsJSON(ep.tokenURI()))
-			_, err := auth.GenerateBearerToken(ctx, path, opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{Path: path}), opts...)
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %T %v", err, err)
 			Expect(apiErr.StatusCode).To(Equal(401))
@@ -185,19 +195,19 @@ var _ = Describe("GenerateBearerToken", func() {
 
 		It("decodes the plain-string error form {\"error\":\"...\"}", func() {
 			ep.serveSequence(respondError(http.StatusBadRequest, `{"error":"scope has an unknown role"}`, "req-400"))
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue(), "got %T %v", err, err)
 			Expect(apiErr.StatusCode).To(Equal(400))
 			Expect(apiErr.Message).To(Equal("scope has an unknown role"))
 			Expect(apiErr.RequestID).To(Equal("req-400"))
-			Expect(apiErr.Operation).To(Equal("GenerateBearerTokenFromCreds"))
+			Expect(apiErr.Operation).To(Equal("GenerateBearerToken"))
 			Expect(errors.Is(err, skyflow.ErrUnauthorized)).To(BeFalse())
 		})
 
 		It("decodes a non-JSON error body", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusBadGateway, "upstream down", http.Header{"X-Request-Id": {"req-502"}}))
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.StatusCode).To(Equal(502))
@@ -208,7 +218,7 @@ var _ = Describe("GenerateBearerToken", func() {
 		It("reports a 2xx without accessToken as *skyflow.APIError", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusOK, `{"tokenType":"Bearer"}`,
 				http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req-empty"}}))
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.StatusCode).To(Equal(200))
@@ -219,7 +229,7 @@ var _ = Describe("GenerateBearerToken", func() {
 		It("reports a 2xx that is not JSON as *skyflow.APIError", func() {
 			ep.serveSequence(ghttp.RespondWith(http.StatusOK, `<html>hello</html>`,
 				http.Header{"Content-Type": {"text/html"}}))
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(ep.tokenURI()), opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeTrue())
 			Expect(apiErr.Err).To(HaveOccurred(), "the JSON error is kept as the cause")
@@ -228,7 +238,7 @@ var _ = Describe("GenerateBearerToken", func() {
 		It("wraps transport errors", func() {
 			uri := ep.tokenURI()
 			ep.Close()
-			_, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON(uri), opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: credsJSON(uri)}), opts...)
 			Expect(err).To(HaveOccurred())
 			var apiErr *skyflow.APIError
 			Expect(errors.As(err, &apiErr)).To(BeFalse())
@@ -241,7 +251,7 @@ var _ = Describe("GenerateBearerToken", func() {
 			cctx, cancel := context.WithCancel(ctx)
 			done := make(chan error, 1)
 			go func() {
-				_, err := auth.GenerateBearerTokenFromCreds(cctx, credsJSON(ep.tokenURI()), opts)
+				_, err := auth.GenerateBearerToken(cctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 				done <- err
 			}()
 			Eventually(ep.count).Should(Equal(1))
@@ -255,16 +265,16 @@ var _ = Describe("GenerateBearerToken", func() {
 			ep.serveTokens()
 			dctx, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 			defer cancel()
-			_, err := auth.GenerateBearerTokenFromCreds(dctx, credsJSON(ep.tokenURI()), opts)
+			_, err := auth.GenerateBearerToken(dctx, with(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI())}), opts...)
 			Expect(errors.Is(err, context.DeadlineExceeded)).To(BeTrue(), "got %v", err)
 			Expect(ep.count()).To(BeZero())
 		})
 
 		It("reports credential problems as validation errors without a request", func() {
 			ep.serveTokens()
-			_, err := auth.GenerateBearerToken(ctx, "/no/such/file.json", opts)
+			_, err := auth.GenerateBearerToken(ctx, with(auth.Credentials{Path: "/no/such/file.json"}), opts...)
 			expectValidationError(err, auth.ErrCredentialsFile, "Path")
-			_, err = auth.GenerateBearerTokenFromCreds(ctx, "{", opts)
+			_, err = auth.GenerateBearerToken(ctx, with(auth.Credentials{CredentialsJSON: "{"}), opts...)
 			expectValidationError(err, auth.ErrInvalidCredentialsJSON, "credentials")
 			Expect(ep.count()).To(BeZero())
 			Expect(strings.Contains(err.Error(), "{")).To(BeFalse())

@@ -1,6 +1,8 @@
 package auth_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"strings"
@@ -71,12 +73,9 @@ var _ = Describe("Credentials", func() {
 				"client_id": clientID, "key_id": keyID, "token_uri": httpsURI,
 				"private_key": pkcs1PEM(rsaKey), "client_name": "n",
 			})
-			sa, err := auth.ParseServiceAccount([]byte(json), "")
-			Expect(err).NotTo(HaveOccurred())
-			Expect(sa.ClientID()).To(Equal(clientID))
-			Expect(sa.KeyID()).To(Equal(keyID))
-			Expect(sa.TokenURI()).To(Equal(httpsURI))
-			Expect(sa.ClientName()).To(Equal("n"))
+			Expect(auth.Credentials{CredentialsJSON: json}.Validate()).To(Succeed())
+			Expect(signedClaims(auth.Credentials{CredentialsJSON: json})).To(And(
+				HaveKeyWithValue("sub", clientID), HaveKeyWithValue("key", keyID), HaveKeyWithValue("aud", httpsURI)))
 		})
 
 		It("raw line breaks inside JSON strings (a PEM pasted as is)", func() {
@@ -84,9 +83,7 @@ var _ = Describe("Credentials", func() {
 				"\",\n  \"tokenURI\": \"" + httpsURI + "\",\n  \"privateKey\": \"" + pkcs1PEM(rsaKey) + "\"\n}"
 			Expect(raw).To(ContainSubstring("-----\nMII"), "the PEM really has raw line breaks")
 			Expect(auth.Credentials{CredentialsJSON: raw}.Validate()).To(Succeed())
-			sa, err := auth.ParseServiceAccount([]byte(raw), "")
-			Expect(err).NotTo(HaveOccurred())
-			Expect(sa.ClientID()).To(Equal(clientID))
+			Expect(signedClaims(auth.Credentials{CredentialsJSON: raw})).To(HaveKeyWithValue("sub", clientID))
 		})
 
 		It("a PEM whose line breaks were escaped twice", func() {
@@ -107,9 +104,8 @@ var _ = Describe("Credentials", func() {
 
 		It("a token URI override when the credentials have none", func() {
 			json := withField(saFields("", pkcs8PEM(rsaKey)), "tokenURI", nil)
-			sa, err := auth.ParseServiceAccount([]byte(json), httpsURI)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(sa.TokenURI()).To(Equal(httpsURI))
+			Expect(auth.Credentials{CredentialsJSON: json}.Validate()).To(MatchError(auth.ErrMissingTokenURI))
+			Expect(signedClaims(auth.Credentials{CredentialsJSON: json, TokenURI: httpsURI})).To(HaveKeyWithValue("aud", httpsURI))
 		})
 	})
 
@@ -322,3 +318,19 @@ var _ = Describe("Credentials", func() {
 		})
 	})
 })
+
+// signedClaims signs a data token with creds and returns the claims of the
+// signed token (read without verifying it): what the credentials were
+// parsed into.
+func signedClaims(creds auth.Credentials) map[string]any {
+	GinkgoHelper()
+	out, err := auth.GenerateSignedDataTokens(creds, auth.SignedDataTokensRequest{DataTokens: []string{"t"}})
+	Expect(err).NotTo(HaveOccurred())
+	parts := strings.Split(strings.TrimPrefix(out[0].SignedToken, auth.SignedTokenPrefix), ".")
+	Expect(parts).To(HaveLen(3))
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	Expect(err).NotTo(HaveOccurred())
+	var c map[string]any
+	Expect(json.Unmarshal(payload, &c)).To(Succeed())
+	return c
+}

@@ -78,15 +78,16 @@ var _ = Describe("credentials against the emulator", func() {
 	})
 
 	It("generates bearer tokens with role scopes and ctx claims the endpoint accepts", func(ctx SpecContext) {
-		for _, opts := range []auth.BearerTokenOptions{
+		for _, creds := range []auth.Credentials{
 			{},
-			{RoleIDs: []string{"demo-admin"}},
-			{RoleIDs: []string{"demo-admin", "demo-reader"}},
-			{Ctx: "user_1234"},
-			{Ctx: map[string]any{"user_id": "u-1", "department": "billing", "level": 3}},
+			{Roles: []string{"demo-admin"}},
+			{Roles: []string{"demo-admin", "demo-reader"}},
+			{Context: "user_1234"},
+			{Context: map[string]any{"user_id": "u-1", "department": "billing", "level": 3}},
 		} {
-			tok, err := auth.GenerateBearerTokenFromCreds(ctx, srv.CredentialsJSON(), opts)
-			Expect(err).NotTo(HaveOccurred(), "%+v", opts)
+			creds.CredentialsJSON = srv.CredentialsJSON()
+			tok, err := auth.GenerateBearerToken(ctx, creds)
+			Expect(err).NotTo(HaveOccurred(), "%+v", creds)
 			Expect(tok.TokenType).NotTo(BeEmpty())
 			Expect(tok.Expiry).To(BeTemporally(">", time.Now()))
 			static, err := auth.StaticTokenSource(tok.AccessToken)
@@ -96,7 +97,7 @@ var _ = Describe("credentials against the emulator", func() {
 	})
 
 	It("surfaces the endpoint's refusal of an unknown role as an API error with a request id", func(ctx SpecContext) {
-		_, err := auth.GenerateBearerTokenFromCreds(ctx, srv.CredentialsJSON(), auth.BearerTokenOptions{RoleIDs: []string{"no-such-role"}})
+		_, err := auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: srv.CredentialsJSON(), Roles: []string{"no-such-role"}})
 		var apiErr *skyflow.APIError
 		Expect(errors.As(err, &apiErr)).To(BeTrue(), "%v", err)
 		Expect(apiErr.StatusCode).To(BeNumerically(">=", 400))
@@ -110,7 +111,7 @@ var _ = Describe("credentials against the emulator", func() {
 		// The other emulator's service account (with its own key), pointed at
 		// this emulator's token endpoint.
 		forged := strings.Replace(other.CredentialsJSON(), other.TokenURI(), srv.TokenURI(), 1)
-		_, err = auth.GenerateBearerTokenFromCreds(ctx, forged, auth.BearerTokenOptions{})
+		_, err = auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: forged})
 		Expect(err).To(MatchError(skyflow.ErrUnauthorized))
 	})
 
@@ -131,7 +132,8 @@ var _ = Describe("credentials against the emulator", func() {
 		Expect(resp.Body.Close()).To(Succeed())
 		dataToken := ins.Records[0].Tokens["cardholder_name"]
 
-		signed, err := auth.GenerateSignedDataTokensFromCreds(srv.CredentialsJSON(), auth.SignedDataTokensOptions{DataTokens: []string{dataToken}})
+		signed, err := auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: srv.CredentialsJSON()},
+			auth.SignedDataTokensRequest{DataTokens: []string{dataToken}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(signed[0].SignedToken).To(HavePrefix("signed_token_"))
 

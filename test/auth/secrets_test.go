@@ -74,9 +74,9 @@ var _ = Describe("secrets never leak", func() {
 
 		dir := filepath.Join(GinkgoT().TempDir(), secret("private-dir-name"))
 		collect(auth.Credentials{Path: filepath.Join(dir, secret("hidden-creds-name.json"))}.Validate())
-		_, err = auth.GenerateBearerToken(ctx, filepath.Join(dir, "x.json"), auth.BearerTokenOptions{})
+		_, err = auth.GenerateBearerToken(ctx, auth.Credentials{Path: filepath.Join(dir, "x.json")})
 		collect(err)
-		_, err = auth.GenerateSignedDataTokens(filepath.Join(dir, "x.json"), auth.SignedDataTokensOptions{DataTokens: []string{"t"}})
+		_, err = auth.GenerateSignedDataTokens(auth.Credentials{Path: filepath.Join(dir, "x.json")}, auth.SignedDataTokensRequest{DataTokens: []string{"t"}})
 		collect(err)
 		collect(auth.Credentials{Path: GinkgoT().TempDir()}.Validate())
 		notJSONPath := writeTemp(secret("notjson-file-name.json"), secret("garbage-file-content"))
@@ -138,12 +138,12 @@ var _ = Describe("secrets never leak", func() {
 			secret(body["assertion"].(string))
 		}
 
-		tok, err := auth.GenerateBearerToken(ctx, path, auth.BearerTokenOptions{HTTPClient: failingDoer{}})
+		tok, err := auth.GenerateBearerToken(ctx, auth.Credentials{Path: path}, auth.WithHTTPClient(failingDoer{}))
 		Expect(tok).To(BeNil())
 		collect(err)
 
-		// Formatting credentials, tokens and service accounts hides secrets.
-		sa, err := auth.LoadServiceAccount(path, "")
+		// Formatting credentials, tokens and token sources hides secrets.
+		sa, err := auth.NewTokenSource(auth.Credentials{Path: path})
 		Expect(err).NotTo(HaveOccurred())
 		apiKeyCreds := auth.Credentials{APIKey: secret(goodAPIKey)}
 		plainTok := auth.Token{AccessToken: t2, TokenType: "Bearer", Expiry: clock.Now()}

@@ -25,11 +25,10 @@ var _ = Describe("GenerateSignedDataTokens", func() {
 
 	It("signs each data token with iss, key, sub, aud, tok, iat and exp, keeping the order", func() {
 		path := writeTemp("creds.json", toJSON(saFields(httpsURI, pkcs1PEM(rsaKey))))
-		out, err := auth.GenerateSignedDataTokens(path, auth.SignedDataTokensOptions{
+		out, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: path}, auth.SignedDataTokensRequest{
 			DataTokens: []string{"tok-1", "tok-2", "tok-3"},
 			TimeToLive: 90 * time.Second,
-			Now:        clock.Now,
-		})
+		}, auth.WithClock(clock.Now))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(out).To(HaveLen(3))
 		for i, want := range []string{"tok-1", "tok-2", "tok-3"} {
@@ -49,9 +48,8 @@ var _ = Describe("GenerateSignedDataTokens", func() {
 
 	DescribeTable("defaults the time to live to 60 s",
 		func(ttl time.Duration) {
-			out, err := auth.GenerateSignedDataTokensFromCreds(credsJSON(httpsURI), auth.SignedDataTokensOptions{
-				DataTokens: []string{"t"}, TimeToLive: ttl, Now: clock.Now,
-			})
+			out, err := auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: credsJSON(httpsURI)},
+				auth.SignedDataTokensRequest{DataTokens: []string{"t"}, TimeToLive: ttl}, auth.WithClock(clock.Now))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(verify(out[0])).To(HaveKeyWithValue("exp", BeNumerically("==", clock.Now().Add(60*time.Second).Unix())))
 		},
@@ -59,31 +57,22 @@ var _ = Describe("GenerateSignedDataTokens", func() {
 		Entry("negative", -5*time.Second),
 	)
 
-	It("adds the ctx claim and honours a token URI override", func() {
-		out, err := auth.GenerateSignedDataTokensFromCreds(credsJSON(httpsURI), auth.SignedDataTokensOptions{
-			DataTokens: []string{"t"}, Ctx: map[string]any{"user_id": "u9"}, Now: clock.Now,
-			TokenURI: "https://other.example.com/aud",
-		})
+	It("adds the ctx claim and honours a token URI override, both from the credentials", func() {
+		creds := auth.Credentials{CredentialsJSON: credsJSON(httpsURI), Context: map[string]any{"user_id": "u9"},
+			TokenURI: "https://other.example.com/aud"}
+		out, err := auth.GenerateSignedDataTokens(creds, auth.SignedDataTokensRequest{DataTokens: []string{"t"}}, auth.WithClock(clock.Now))
 		Expect(err).NotTo(HaveOccurred())
 		c := verify(out[0])
 		Expect(c).To(HaveKeyWithValue("ctx", map[string]any{"user_id": "u9"}))
 		Expect(c).To(HaveKeyWithValue("aud", "https://other.example.com/aud"))
 	})
 
-	It("signs with credentials parsed once", func() {
-		sa, err := auth.ParseServiceAccount([]byte(credsJSON(httpsURI)), "")
-		Expect(err).NotTo(HaveOccurred())
-		out, err := sa.SignDataTokens(auth.SignedDataTokensOptions{DataTokens: []string{"a"}, Now: clock.Now})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(verify(out[0])).To(HaveKeyWithValue("tok", "a"))
-	})
-
-	DescribeTable("rejects empty data tokens with both entry points",
+	DescribeTable("rejects empty data tokens, whatever the credentials' form",
 		func(tokens []string, field string) {
-			opts := auth.SignedDataTokensOptions{DataTokens: tokens}
-			_, err := auth.GenerateSignedDataTokens(writeTemp("c.json", credsJSON(httpsURI)), opts)
+			req := auth.SignedDataTokensRequest{DataTokens: tokens}
+			_, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: writeTemp("c.json", credsJSON(httpsURI))}, req)
 			expectValidationError(err, auth.ErrInvalidDataTokens, field)
-			_, err = auth.GenerateSignedDataTokensFromCreds(credsJSON(httpsURI), opts)
+			_, err = auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: credsJSON(httpsURI)}, req)
 			expectValidationError(err, auth.ErrInvalidDataTokens, field)
 		},
 		Entry("nil", nil, "DataTokens"),
@@ -92,12 +81,14 @@ var _ = Describe("GenerateSignedDataTokens", func() {
 	)
 
 	It("rejects bad credentials and a bad ctx", func() {
-		_, err := auth.GenerateSignedDataTokens("/no/such/creds.json", auth.SignedDataTokensOptions{DataTokens: []string{"a"}})
+		one := auth.SignedDataTokensRequest{DataTokens: []string{"a"}}
+		_, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: "/no/such/creds.json"}, one)
 		expectValidationError(err, auth.ErrCredentialsFile, "Path")
-		_, err = auth.GenerateSignedDataTokensFromCreds(credsJSON("http://example.com/t"), auth.SignedDataTokensOptions{DataTokens: []string{"a"}})
+		_, err = auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: credsJSON("http://example.com/t")}, one)
 		expectValidationError(err, auth.ErrInvalidTokenURI, "tokenURI")
-		_, err = auth.GenerateSignedDataTokensFromCreds(credsJSON(httpsURI), auth.SignedDataTokensOptions{
-			DataTokens: []string{"a"}, Ctx: map[string]any{"no-dash": 1}})
-		expectValidationError(err, auth.ErrInvalidContextKey, `Ctx["no-dash"]`)
+		_, err = auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: credsJSON(httpsURI), Context: map[string]any{"no-dash": 1}}, one)
+		expectValidationError(err, auth.ErrInvalidContextKey, `Context["no-dash"]`)
+		_, err = auth.GenerateSignedDataTokens(auth.Credentials{APIKey: goodAPIKey}, one)
+		expectValidationError(err, auth.ErrServiceAccountRequired, "")
 	})
 })

@@ -37,12 +37,10 @@ var _ = Describe("ServiceAccountSource", func() {
 
 	newSource := func(extra ...auth.Option) *auth.ServiceAccountSource {
 		GinkgoHelper()
-		sa, err := auth.ParseServiceAccount([]byte(credsJSON(ep.tokenURI())), "")
-		Expect(err).NotTo(HaveOccurred())
-		ts, err := auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{RoleIDs: []string{"r1"}},
+		ts, err := auth.NewTokenSource(auth.Credentials{CredentialsJSON: credsJSON(ep.tokenURI()), Roles: []string{"r1"}},
 			append(append([]auth.Option(nil), opts...), extra...)...)
 		Expect(err).NotTo(HaveOccurred())
-		return ts
+		return ts.(*auth.ServiceAccountSource)
 	}
 
 	token := func(ts auth.TokenSource) string {
@@ -323,15 +321,11 @@ var _ = Describe("ServiceAccountSource", func() {
 		Expect(counter.n.Load()).To(Equal(int64(1)))
 	})
 
-	It("rejects a nil service account and bad options", func() {
-		_, err := auth.NewServiceAccountSource(nil, auth.ServiceAccountOptions{})
-		Expect(errors.Is(err, skyflow.ErrValidation)).To(BeTrue())
-		sa, err := auth.ParseServiceAccount([]byte(credsJSON(httpsURI)), "")
-		Expect(err).NotTo(HaveOccurred())
-		_, err = auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{Ctx: map[string]any{"a-b": 1}})
-		expectValidationError(err, auth.ErrInvalidContextKey, `Ctx["a-b"]`)
-		_, err = auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{RoleIDs: []string{"ok", "not ok"}})
-		expectValidationError(err, auth.ErrInvalidRole, "RoleIDs[1]")
+	It("rejects bad scopes", func() {
+		_, err := auth.NewTokenSource(auth.Credentials{CredentialsJSON: credsJSON(httpsURI), Context: map[string]any{"a-b": 1}})
+		expectValidationError(err, auth.ErrInvalidContextKey, `Context["a-b"]`)
+		_, err = auth.NewTokenSource(auth.Credentials{CredentialsJSON: credsJSON(httpsURI), Roles: []string{"ok", "not ok"}})
+		expectValidationError(err, auth.ErrInvalidRole, "Roles[1]")
 	})
 })
 

@@ -115,9 +115,7 @@ var _ = Describe("reliability", func() {
 		srv, err := mockserver.Start(mockserver.WithTokenLifetime(10*time.Minute), mockserver.WithClock(clock.Now))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(srv.Close)
-		sa, err := auth.ParseServiceAccount([]byte(srv.CredentialsJSON()), "")
-		Expect(err).NotTo(HaveOccurred())
-		ts, err := auth.NewServiceAccountSource(sa, auth.ServiceAccountOptions{},
+		ts, err := auth.NewTokenSource(auth.Credentials{CredentialsJSON: srv.CredentialsJSON()},
 			auth.WithClock(clock.Now), auth.WithRefreshWindow(time.Minute))
 		Expect(err).NotTo(HaveOccurred())
 		c, err := facade.New(facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL(), TokenSource: ts}),

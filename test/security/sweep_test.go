@@ -235,10 +235,10 @@ var _ = Describe("the secrets sweep", func() {
 			sw.value("invoke", invReq, inv)
 
 			By("token generation and signed data tokens")
-			bt, err := auth.GenerateBearerToken(ctx, credsPath, auth.BearerTokenOptions{RoleIDs: []string{"demo-admin"}})
+			bt, err := auth.GenerateBearerToken(ctx, auth.Credentials{Path: credsPath, Roles: []string{"demo-admin"}})
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(bt.AccessToken)
-			bt2, err := auth.GenerateBearerTokenFromCreds(ctx, credsJSON, auth.BearerTokenOptions{})
+			bt2, err := auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: credsJSON})
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(bt2.AccessToken)
 			ts, err := auth.NewTokenSource(auth.Credentials{Path: credsPath})
@@ -246,15 +246,13 @@ var _ = Describe("the secrets sweep", func() {
 			sourced, err := ts.Token(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(sourced)
-			sa, err := auth.LoadServiceAccount(credsPath, "")
-			Expect(err).NotTo(HaveOccurred())
-			sw.value("tokens", bt, bt2, ts, sa, auth.Credentials{Path: credsPath}, auth.Credentials{Token: bearer})
-			signed, err := auth.GenerateSignedDataTokens(credsPath, auth.SignedDataTokensOptions{
-				DataTokens: []string{tokens["cardholder_name"]}, Ctx: "planted-ctx"})
+			sw.value("tokens", bt, bt2, ts, auth.Credentials{Path: credsPath}, auth.Credentials{Token: bearer})
+			signed, err := auth.GenerateSignedDataTokens(auth.Credentials{Path: credsPath, Context: "planted-ctx"},
+				auth.SignedDataTokensRequest{DataTokens: []string{tokens["cardholder_name"]}})
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(signed[0].SignedToken)
-			signed2, err := auth.GenerateSignedDataTokensFromCreds(credsJSON, auth.SignedDataTokensOptions{
-				DataTokens: []string{tokens["card_number"]}})
+			signed2, err := auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: credsJSON},
+				auth.SignedDataTokensRequest{DataTokens: []string{tokens["card_number"]}})
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(signed2[0].SignedToken)
 			sw.value("signed", signed, signed2)
@@ -326,7 +324,7 @@ var _ = Describe("the secrets sweep", func() {
 			srv.ClearFaults()
 
 			srv.InjectFault("GetAuthToken", mockserver.Fault{Status: http.StatusUnauthorized, Times: -1})
-			_, err = auth.GenerateBearerToken(ctx, credsPath, auth.BearerTokenOptions{})
+			_, err = auth.GenerateBearerToken(ctx, auth.Credentials{Path: credsPath})
 			sw.failure("token exchange 401", err)
 			Expect(client.UpdateVault(facade.VaultConfig{VaultID: srv.VaultID(),
 				Credentials: &auth.Credentials{CredentialsJSON: credsJSON}})).To(Succeed())
@@ -356,8 +354,8 @@ var _ = Describe("the secrets sweep", func() {
 			Expect(err).NotTo(HaveOccurred())
 			sw.secret(expired)
 			sw.failure("an expired token", auth.Credentials{Token: expired}.Validate())
-			_, err = auth.GenerateSignedDataTokensFromCreds(strings.Replace(credsJSON, "clientID", "client", 1),
-				auth.SignedDataTokensOptions{DataTokens: []string{tokens["ssn"]}})
+			_, err = auth.GenerateSignedDataTokens(auth.Credentials{CredentialsJSON: strings.Replace(credsJSON, "clientID", "client", 1)},
+				auth.SignedDataTokensRequest{DataTokens: []string{tokens["ssn"]}})
 			sw.failure("signing with broken credentials", err)
 
 			By("the configurations, the client and its handles at the end")

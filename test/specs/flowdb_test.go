@@ -117,8 +117,19 @@ var _ = Describe("flowdb.yaml", func() {
 		enum := func(name string) []any { return spec.doc.Components.Schemas[name].Value.Enum }
 		Expect(enum("UpdateType")).To(Equal([]any{"UPDATE", "REPLACE"}))
 		Expect(enum("TokenizeDataType")).To(Equal([]any{"UNDEFINED_DATATYPE", "STRING", "NUMBER", "BOOL", "JSON"}))
+		// The facade decodes record answers into its own type, with the same
+		// JSON names (facade's TestRecordsWireIsTheSchemasShape pins them too).
 		result := spec.doc.Components.Schemas["RecordResult"].Value.Properties
 		Expect(slices.Sorted(maps.Keys(result))).To(Equal([]string{"data", "error", "hashedData", "httpCode", "skyflowID", "tableName", "tokens"}))
+		token := spec.doc.Components.Schemas["ColumnToken"].Value.Properties
+		Expect(slices.Sorted(maps.Keys(token))).To(Equal([]string{"token", "tokenGroupName"}))
+		for _, answer := range []string{"InsertResponse", "GetResponse", "UpdateResponse"} {
+			records := spec.doc.Components.Schemas[answer].Value.Properties
+			Expect(slices.Sorted(maps.Keys(records))).To(Equal([]string{"records"}), answer)
+			Expect(records["records"].Value.Items.Ref).To(Equal("#/components/schemas/RecordResult"), answer)
+		}
+		Expect(spec.doc.Components.Schemas["RecordTokens"].Value.AdditionalProperties.Schema.Value.Items.Ref).
+			To(Equal("#/components/schemas/ColumnToken"))
 		get := spec.doc.Components.Schemas["GetRequest"].Value.Properties
 		Expect(slices.Sorted(maps.Keys(get))).To(Equal([]string{"columnRedactions", "columns", "limit", "offset", "records",
 			"skyflowIDs", "tableName", "uniqueValues", "vaultID"}))
@@ -307,12 +318,12 @@ var _ = Describe("the generated Flow DB client", func() {
 				http.Header{"Content-Type": {"application/json"}}),
 		))
 		c := flowdb.NewClient(server.URL(), http.DefaultClient)
-		_, out := decoded[flowdb.InsertResponse](c.FlowDBInsert(ctx, flowdb.InsertRequest{VaultID: "v1", Records: []flowdb.InsertRecord{{
+		// Record answers are decoded by the facade's own type (see
+		// api/codegen/flowdb.yaml): gen/flowdb has no model of them.
+		_, out := decoded[map[string]any](c.FlowDBInsert(ctx, flowdb.InsertRequest{VaultID: "v1", Records: []flowdb.InsertRecord{{
 			Data: flowdb.RecordData{"name": "A"}, TableName: "t1",
 			Upsert: &flowdb.Upsert{UniqueColumns: []string{"email"}, UpdateType: flowdb.UpdateTypeUPDATE}}}}))
-		Expect(out.Records[0].SkyflowID).To(Equal("id-1"))
-		Expect(out.Records[0].Tokens["name"]).To(Equal([]flowdb.ColumnToken{{Token: "tk", TokenGroupName: "g"}}))
-		Expect(out.Records[0].HttpCode).To(BeEquivalentTo(200))
+		Expect(out).To(HaveKey("records"))
 	})
 
 	It("detokenize and tokenize keep any JSON value", func(ctx SpecContext) {

@@ -309,11 +309,8 @@ type ServiceAccount struct {
 
 // BearerToken mints a bearer token from the service account (see
 // auth.GenerateBearerToken).
-func (sa ServiceAccount) BearerToken(ctx context.Context, opts auth.BearerTokenOptions) (*auth.Token, error) {
-	if sa.Path != "" {
-		return auth.GenerateBearerToken(ctx, sa.Path, opts)
-	}
-	return auth.GenerateBearerTokenFromCreds(ctx, sa.JSON, opts)
+func (sa ServiceAccount) BearerToken(ctx context.Context) (*auth.Token, error) {
+	return auth.GenerateBearerToken(ctx, sa.Credentials())
 }
 
 // Credentials returns the service account as SDK credentials.
