@@ -8,7 +8,7 @@ GO        ?= go
 MODULES   := . test test/mockserver test/mockserver/specs $(patsubst %/go.mod,%,$(wildcard examples/go.mod))
 RACE      ?= -race
 
-.PHONY: all generate check-generated test lint bench demo tidy node-deps
+.PHONY: all generate check-generated test lint bench soak demo tidy node-deps
 
 all: lint test
 
@@ -83,6 +83,19 @@ bench:
 	cd test && SKYFLOW_BENCH_ROUNDS=$(BENCH_EMU_ROUNDS) SKYFLOW_BENCH_EMULATOR_BASELINE=$(BENCH_EMULATOR_BASELINE) \
 		$(GO) test -run '^$$' -bench . -benchtime $(BENCH_EMU_TIME) -timeout 60m ./bench/emulator 2>&1 | tee -a $(BENCH_OUT)
 	cd test && $(GO) run ./bench/cmd/benchtable $(BENCH_OUT)
+
+## soak: the load and fault run (see RELIABILITY.md), not part of make test:
+## 64 goroutines share one client against the emulator (in a child process)
+## for SOAK_DURATION while it injects 429, 500, 503, cut connections, slow
+## answers and short token lifetimes; then the emulator's table is
+## reconciled with the outcomes the client reported. It fails when an
+## invariant is broken. Built with $(RACE) like make test; SOAK_FLAGS are
+## passed on (e.g. SOAK_FLAGS='-seed 42 -failures').
+SOAK_DURATION ?= 2m
+SOAK_FLAGS    ?=
+
+soak:
+	cd test && $(GO) run $(RACE) ./soak -duration $(SOAK_DURATION) $(SOAK_FLAGS)
 
 ## tidy: go mod tidy in every module (and in tools/).
 tidy:

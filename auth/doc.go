@@ -10,7 +10,7 @@
 //
 //	ts, err := auth.NewTokenSource(auth.Credentials{Path: "credentials.json"})
 //	if err != nil {
-//		return err // a *auth.ValidationError naming the problem
+//		return err // a *skyflow.ValidationError naming the problem
 //	}
 //	client := vault.NewClient(url, http.DefaultClient)
 //	resp, err := client.RecordServiceBulkGetRecord(ctx, vaultID, table, params, auth.BearerEditor(ts))
@@ -109,14 +109,14 @@
 // nor in a log record.
 //
 //   - Problems with credentials or options are *skyflow.ValidationError values
-//     (alias of the SDK-wide type). Field names the input ("APIKey",
+//     (the SDK-wide type). Field names the input ("APIKey",
 //     "clientID", `Context["bad-key"]`, ...), Reason says what is wrong, and
-//     errors.Is matches both ErrValidation and a specific sentinel such as
+//     errors.Is matches both skyflow.ErrValidation and a specific sentinel such as
 //     ErrInvalidAPIKey, ErrMissingClientID, ErrInvalidTokenURI or
 //     ErrTokenExpired. A missing credentials file also matches fs.ErrNotExist.
 //   - Error responses of the token endpoint, and 2xx responses without an
 //     access token, are *skyflow.APIError values with status, message and request
-//     id; a 401 matches ErrUnauthorized.
+//     id; a 401 matches skyflow.ErrUnauthorized.
 //   - Transport and context errors are wrapped with %w, so
 //     errors.Is(err, context.DeadlineExceeded) works.
 //

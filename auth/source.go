@@ -206,6 +206,10 @@ const (
 	// fallbackLifetime is assumed for an access token whose exp is missing
 	// or already past on arrival (a skewed clock).
 	fallbackLifetime = 5 * time.Minute
+	// maxExpiryMargin caps the margin before expiry in which a cached
+	// token is no longer handed out while a refresh can replace it: half
+	// the refresh window, at most this.
+	maxExpiryMargin = 30 * time.Second
 )
 
 // ServiceAccountSource is a TokenSource that exchanges service-account
@@ -214,9 +218,12 @@ const (
 //
 //   - While the cached token is outside its refresh window, Token returns it
 //     without any I/O.
-//   - Inside the window (the token is still valid), the first caller starts a
-//     refresh in the background and every caller keeps getting the cached
-//     token until the new one arrives.
+//   - Inside the window, the first caller starts a refresh in the
+//     background and every caller keeps getting the cached token until the
+//     new one arrives, except in the window's last half (at most its last
+//     30 s): a token that close to expiry could expire before a request
+//     carrying it is checked, so callers wait for the new one instead, and
+//     get the cached token only if the refresh fails before it expires.
 //   - Without a valid token, callers wait for the refresh. However many
 //     goroutines ask, at most one exchange is in flight. A waiter whose ctx
 //     ends returns ctx.Err() at once; the exchange carries on for the
@@ -248,6 +255,9 @@ type cachedToken struct {
 	value     string
 	expiry    time.Time
 	refreshAt time.Time
+	// usableUntil ends the span in which the token is handed out without
+	// waiting for a refresh in flight (see maxExpiryMargin).
+	usableUntil time.Time
 }
 
 type refreshCall struct {
@@ -269,8 +279,8 @@ func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
 		s.mu.Unlock()
 		return cur.value, nil
 	}
-	valid := cur != nil && now.Before(cur.expiry)
-	if !valid {
+	usable := cur != nil && now.Before(cur.usableUntil)
+	if !usable {
 		if err := ctx.Err(); err != nil {
 			s.mu.Unlock()
 			return "", err
@@ -286,7 +296,7 @@ func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
 	}
 	s.mu.Unlock()
 
-	if valid {
+	if usable {
 		return cur.value, nil
 	}
 	select {
@@ -295,6 +305,10 @@ func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	if call.err != nil {
+		// A token that has not expired yet beats none.
+		if cur != nil && s.now().Before(cur.expiry) {
+			return cur.value, nil
+		}
 		return "", call.err
 	}
 	return call.tok.value, nil
@@ -355,5 +369,6 @@ func (s *ServiceAccountSource) entryFor(tok *Token, received time.Time) (*cached
 		w = min(DefaultRefreshWindow, lifetime/5)
 	}
 	w = min(w, lifetime/2)
-	return &cachedToken{value: tok.AccessToken, expiry: exp, refreshAt: exp.Add(-w)}, skewed
+	margin := min(w/2, maxExpiryMargin)
+	return &cachedToken{value: tok.AccessToken, expiry: exp, refreshAt: exp.Add(-w), usableUntil: exp.Add(-margin)}, skewed
 }

@@ -86,12 +86,12 @@ func TestServiceAccountSourceRefreshesEarly(t *testing.T) {
 		t.Fatalf("outside the window: %d exchanges, want the cached token and no exchange", e.count())
 	}
 
-	// 9m30s: inside the window. The exchange is held, so the refresh is
+	// 9m15s: inside the window. The exchange is held, so the refresh is
 	// provably in flight while callers keep getting the valid token.
 	e.mu.Lock()
 	e.hold = make(chan struct{})
 	e.mu.Unlock()
-	c.Advance(time.Minute)
+	c.Advance(45 * time.Second) // 9m15s: before the window's last half
 	if token(t, s) != t1 {
 		t.Fatal("the valid token is served while the refresh runs")
 	}
@@ -136,6 +136,66 @@ func TestServiceAccountSourceDefaultWindowIsAFifthOfTheLifetime(t *testing.T) {
 	if e.count() != 2 {
 		t.Fatalf("%d exchanges, want a refresh in the last two minutes", e.count())
 	}
+}
+
+// In the last half of the refresh window (at most its last 30 s) a token
+// is too close to expiry to hand out while a refresh can replace it: a
+// request carrying it could arrive after it expired. Callers wait for the
+// new token, so one whose context has ended gets its context's error.
+func TestServiceAccountSourceWaitsForTheRefreshCloseToExpiry(t *testing.T) {
+	c := newClock()
+	e := newEndpoint(t, c, 10*time.Minute)
+	s, ev := newSource(t, e) // window 2m (a fifth), margin 30s
+	t1 := token(t, s)
+	ev.waitFor(t, "service-account token refreshed")
+
+	e.mu.Lock()
+	e.hold = make(chan struct{})
+	release := sync.OnceFunc(func() { close(e.hold) })
+	e.mu.Unlock()
+	t.Cleanup(release) // a failed check must not leave the exchange held
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	c.Advance(9*time.Minute + 29*time.Second) // 31s left: still handed out
+	if tok, err := s.Token(ended); err != nil || tok != t1 {
+		t.Fatalf("31s before expiry: %v, want the cached token without waiting", err)
+	}
+	e.waitStarted(t) // the first exchange
+	e.waitStarted(t) // the refresh, held
+
+	c.Advance(2 * time.Second) // 29s left
+	if _, err := s.Token(ended); !errors.Is(err, context.Canceled) {
+		t.Fatalf("29s before expiry: %v, want the caller to wait for the refresh", err)
+	}
+	release()
+	if got := token(t, s); got != e.token(1) {
+		t.Fatal("29s before expiry: the caller gets the new token")
+	}
+	ev.waitFor(t, "service-account token refreshed")
+}
+
+// Close to expiry, a failed refresh still leaves the caller the cached
+// token while it has not expired.
+func TestServiceAccountSourceFallsBackCloseToExpiryWhenTheRefreshFails(t *testing.T) {
+	c := newClock()
+	e := newEndpoint(t, c, 10*time.Minute)
+	s, ev := newSource(t, e)
+	t1 := token(t, s)
+	ev.waitFor(t, "service-account token refreshed")
+
+	e.mu.Lock()
+	e.fail = []answer{{500, `{"error":"down"}`}}
+	e.mu.Unlock()
+	c.Advance(9*time.Minute + 40*time.Second)
+	if got := token(t, s); got != t1 {
+		t.Fatal("the refresh failed: the token that has not expired is served")
+	}
+	ev.waitFor(t, "service-account token refresh failed")
+	if got := token(t, s); got != e.token(1) {
+		t.Fatal("the next caller waits for a new exchange and gets its token")
+	}
+	ev.waitFor(t, "service-account token refreshed")
 }
 
 func TestServiceAccountSourceWaitsForATokenWhenNoneIsValid(t *testing.T) {

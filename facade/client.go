@@ -189,9 +189,10 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithHTTPClient sets the *http.Client used for every call (proxies, mTLS,
-// instrumented transports). The client is used as given; retries and the
-// per-attempt timeout wrap it. By default the SDK uses its own client with
-// a pooled transport.
+// instrumented transports). The SDK uses a copy of it whose redirect policy
+// never leaves the origin of a request (hc itself is not changed); retries
+// and the per-attempt timeout wrap it. By default the SDK uses its own
+// client with a pooled transport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

@@ -35,7 +35,7 @@ type GetRequest struct {
 	Redaction RedactionType
 	// ReturnTokens returns tokens instead of values. Only with IDs.
 	ReturnTokens bool
-	// Fields limits the returned columns (all when empty).
+	// Columns limits the returned columns (all when empty).
 	Columns []string
 	// Offset skips that many records.
 	Offset int

@@ -1,80 +1,72 @@
-// Command bearer-token mints service-account bearer tokens, from a
-// credentials file and from a credentials JSON string, and makes a call
-// with one of them.
+// Command bearer-token mints a service-account bearer token, reads its
+// expiry, builds a caching token source, and makes a call with the token as
+// static credentials.
 //
 // Applications rarely need this: a client configured with service-account
 // credentials mints, caches and refreshes tokens itself. Use these functions
 // to hand a token to another process or tool.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
 	"os"
+	"time"
 
 	"github.com/skyflowgo/skyflow/auth"
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	ctx := context.Background()
+	sa := auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")} // or Path: "credentials.json"
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "bearer-token", args, stdout)
+	// One token exchange per call.
+	tok, err := auth.GenerateBearerToken(ctx, sa)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-	sa, err := env.ServiceAccount()
+	fmt.Println("minted:", tok)            // the type and expiry; the token itself is tok.AccessToken
+	exp, _ := auth.Expiry(tok.AccessToken) // the exp claim, read without verifying the signature
+	fmt.Printf("expires in %s; expired: %t\n", time.Until(exp).Round(time.Minute), auth.IsExpired(tok.AccessToken))
+
+	// A source that caches the token and refreshes it before it expires.
+	ts, err := auth.NewTokenSource(sa)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-
-	var tok *auth.Token
-	credsJSON := sa.JSON
-	if sa.Path != "" {
-		env.Step("GenerateBearerToken: from a credentials file")
-		tok, err = auth.GenerateBearerToken(ctx, auth.Credentials{Path: sa.Path})
-		if err != nil {
-			return fmt.Errorf("generate from file: %w", err)
-		}
-		// Token's String method shows the type and expiry, never the token.
-		env.Printf("got %v: %s\n", tok, exampleenv.Abbrev(tok.AccessToken))
-		data, err := os.ReadFile(sa.Path)
-		if err != nil {
-			return err
-		}
-		credsJSON = string(data)
-	}
-
-	env.Step("GenerateBearerToken: from a credentials JSON string")
-	tok, err = auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: credsJSON})
+	first, err := ts.Token(ctx)
 	if err != nil {
-		return fmt.Errorf("generate from JSON: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("got %v: %s\n", tok, exampleenv.Abbrev(tok.AccessToken))
+	second, err := ts.Token(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("the source returned the cached token the second time:", first == second)
 
-	env.Step("use the token as static credentials")
+	// The token as static credentials: used as is until it expires.
 	client, err := facade.New(
-		facade.WithVault(env.VaultConfig()),
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
 		facade.WithCredentials(auth.Credentials{Token: tok.AccessToken}),
 	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
 	vault, err := client.Vault("")
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	ins, err := vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
-	})
+	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{{"cardholder_name": "John Doe"}}})
 	if err != nil {
-		return fmt.Errorf("insert with the token: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID)
-	env.Printf("inserted %s with the bearer token\n", ins.Inserted[0].SkyflowID)
-	return nil
+	fmt.Println("inserted with the bearer token:", ins.Inserted[0].SkyflowID)
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{ins.Inserted[0].SkyflowID}}); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "GenerateBearerToken:", "from a credentials JSON string", "with the bearer token")
+	exampletest.Run(t, "minted: ", "expires in 1h0m0s; expired: false", "cached token the second time: true", "inserted with the bearer token:")
 }

@@ -1,115 +1,104 @@
 // Command client-config changes a client's configuration at runtime: it
 // adds, updates, reads and removes vault and connection configurations,
-// replaces the common credentials, and changes the log level, logging to
-// the example's output to show what a log record holds.
+// replaces the common credentials with an API key, and changes the log
+// level, logging to stdout to show what a log record holds.
+//
+// Environment: see examples/README.md; SKYFLOW_API_KEY is optional.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
+	"log"
+	"log/slog"
+	"os"
 
-	"github.com/skyflowgo/skyflow"
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "client-config", args, stdout)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-
-	// The example's logger prints the SDK's log records with the rest of
-	// its output. By default a client logs to stderr at LogLevelError.
-	logger := env.Logger()
+func main() {
+	ctx := context.Background()
+	// By default a client logs nothing. With a logger, the logger's handler
+	// decides what to keep, until a log level is set.
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { // no times, so runs compare
+			if a.Key == slog.TimeKey || a.Key == "duration" {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
 	client, err := facade.New(
-		facade.WithVault(env.VaultConfig()),
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
 		facade.WithLogger(logger),
-		facade.WithLogLevel(facade.LogLevelError),
 	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	if env.Credentials != nil {
-		env.Step("set the common credentials (used by every vault without its own)")
-		if err := client.SetCredentials(*env.Credentials); err != nil {
-			return err
-		}
-		creds, _ := client.Credentials()
-		env.Printf("credentials: %v\n", creds) // prints the kind and a fingerprint, never the secret
-	}
+	creds, _ := client.Credentials()
+	fmt.Println("credentials:", creds) // the kind and a fingerprint, never the secret
 
-	env.Step("vaults")
-	env.Printf("configured: %v\n", client.VaultIDs())
-	second := facade.VaultConfig{VaultID: "second-vault", ClusterID: "abc123", Env: facade.EnvSandbox}
-	if err := client.AddVault(second); err != nil {
-		return err
-	}
-	env.Printf("after AddVault: %v\n", client.VaultIDs())
-	if err := client.AddVault(second); err != nil {
-		env.Printf("adding it again: %v\n", err)
+	// Vaults.
+	fmt.Println("vaults:", client.VaultIDs())
+	if err := client.AddVault(facade.VaultConfig{VaultID: "second-vault", ClusterID: "abc123", Env: facade.EnvSandbox}); err != nil {
+		log.Fatal(err)
 	}
 	if err := client.UpdateVault(facade.VaultConfig{VaultID: "second-vault", Env: facade.EnvDev}); err != nil {
-		return err
+		log.Fatal(err)
 	}
 	cfg, err := client.GetVault("second-vault")
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("after UpdateVault(Env: DEV): cluster %s, env %s (fields not given are kept)\n", cfg.ClusterID, cfg.Env)
-	def, _ := client.Vault("")
-	env.Printf("Vault(\"\") is the first vault added: %s\n", def.ID())
+	fmt.Printf("after UpdateVault(Env: DEV): cluster %s, env %s (fields not given are kept)\n", cfg.ClusterID, cfg.Env)
 	if err := client.RemoveVault("second-vault"); err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("after RemoveVault: %v\n", client.VaultIDs())
-	if _, err := client.Vault("second-vault"); err != nil {
-		env.Printf("Vault(\"second-vault\"): %v\n", err)
-	}
+	_, err = client.Vault("second-vault")
+	fmt.Println("after RemoveVault:", err)
 
-	env.Step("connections")
-	conn := facade.ConnectionConfig{ConnectionID: "card-issuer", URL: "https://example.com/v1/gateway/outboundRoutes/route-1/cards/{card_id}"}
+	// Connections.
+	conn := facade.ConnectionConfig{ConnectionID: "card-issuer", URL: "https://example.com/v1/cards/{card_id}"}
 	if err := client.AddConnection(conn); err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("after AddConnection: %v\n", client.ConnectionIDs())
-	if err := client.UpdateConnection(facade.ConnectionConfig{ConnectionID: "card-issuer", URL: "https://example.com/v2/cards/{card_id}"}); err != nil {
-		return err
+	conn.URL = "https://example.com/v2/cards/{card_id}"
+	if err := client.UpdateConnection(conn); err != nil {
+		log.Fatal(err)
 	}
 	cc, err := client.GetConnection("card-issuer")
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("after UpdateConnection: %s\n", cc.URL)
+	fmt.Println("after UpdateConnection:", cc.URL)
 	if err := client.RemoveConnection("card-issuer"); err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("after RemoveConnection: %v\n", client.ConnectionIDs())
+	fmt.Println("connections:", client.ConnectionIDs())
 
-	env.Step("log levels")
+	// Credentials: calls that start from now on use the API key.
+	if key := os.Getenv("SKYFLOW_API_KEY"); key != "" {
+		if err := client.SetCredentials(auth.Credentials{APIKey: key}); err != nil {
+			log.Fatal(err)
+		}
+		creds, _ := client.Credentials()
+		fmt.Println("credentials now:", creds)
+	}
+
+	// Log levels: the same failing call at each level.
 	vault, err := client.Vault("")
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	missing := facade.GetRequest{Table: "no_such_table_" + exampleenv.RunID(), IDs: []string{"00000000-0000-4000-8000-000000000000"}}
+	missing := facade.GetRequest{Table: "table1", IDs: []string{"00000000-0000-4000-8000-000000000000"}}
 	for _, level := range []facade.LogLevel{facade.LogLevelDebug, facade.LogLevelError, facade.LogLevelOff} {
 		if err := client.SetLogLevel(level); err != nil {
-			return err
+			log.Fatal(err)
 		}
-		env.Printf("-- level %s: a failing Get logs:\n", client.LogLevel())
-		_, err := vault.Get(ctx, missing)
-		var apiErr *skyflow.APIError
-		if !errors.As(err, &apiErr) {
-			return fmt.Errorf("expected an API error, got %v", err)
-		}
+		fmt.Printf("-- level %s: a failing Get logs:\n", client.LogLevel())
+		_, _ = vault.Get(ctx, missing)
 	}
-	if client.LogLevel() != facade.LogLevelOff {
-		return fmt.Errorf("log level not applied")
-	}
-	return nil
 }

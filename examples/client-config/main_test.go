@@ -7,7 +7,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil,
-		"after AddVault: [", "second-vault]", "after UpdateVault(Env: DEV): cluster abc123, env DEV",
-		"after RemoveConnection: []", "level=ERROR msg=\"call failed\"", "-- level OFF")
+	exampletest.Run(t,
+		"after UpdateVault(Env: DEV): cluster abc123, env DEV", "after UpdateConnection: https://example.com/v2/",
+		"connections: []", "credentials now: ", `level=ERROR msg="call failed"`, "-- level OFF")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "His SSN is [SSN]", "wrote processed-note.txt", "invalid FileName")
+	exampletest.Run(t, "His SSN is [SSN]", "wrote processed-note.txt", "re-identified: Jane Roe's SSN is 321-54-9876.", "invalid FileName")
 }

@@ -1,49 +1,49 @@
 // Command deidentify-text replaces the sensitive entities of a text by
-// tokens with Skyflow Detect, in the different token styles, with an allow
-// pattern and with date shifting.
+// tokens with Skyflow Detect: in the different token styles, with an allow
+// pattern and with date shifting. It ends with a guardrails check.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
-
-func main() { exampleenv.Main(run) }
 
 const text = "Hi, I'm John Doe. My SSN is 123-45-6789, my card is 4111 1111 1111 1111 " +
 	"and my email is john.doe@example.com. I was born on 1980-04-12."
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "deidentify-text", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-	detect, err := env.Client.Detect("") // Detect for the first (here: only) vault
+	detect, err := client.Detect("") // Detect for the first vault configured
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	env.Printf("input: %s\n", text)
+	fmt.Println("input:", text)
 
-	env.Step("every entity type, the default token style")
+	// Every entity type, the default token style.
 	resp, err := detect.DeidentifyText(ctx, facade.DeidentifyTextRequest{Text: text})
 	if err != nil {
-		return fmt.Errorf("deidentify: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s\n", resp.ProcessedText)
+	fmt.Println("default:", resp.ProcessedText)
 	for _, e := range resp.Entities {
-		env.Printf("  %-14s %-28q -> %s (characters %d-%d)\n", e.EntityType, e.Value, e.Token, e.TextIndex.Start, e.TextIndex.End)
-	}
-	env.Printf("%d words, %d characters (request id %s)\n", resp.WordCount, resp.CharacterCount, resp.RequestID)
-	if len(resp.Entities) == 0 {
-		return fmt.Errorf("no entity detected")
+		fmt.Printf("  %-14s -> %s (characters %d-%d)\n", e.EntityType, e.Token, e.TextIndex.Start, e.TextIndex.End)
 	}
 
-	env.Step("SSN and card only: vault tokens for SSN, [TYPE] for the card")
+	// SSN and card only: vault tokens for the SSN, [TYPE] for the card.
 	resp, err = detect.DeidentifyText(ctx, facade.DeidentifyTextRequest{
 		Text:     text,
 		Entities: []facade.EntityType{facade.EntitySSN, facade.EntityCreditCard},
@@ -53,22 +53,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("deidentify: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s\n", resp.ProcessedText)
+	fmt.Println("styles: ", resp.ProcessedText)
 
-	env.Step("an allow pattern: matching text is never de-identified")
+	// An allow pattern: matching text is never de-identified.
 	resp, err = detect.DeidentifyText(ctx, facade.DeidentifyTextRequest{
 		Text:        text,
 		TokenFormat: facade.TokenFormat{Default: facade.TokenTypeEntityUniqueCounter},
 		AllowRegex:  []string{`[a-z.]+@example\.com`},
 	})
 	if err != nil {
-		return fmt.Errorf("deidentify: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s\n", resp.ProcessedText)
+	fmt.Println("allow:  ", resp.ProcessedText)
 
-	env.Step("shift dates by 5 to 10 days instead of tokenizing them")
+	// Dates shifted by 5 to 10 days instead of tokenized.
 	resp, err = detect.DeidentifyText(ctx, facade.DeidentifyTextRequest{
 		Text:     text,
 		Entities: []facade.EntityType{facade.EntityDate, facade.EntityDOB},
@@ -77,8 +77,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}},
 	})
 	if err != nil {
-		return fmt.Errorf("deidentify: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s\n", resp.ProcessedText)
-	return nil
+	fmt.Println("shifted:", resp.ProcessedText)
+
+	check, err := detect.CheckGuardrails(ctx, facade.CheckGuardrailsRequest{
+		Text: "How do I reset my password?", CheckToxicity: true, DenyTopics: []string{"politics"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("guardrails: passed %t (toxic %t, denied topic %t)\n", check.Passed, check.Toxic, check.DeniedTopic)
 }

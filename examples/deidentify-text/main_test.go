@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "[SSN_1]", "[CREDIT_CARD]", "john.doe@example.com. I was born")
+	exampletest.Run(t, "[SSN_1]", "[CREDIT_CARD]", "john.doe@example.com. I was born", "guardrails: passed true")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "as expected")
+	exampletest.Run(t, "deleted 2 records (unconfirmed: false", "not found, as expected")
 }

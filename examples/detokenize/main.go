@@ -1,78 +1,75 @@
 // Command detokenize inserts a record, then turns its tokens back into
-// values, choosing a redaction per token, and shows how ContinueOnError
-// reports a token that cannot be detokenized.
+// values with a redaction per token, and shows how ContinueOnError reports a
+// token that cannot be detokenized.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "detokenize", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	env.Step("insert a record to get tokens")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:        env.Table,
-		Records:      []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:        "table1",
+		Records:      []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe", "ssn": "123-45-6789"}},
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
 	rec := ins.Inserted[0]
-	env.DeleteLater(env.Table, rec.SkyflowID)
-	cardToken, nameToken, ssnToken := rec.Tokens["card_number"], rec.Tokens["cardholder_name"], rec.Tokens["ssn"]
+	card, name, ssn := rec.Tokens["card_number"], rec.Tokens["cardholder_name"], rec.Tokens["ssn"]
 
-	env.Step("detokenize with a redaction per token")
-	resp, err := env.Vault.Detokenize(ctx, facade.DetokenizeRequest{
+	resp, err := vault.Detokenize(ctx, facade.DetokenizeRequest{
 		Tokens: []facade.DetokenizeToken{
-			{Token: cardToken, Redaction: facade.RedactionPlainText},
-			{Token: nameToken, Redaction: facade.RedactionMasked},
-			{Token: ssnToken, Redaction: facade.RedactionRedacted},
-			{Token: ssnToken}, // RedactionDefault: the column's configured redaction
+			{Token: card, Redaction: facade.RedactionPlainText},
+			{Token: name, Redaction: facade.RedactionMasked},
+			{Token: ssn, Redaction: facade.RedactionRedacted},
+			{Token: ssn}, // RedactionDefault: the column's configured redaction
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("detokenize: %w", err)
+		log.Fatal(err)
 	}
-	redactions := []string{"PLAIN_TEXT", "MASKED", "REDACTED", "DEFAULT"}
-	for _, r := range resp.Records {
-		env.Printf("%-10s %s -> %q (%s)\n", redactions[r.Index], r.Token, r.Value, r.ValueType)
-	}
-	if resp.Records[0].Value != "4111111111111111" {
-		return fmt.Errorf("unexpected plain-text value")
+	for _, r := range resp.Records { // in request order; Index is the token's position
+		fmt.Printf("token %d: %q (%s)\n", r.Index, r.Value, r.ValueType)
 	}
 
-	env.Step("detokenize with ContinueOnError and one unknown token")
-	partial, err := env.Vault.Detokenize(ctx, facade.DetokenizeRequest{
-		Tokens: []facade.DetokenizeToken{
-			{Token: cardToken, Redaction: facade.RedactionMasked},
-			{Token: "no-such-token-" + exampleenv.RunID()},
-		},
+	partial, err := vault.Detokenize(ctx, facade.DetokenizeRequest{
+		Tokens:          []facade.DetokenizeToken{{Token: card, Redaction: facade.RedactionMasked}, {Token: "no-such-token"}},
 		ContinueOnError: true,
 	})
 	if err != nil {
-		return fmt.Errorf("detokenize: %w", err)
+		log.Fatal(err)
 	}
 	for _, r := range partial.Records {
-		env.Printf("token %d: %q\n", r.Index, r.Value)
+		fmt.Printf("token %d: %q\n", r.Index, r.Value)
 	}
-	for _, e := range partial.Errors {
-		env.Printf("token %d failed: %s (request id %s)\n", e.Index, e.Message, e.RequestID)
+	for _, e := range partial.Errors { // *skyflow.RecordError
+		fmt.Printf("token %d failed: %s (request id %s)\n", e.Index, e.Message, e.RequestID)
 	}
-	if len(partial.Records) != 1 || len(partial.Errors) != 1 {
-		return fmt.Errorf("expected one value and one error, got %d and %d", len(partial.Records), len(partial.Errors))
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{rec.SkyflowID}}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, `"4111111111111111"`, "token 1 failed")
+	exampletest.Run(t, `token 0: "4111111111111111"`, "token 1 failed")
 }

@@ -1,127 +1,113 @@
 // Command error-handling provokes each kind of error the SDK returns and
-// inspects it with errors.As and errors.Is (the "level=ERROR" lines are
-// what the SDK logs for each failed call):
+// inspects it with errors.As and errors.Is: a *skyflow.ValidationError
+// (input refused before any call), a *skyflow.APIError (an error answer,
+// matching sentinels such as skyflow.ErrNotFound), a
+// *skyflow.TransportError (no answer at all), a cancelled context, and,
+// against the emulator, a transient status retried by the SDK.
 //
-//   - *skyflow.ValidationError: input rejected before any network call;
-//   - *skyflow.APIError: an error answer of a Skyflow API, with status,
-//     message and request id, matching sentinels such as skyflow.ErrNotFound;
-//   - *skyflow.TransportError: no answer at all (connection refused,
-//     cancelled context), wrapping the cause;
-//   - skyflow.IsRetryable: whether sending the same call later may succeed.
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"log"
 	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
-	"github.com/skyflowgo/skyflow/test/mockserver"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "error-handling", args, stdout)
+func main() {
+	ctx := context.Background()
+	vaultConfig := facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}
+	attempts := &counter{next: http.DefaultTransport}
+	client, err := facade.New(
+		facade.WithVault(vaultConfig),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+		facade.WithHTTPClient(&http.Client{Transport: attempts}), // counts the requests sent
+		facade.WithRetryPolicy(facade.RetryPolicy{MaxRetries: 2, InitialBackoff: 10 * time.Millisecond}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	missing := facade.GetRequest{Table: "table1", IDs: []string{"00000000-0000-4000-8000-000000000000"}}
 
-	env.Step("validation error: an insert without a table")
-	_, err = env.Vault.Insert(ctx, facade.InsertRequest{Records: []map[string]any{{"cardholder_name": "John Doe"}}})
+	// Input refused before any network call.
+	_, err = vault.Insert(ctx, facade.InsertRequest{Records: []map[string]any{{"cardholder_name": "John Doe"}}})
 	var ve *skyflow.ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, skyflow.ErrValidation) {
-		return fmt.Errorf("expected a validation error, got %v", err)
+	if errors.As(err, &ve) {
+		fmt.Printf("validation: %v\n  field %q, reason %q, errors.Is(err, skyflow.ErrValidation): %t\n",
+			err, ve.Field, ve.Reason, errors.Is(err, skyflow.ErrValidation))
 	}
-	env.Printf("%v\n  field %q, reason %q\n", err, ve.Field, ve.Reason)
 
-	env.Step("API error: get a record that does not exist")
-	_, err = env.Vault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
+	// An error answer of the API.
+	_, err = vault.Get(ctx, missing)
 	var apiErr *skyflow.APIError
-	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("expected an API error, got %v", err)
-	}
-	printAPIError(env, apiErr)
-	env.Printf("  errors.Is(err, skyflow.ErrNotFound): %t\n", errors.Is(err, skyflow.ErrNotFound))
-
-	env.Step("API error: a well-formed API key the vault does not know")
-	bogus, err := facade.New(facade.WithVault(env.VaultConfig()), facade.WithLogger(env.Logger()),
-		facade.WithCredentials(auth.Credentials{APIKey: "sky-ab123-00000000000000000000000000000000"}))
-	if err != nil {
-		return err
-	}
-	bogusVault, _ := bogus.Vault("")
-	_, err = bogusVault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
-	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("expected an API error, got %v", err)
-	}
-	printAPIError(env, apiErr)
-	env.Printf("  errors.Is(err, skyflow.ErrUnauthorized): %t\n", errors.Is(err, skyflow.ErrUnauthorized))
-	if !errors.Is(err, skyflow.ErrUnauthorized) {
-		return fmt.Errorf("expected a 401")
+	if errors.As(err, &apiErr) {
+		fmt.Printf("API error: %v\n  status %d, request id %s, message %q\n", err, apiErr.StatusCode, apiErr.RequestID, apiErr.Message)
+		fmt.Println("  errors.Is(err, skyflow.ErrNotFound):", errors.Is(err, skyflow.ErrNotFound))
 	}
 
-	env.Step("transport error: nothing listens at the vault URL")
+	// No answer at all: nothing listens at the URL.
 	down, err := facade.New(
-		facade.WithVault(facade.VaultConfig{VaultID: env.VaultID, BaseURL: "http://127.0.0.1:1"}),
-		facade.WithLogger(env.Logger()),
+		facade.WithVault(facade.VaultConfig{VaultID: vaultConfig.VaultID, BaseURL: "http://127.0.0.1:1"}),
 		facade.WithCredentials(auth.Credentials{APIKey: "sky-ab123-00000000000000000000000000000000"}),
 		facade.WithRetryPolicy(facade.RetryPolicy{MaxRetries: 1, InitialBackoff: 10 * time.Millisecond}),
 	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	downVault, _ := down.Vault("")
-	_, err = downVault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
+	downVault, err := down.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = downVault.Get(ctx, missing)
 	var te *skyflow.TransportError
-	if !errors.As(err, &te) {
-		return fmt.Errorf("expected a transport error, got %v", err)
+	if errors.As(err, &te) {
+		fmt.Printf("transport: %v\n  operation %s, sent %t\n", err, te.Operation, te.Sent)
 	}
-	env.Printf("%v\n  operation %s (the URL is left out of the text: queries can hold values)\n", err, te.Operation)
 
-	env.Step("a cancelled context")
+	// A cancelled context wins, whatever the last attempt did.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = env.Vault.Get(cctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
-	env.Printf("%v\n  errors.Is(err, context.Canceled): %t\n", err, errors.Is(err, context.Canceled))
-	if !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("expected context.Canceled")
-	}
+	_, err = vault.Get(cctx, missing)
+	fmt.Printf("cancelled: %v\n  errors.Is(err, context.Canceled): %t\n", err, errors.Is(err, context.Canceled))
 
-	env.Step("retryable errors")
-	if !env.Emulated() {
-		env.Printf("skipped: needs the emulator to inject 503 answers\n")
-		return nil
+	admin := os.Getenv("SKYFLOW_EMULATOR_ADMIN_URL")
+	if admin == "" {
+		return
 	}
-	// The emulator answers 503 to every Get; the client retries it
-	// (MaxRetries times) and then returns the last answer.
-	env.Emulator.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: -1, Status: http.StatusServiceUnavailable})
-	defer env.Emulator.ClearFaults()
-	fast, err := facade.New(facade.WithVault(env.VaultConfig()), facade.WithCredentials(*env.Credentials), facade.WithLogger(env.Logger()),
-		facade.WithRetryPolicy(facade.RetryPolicy{MaxRetries: 2, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	// The emulator answers the next 3 gets with 503: the SDK retries twice,
+	// then returns the last answer.
+	fault, err := http.Post(admin+"/faults", "application/json",
+		strings.NewReader(`{"operation":"RecordServiceBulkGetRecord","times":3,"status":503}`))
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	fastVault, _ := fast.Vault("")
-	env.Emulator.ResetCounts()
-	_, err = fastVault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: []string{"00000000-0000-4000-8000-000000000000"}})
-	if !errors.As(err, &apiErr) {
-		return fmt.Errorf("expected an API error, got %v", err)
-	}
-	printAPIError(env, apiErr)
-	env.Printf("  attempts: %d, skyflow.IsRetryable(err): %t\n", env.Emulator.Count("RecordServiceBulkGetRecord"), skyflow.IsRetryable(err))
-	return nil
+	fault.Body.Close()
+	before := attempts.n.Load()
+	_, err = vault.Get(ctx, missing)
+	fmt.Printf("retried: %v\n  attempts: %d, skyflow.IsRetryable(err): %t\n", err, attempts.n.Load()-before, skyflow.IsRetryable(err))
 }
 
-func printAPIError(env *exampleenv.Env, e *skyflow.APIError) {
-	env.Printf("%v\n", e)
-	env.Printf("  status %d %q, gRPC code %d, request id %q\n", e.StatusCode, e.HTTPStatus, e.GRPCCode, e.RequestID)
-	env.Printf("  message %q\n", e.Message)
+// counter is an http.RoundTripper that counts requests.
+type counter struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *counter) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(req)
 }

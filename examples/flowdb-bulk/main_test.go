@@ -7,7 +7,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "record 70: refused by the vault, status 409", "record 130: not sent: invalid: true",
+	exampletest.Run(t, "record 70: refused by the vault, status 409", "record 130: not sent: invalid: true",
 		"done 248, failed 2, unknown 0", "120 tokens", "token 0: XXXXXX-X-XXXXXXXX", "token 2: failed (not found: true)",
 		"120 tokens deleted")
 }

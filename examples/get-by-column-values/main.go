@@ -1,51 +1,63 @@
-// Command get-by-column-values looks records up by the values of a unique
-// column (email) instead of by skyflow id.
+// Command get-by-column-values inserts two records and reads them back by
+// the values of a unique column (email), without knowing their ids.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
+	"time"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "get-by-column-values", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-
-	runID := exampleenv.RunID()
-	john, jane := exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)
-	env.Step("insert 2 records")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{john, jane}})
+	vault, err := client.Vault("")
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID, ins.Inserted[1].SkyflowID)
 
-	emails := []string{john["email"].(string), jane["email"].(string)}
-	env.Step("get by email %v", emails)
-	resp, err := env.Vault.Get(ctx, facade.GetRequest{
-		Table:        env.Table,
-		Column:       "email",
+	run := time.Now().UnixNano() // email is unique: new values on every run
+	emails := []string{fmt.Sprintf("john.%d@example.com", run), fmt.Sprintf("jane.%d@example.com", run)}
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table: "table1",
+		Records: []map[string]any{
+			{"email": emails[0], "cardholder_name": "John Doe"},
+			{"email": emails[1], "cardholder_name": "Jane Roe"},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	resp, err := vault.Get(ctx, facade.GetRequest{
+		Table:        "table1",
+		Column:       "email", // a unique column
 		ColumnValues: emails,
 		Redaction:    facade.RedactionPlainText,
 		Columns:      []string{"cardholder_name", "email"},
 	})
 	if err != nil {
-		return fmt.Errorf("get: %w", err)
+		log.Fatal(err)
 	}
 	for _, r := range resp.Records {
-		env.Printf("%s %s\n", r.SkyflowID, exampleenv.FormatMap(r.Fields))
+		fmt.Printf("%s: cardholder_name %v, email %v\n", r.SkyflowID, r.Fields["cardholder_name"], r.Fields["email"])
 	}
-	if len(resp.Records) != 2 {
-		return fmt.Errorf("expected 2 records, got %d", len(resp.Records))
+
+	ids := []string{ins.Inserted[0].SkyflowID, ins.Inserted[1].SkyflowID}
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "cardholder_name: John Doe", "cardholder_name: Jane Roe")
+	exampletest.Run(t, "cardholder_name John Doe", "cardholder_name Jane Roe")
 }

@@ -1,60 +1,72 @@
-// Command get-by-ids reads records by skyflow id, once per redaction type,
-// to show what PLAIN_TEXT, MASKED, REDACTED and DEFAULT return.
+// Command get-by-ids inserts two records, reads them back by skyflow id in
+// plain text and with each redaction type, then walks them page by page
+// with the Records iterator.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "get-by-ids", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	runID := exampleenv.RunID()
-	env.Step("insert 2 records")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{exampleenv.Person("John Doe", runID, 0), exampleenv.Person("Jane Roe", runID, 1)},
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table: "table1",
+		Records: []map[string]any{
+			{"card_number": "4111111111111111", "cardholder_name": "John Doe", "ssn": "123-45-6789"},
+			{"card_number": "5555555555554444", "cardholder_name": "Jane Roe", "ssn": "987-65-4321"},
+		},
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
 	ids := []string{ins.Inserted[0].SkyflowID, ins.Inserted[1].SkyflowID}
-	env.DeleteLater(env.Table, ids...)
-	env.Printf("skyflow ids %v\n", ids)
 
-	env.Step("get both records in plain text")
-	resp, err := env.Vault.Get(ctx, facade.GetRequest{Table: env.Table, IDs: ids, Redaction: facade.RedactionPlainText})
-	if err != nil {
-		return fmt.Errorf("get: %w", err)
-	}
-	for _, r := range resp.Records {
-		env.Printf("%s %s\n", r.SkyflowID, exampleenv.FormatMap(r.Fields))
-	}
-	if len(resp.Records) != 2 {
-		return fmt.Errorf("expected 2 records, got %d", len(resp.Records))
-	}
-
-	for _, red := range []facade.RedactionType{facade.RedactionMasked, facade.RedactionRedacted, facade.RedactionDefault} {
-		env.Step("get the first record with redaction %s", red)
-		one, err := env.Vault.Get(ctx, facade.GetRequest{
-			Table: env.Table, IDs: ids[:1], Redaction: red,
-			Columns: []string{"card_number", "cardholder_name", "ssn", "dob"},
+	for _, redaction := range []facade.RedactionType{
+		facade.RedactionPlainText, facade.RedactionMasked, facade.RedactionRedacted, facade.RedactionDefault,
+	} {
+		resp, err := vault.Get(ctx, facade.GetRequest{
+			Table:     "table1",
+			IDs:       ids[:1],
+			Redaction: redaction,
+			Columns:   []string{"card_number", "cardholder_name", "ssn"}, // all columns when empty
 		})
 		if err != nil {
-			return fmt.Errorf("get %s: %w", red, err)
+			log.Fatal(err)
 		}
-		env.Printf("%s\n", exampleenv.FormatMap(one.Records[0].Fields))
+		f := resp.Records[0].Fields
+		fmt.Printf("%-10s card_number %v, cardholder_name %v, ssn %v\n", redaction, f["card_number"], f["cardholder_name"], f["ssn"])
 	}
-	return nil
+
+	// Records fetches page after page (here one record per page) and
+	// stops at the first error, which it yields.
+	for rec, err := range vault.Records(ctx, facade.GetRequest{Table: "table1", IDs: ids, Limit: 1}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("page:", rec.SkyflowID)
+	}
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
+	}
 }

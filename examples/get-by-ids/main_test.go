@@ -1,11 +1,15 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/skyflowgo/skyflow/examples/internal/exampletest"
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "card_number: 4111111111111111", "card_number: XXXXXXXXXXXX1111")
+	out := exampletest.Run(t, "PLAIN_TEXT card_number 4111111111111111", "MASKED     card_number XXXXXXXXXXXX1111", "page: ")
+	if n := strings.Count(out, "page: "); n != 2 {
+		t.Errorf("%d pages, want 2", n)
+	}
 }

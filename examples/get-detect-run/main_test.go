@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "status IN_PROGRESS", "status SUCCESS", `reason "the file could not be parsed"`)
+	exampletest.Run(t, "status IN_PROGRESS", "GetDetectRun: SUCCESS", `reason "the file could not be parsed"`)
 }

@@ -1,62 +1,56 @@
-// Command get-tokens reads records by skyflow id and returns their tokens
-// instead of their values (ReturnTokens), for code that should pass tokens
-// around and never see the data.
+// Command get-tokens inserts a record and reads back its tokens instead of
+// its values (ReturnTokens, by skyflow id).
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "get-tokens", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	env.Step("insert a record, keeping its tokens")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:        env.Table,
-		Records:      []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:        "table1",
+		Records:      []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe"}},
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
 	rec := ins.Inserted[0]
-	env.DeleteLater(env.Table, rec.SkyflowID)
 
-	env.Step("get the record's tokens")
-	resp, err := env.Vault.Get(ctx, facade.GetRequest{
-		Table:        env.Table,
+	resp, err := vault.Get(ctx, facade.GetRequest{
+		Table:        "table1",
 		IDs:          []string{rec.SkyflowID},
-		ReturnTokens: true, // not allowed together with Redaction
+		ReturnTokens: true, // only with IDs, and not with Redaction
 	})
 	if err != nil {
-		return fmt.Errorf("get: %w", err)
+		log.Fatal(err)
 	}
 	got := resp.Records[0]
-	tokens := got.Tokens
-	if len(tokens) == 0 { // some responses carry the tokens in Fields
-		tokens = map[string]string{}
-		for k, v := range got.Fields {
-			if s, ok := v.(string); ok {
-				tokens[k] = s
-			}
-		}
+	fmt.Println("card_number token:", got.Fields["card_number"])
+	fmt.Println("same as insert returned:", got.Fields["card_number"] == rec.Tokens["card_number"])
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{rec.SkyflowID}}); err != nil {
+		log.Fatal(err)
 	}
-	for _, col := range exampleenv.SortedKeys(tokens) {
-		env.Printf("%-16s %s\n", col, tokens[col])
-	}
-	if tokens["card_number"] != rec.Tokens["card_number"] {
-		return fmt.Errorf("get returned a different card_number token than insert")
-	}
-	return nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "card_number")
+	exampletest.Run(t, "card_number token:", "same as insert returned: true")
 }

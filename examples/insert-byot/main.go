@@ -1,86 +1,85 @@
-// Command insert-byot inserts records with tokens the caller supplies
-// ("bring your own token"): TokenModeEnable stores the given tokens for the
-// columns named in Tokens and lets the vault generate the others;
-// TokenModeEnableStrict requires a token for every column written.
+// Command insert-byot inserts records with tokens of your own ("bring your
+// own token"): with TokenModeEnable for some columns (the vault generates
+// the others), with TokenModeEnableStrict for every column written. It then
+// detokenizes its own token, and shows a token for a column the record does
+// not write rejected before any call.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
+	"time"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "insert-byot", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	run := time.Now().UnixNano() // tokens must be unique in the vault
+	myToken := fmt.Sprintf("byot-card-%d", run)
 
-	runID := exampleenv.RunID()
-	myToken := "byot-card-" + runID // a token from your own system
-
-	env.Step("insert with TokenModeEnable: our token for card_number, vault tokens for the rest")
-	resp, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:        env.Table,
-		Records:      []map[string]any{exampleenv.Person("John Doe", runID, 0)},
-		Tokens:       []map[string]string{{"card_number": myToken}},
+	// TokenModeEnable: our token for card_number, vault tokens for the rest.
+	resp, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:        "table1",
+		Records:      []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe"}},
+		Tokens:       []map[string]string{{"card_number": myToken}}, // Tokens[i] belongs to Records[i]
 		TokenMode:    facade.TokenModeEnable,
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
 	rec := resp.Inserted[0]
-	env.DeleteLater(env.Table, rec.SkyflowID)
-	env.Printf("skyflow_id %s\n", rec.SkyflowID)
-	for _, col := range exampleenv.SortedKeys(rec.Tokens) {
-		env.Printf("  %-16s token %s\n", col, rec.Tokens[col])
-	}
+	fmt.Printf("ENABLE: card_number token %s, cardholder_name token %s\n", rec.Tokens["card_number"], rec.Tokens["cardholder_name"])
 
-	env.Step("insert with TokenModeEnableStrict: a token for every column")
-	strictValues := map[string]any{"cardholder_name": "Jane Roe", "email": "jane.strict." + runID + "@example.com"}
-	strictTokens := map[string]string{"cardholder_name": "byot-name-" + runID, "email": "byot-email-" + runID}
-	strict, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:        env.Table,
-		Records:      []map[string]any{strictValues},
-		Tokens:       []map[string]string{strictTokens},
+	// TokenModeEnableStrict: a token for every column written.
+	strict, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:        "table1",
+		Records:      []map[string]any{{"cardholder_name": "Jane Roe"}},
+		Tokens:       []map[string]string{{"cardholder_name": fmt.Sprintf("byot-name-%d", run)}},
 		TokenMode:    facade.TokenModeEnableStrict,
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("strict insert: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, strict.Inserted[0].SkyflowID)
-	env.Printf("skyflow_id %s, tokens %s\n", strict.Inserted[0].SkyflowID, exampleenv.FormatMap(strict.Inserted[0].Tokens))
+	fmt.Printf("ENABLE_STRICT: cardholder_name token %s\n", strict.Inserted[0].Tokens["cardholder_name"])
 
-	env.Step("detokenize our own token")
-	det, err := env.Vault.Detokenize(ctx, facade.DetokenizeRequest{
+	det, err := vault.Detokenize(ctx, facade.DetokenizeRequest{
 		Tokens: []facade.DetokenizeToken{{Token: myToken, Redaction: facade.RedactionPlainText}},
 	})
 	if err != nil {
-		return fmt.Errorf("detokenize: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s -> %s\n", myToken, det.Records[0].Value)
-	if det.Records[0].Value != "4111111111111111" {
-		return fmt.Errorf("our token does not resolve to the card number")
-	}
+	fmt.Printf("%s -> %s\n", myToken, det.Records[0].Value)
 
-	env.Step("a token for a column the record does not write is rejected before any call")
-	_, err = env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:     env.Table,
+	// A token for a column the record does not write: a *skyflow.ValidationError.
+	_, err = vault.Insert(ctx, facade.InsertRequest{
+		Table:     "table1",
 		Records:   []map[string]any{{"cardholder_name": "Nobody"}},
-		Tokens:    []map[string]string{{"ssn": "byot-ssn-" + runID}},
+		Tokens:    []map[string]string{{"ssn": "byot-ssn"}},
 		TokenMode: facade.TokenModeEnable,
 	})
-	env.Printf("error: %v\n", err)
-	if err == nil {
-		return fmt.Errorf("expected a validation error")
+	fmt.Println("error:", err)
+
+	ids := []string{rec.SkyflowID, strict.Inserted[0].SkyflowID}
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

@@ -7,5 +7,6 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "-> 4111111111111111", "skyflow: invalid Tokens[0]")
+	exampletest.Run(t, "ENABLE: card_number token byot-card-", "ENABLE_STRICT: cardholder_name token byot-name-",
+		"-> 4111111111111111", "skyflow: invalid Tokens[0]")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "inserted record 0", "failed   record 1", "inserted record 2")
+	exampletest.Run(t, "inserted record 0", "failed record 1: status 400", "inserted record 2")
 }

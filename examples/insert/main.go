@@ -1,53 +1,61 @@
-// Command insert inserts records into a vault table and prints the skyflow
-// ids and the tokens the vault returns.
+// Command insert inserts two records into a vault table with one request and
+// prints the skyflow ids and the tokens the vault returns.
 //
-// Run it with no flags to use the in-process emulator, or see
-// examples/internal/exampleenv for the flags that select a real vault.
+// It reads the vault and its credentials from the environment (see
+// examples/README.md); `go run ./cmd/demo -run insert` runs it against the
+// emulator.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "insert", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{
+			VaultID: os.Getenv("SKYFLOW_VAULT_ID"),
+			BaseURL: os.Getenv("SKYFLOW_VAULT_URL"), // https://<cluster id>.vault.skyflowapis.com
+		}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("") // "": the first vault configured
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	runID := exampleenv.RunID()
-	env.Step("insert 2 records into %s, asking for tokens", env.Table)
-	resp, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table: env.Table,
+	// One request, whatever the number of records: either every record is
+	// inserted or none is.
+	resp, err := vault.Insert(ctx, facade.InsertRequest{
+		Table: "table1",
 		Records: []map[string]any{
-			exampleenv.Person("John Doe", runID, 0),
-			exampleenv.Person("Jane Roe", runID, 1),
+			{"card_number": "4111111111111111", "cardholder_name": "John Doe"},
+			{"card_number": "5555555555554444", "cardholder_name": "Jane Roe"},
 		},
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
-	ids := make([]string, 0, len(resp.Inserted))
+	var ids []string
 	for _, rec := range resp.Inserted {
+		fmt.Printf("record %d: skyflow_id %s\n", rec.Index, rec.SkyflowID)
+		fmt.Printf("  card_number token %s, cardholder_name token %s\n", rec.Tokens["card_number"], rec.Tokens["cardholder_name"])
 		ids = append(ids, rec.SkyflowID)
-		env.Printf("record %d: skyflow_id %s\n", rec.Index, rec.SkyflowID)
-		for _, col := range exampleenv.SortedKeys(rec.Tokens) {
-			env.Printf("  %-16s token %s\n", col, rec.Tokens[col])
-		}
 	}
-	env.DeleteLater(env.Table, ids...)
-	env.Printf("request id: %s\n", resp.RequestID)
-	if len(resp.Inserted) != 2 {
-		return fmt.Errorf("expected 2 inserted records, got %d", len(resp.Inserted))
+	fmt.Println("request id:", resp.RequestID)
+
+	// Leave the vault as it was.
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

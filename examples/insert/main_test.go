@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "skyflow_id", "card_number")
+	exampletest.Run(t, "record 0: skyflow_id", "record 1: skyflow_id", "card_number token")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "status 200", `"include_details": [`, "application/x-www-form-urlencoded", "(error from client: true)")
+	exampletest.Run(t, "status 200", `"include_details": [`, "form body: status 200", "(error from client: true)")
 }

@@ -1,63 +1,57 @@
-// Command query runs SQL SELECT statements against the vault.
+// Command query inserts two records and finds them again with SQL SELECT
+// statements. Anything but a SELECT is refused before any call.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "query", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	runID := exampleenv.RunID()
-	john := exampleenv.Person("John Doe", runID, 0)
-	env.Step("insert 2 records")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{john, exampleenv.Person("Jane Roe", runID, 1)},
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:   "table1",
+		Records: []map[string]any{{"cardholder_name": "John Doe"}, {"cardholder_name": "Jane Roe"}},
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID, ins.Inserted[1].SkyflowID)
+	ids := []string{ins.Inserted[0].SkyflowID, ins.Inserted[1].SkyflowID}
 
-	// Values in a query are SQL literals: never build a query from untrusted
-	// input. The ids and email here come from our own insert.
-	queries := []string{
-		fmt.Sprintf("SELECT * FROM %s WHERE skyflow_id = '%s'", env.Table, ins.Inserted[0].SkyflowID),
-		fmt.Sprintf("SELECT cardholder_name, email FROM %s WHERE email = '%s' OR skyflow_id = '%s'",
-			env.Table, john["email"], ins.Inserted[1].SkyflowID),
+	// Values in a statement are SQL literals: never build one from
+	// untrusted input. These ids come from our own insert.
+	q := fmt.Sprintf("SELECT skyflow_id, cardholder_name FROM table1 WHERE skyflow_id = '%s' OR skyflow_id = '%s'", ids[0], ids[1])
+	resp, err := vault.Query(ctx, facade.QueryRequest{Query: q})
+	if err != nil {
+		log.Fatal(err)
 	}
-	want := []int{1, 2}
-	for i, q := range queries {
-		env.Step("%s", q)
-		resp, err := env.Vault.Query(ctx, facade.QueryRequest{Query: q})
-		if err != nil {
-			return fmt.Errorf("query: %w", err)
-		}
-		for _, r := range resp.Records {
-			env.Printf("%s\n", exampleenv.FormatMap(r.Fields))
-		}
-		if len(resp.Records) != want[i] {
-			return fmt.Errorf("expected %d row(s), got %d", want[i], len(resp.Records))
-		}
+	for _, r := range resp.Records {
+		fmt.Printf("row: cardholder_name %v\n", r.Fields["cardholder_name"])
 	}
 
-	env.Step("only SELECT is accepted; anything else fails before any call")
-	_, err = env.Vault.Query(ctx, facade.QueryRequest{Query: "DELETE FROM " + env.Table})
-	env.Printf("error: %v\n", err)
-	if err == nil {
-		return fmt.Errorf("expected a validation error")
+	_, err = vault.Query(ctx, facade.QueryRequest{Query: "DELETE FROM table1"})
+	fmt.Println("error:", err) // a *skyflow.ValidationError; nothing was sent
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "cardholder_name: John Doe", "must be a SELECT statement")
+	exampletest.Run(t, "row: cardholder_name John Doe", "row: cardholder_name Jane Roe", "must be a SELECT statement")
 }

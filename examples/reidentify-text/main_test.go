@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "re-identified: Patient John Doe, SSN 123-45-6789")
+	exampletest.Run(t, "in plain text:  Patient John Doe, SSN 123-45-6789")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "token scoped to [demo-reader]", "no-such-role is not assigned")
+	exampletest.Run(t, "token scoped to [demo-reader]", "no-such-role: status ")
 }

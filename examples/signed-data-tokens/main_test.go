@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "ctx user_12345", "ctx map[department:research role:analyst]", "signed card_number token -> 4111111111111111")
+	exampletest.Run(t, "signed ", "signed card_number token -> 4111111111111111")
 }

@@ -4,153 +4,122 @@
 //     refused when the client is configured.
 //  2. A static token that expires while the client is in use is refused
 //     before any request is sent: the call fails with auth.ErrTokenExpired,
-//     since the SDK cannot renew a token it did not mint. (A controllable
-//     clock stands in for an hour of waiting.)
+//     since the SDK cannot renew a token it did not mint. (A clock that
+//     jumps stands in for an hour of waiting.)
 //  3. With service-account credentials the client mints one token, reuses
 //     it for every call and mints the next one before the old one expires.
-//     The emulator issues 4-second tokens here, so the example waits for one
-//     to run out.
+//     The demo's emulator issues 4-second tokens, so the example waits for
+//     one to run out.
 //  4. If the server still answers 401 (a revoked token, clock skew), the
 //     client drops the token, mints a new one and sends the call once more.
-//     The emulator injects that 401; against a real vault this step is
-//     skipped.
+//     The emulator injects that 401.
+//
+// Steps 3 (the wait) and 4 run only against the emulator. Environment: see
+// examples/README.md.
 package main
 
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"io"
+	"log"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/skyflowgo/skyflow/auth"
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
-	"github.com/skyflowgo/skyflow/test/mockserver"
 )
 
-func main() { exampleenv.Main(run) }
-
-const emulatorTokenLifetime = 4 * time.Second
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "token-expiry", args, stdout,
-		exampleenv.WithEmulatorOptions(mockserver.WithTokenLifetime(emulatorTokenLifetime)))
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	sa, err := env.ServiceAccount()
-	if err != nil {
-		return err
-	}
+func main() {
+	ctx := context.Background()
+	vaultConfig := facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}
+	sa := auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}
+	admin := os.Getenv("SKYFLOW_EMULATOR_ADMIN_URL")
 	counter := &requestCounter{next: http.DefaultTransport}
 	httpClient := &http.Client{Transport: counter}
-	person := func(n int) []map[string]any {
-		return []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), n)}
-	}
+	record := []map[string]any{{"cardholder_name": "John Doe"}}
+	var ids []string
 
-	env.Step("1. configure a client with an expired static token")
-	expired := unsignedJWT(time.Now().Add(-time.Minute))
-	_, err = facade.New(facade.WithVault(env.VaultConfig()), facade.WithCredentials(auth.Credentials{Token: expired}))
-	if !errors.Is(err, auth.ErrTokenExpired) {
-		return fmt.Errorf("expected auth.ErrTokenExpired, got %v", err)
-	}
-	env.Printf("refused: %v\n", err)
+	// 1. An expired static token.
+	_, err := facade.New(facade.WithVault(vaultConfig), facade.WithCredentials(auth.Credentials{Token: unsignedJWT(time.Now().Add(-time.Minute))}))
+	fmt.Println("1. refused:", err) // matches auth.ErrTokenExpired
 
-	env.Step("2. a static token that expires while the client is in use")
-	tok, err := sa.BearerToken(ctx)
+	// 2. A static token that expires in use.
+	tok, err := auth.GenerateBearerToken(ctx, sa)
 	if err != nil {
-		return fmt.Errorf("generate: %w", err)
+		log.Fatal(err)
 	}
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	static, err := auth.StaticTokenSource(tok.AccessToken, auth.WithClock(func() time.Time { return time.Unix(0, now.Load()) }))
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	vc := env.VaultConfig()
-	vc.TokenSource = static
-	client, err := facade.New(facade.WithVault(vc), facade.WithHTTPClient(httpClient), facade.WithLogger(env.Logger()))
+	withStatic := vaultConfig
+	withStatic.TokenSource = static
+	client, err := facade.New(facade.WithVault(withStatic), facade.WithHTTPClient(httpClient))
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	vault, _ := client.Vault("")
-	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(0)})
+	vault, err := client.Vault("")
 	if err != nil {
-		return fmt.Errorf("insert with a fresh static token: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID)
-	env.Printf("insert with the token (%v) succeeded\n", tok)
-	expiry := tok.Expiry
-	if expiry.IsZero() {
-		expiry = time.Now().Add(2 * time.Hour)
+	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: record})
+	if err != nil {
+		log.Fatal(err)
 	}
-	now.Store(expiry.Add(time.Second).UnixNano()) // the clock jumps past exp
+	ids = append(ids, ins.Inserted[0].SkyflowID)
+	now.Store(tok.Expiry.Add(time.Second).UnixNano()) // the clock jumps past exp
 	sent := counter.total.Load()
-	_, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(1)})
-	if !errors.Is(err, auth.ErrTokenExpired) {
-		return fmt.Errorf("expected auth.ErrTokenExpired, got %v", err)
-	}
-	env.Printf("after its expiry: %v\n", err)
-	env.Printf("requests sent for that call: %d\n", counter.total.Load()-sent)
+	_, err = vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: record})
+	fmt.Println("2. after its expiry:", err)
+	fmt.Println("   requests sent for that call:", counter.total.Load()-sent)
 
-	env.Step("3. service-account credentials: tokens are cached and renewed")
-	client, err = facade.New(facade.WithVault(env.VaultConfig()), facade.WithCredentials(sa.Credentials()), facade.WithHTTPClient(httpClient))
+	// 3. Service-account credentials: one token for many calls, renewed.
+	client, err = facade.New(facade.WithVault(vaultConfig), facade.WithCredentials(sa), facade.WithHTTPClient(httpClient))
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	vault, _ = client.Vault("")
+	vault, err = client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 	counter.exchanges.Store(0)
-	var ids []string
-	for i := range 3 {
-		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(10 + i)})
+	insert := func() {
+		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: record})
 		if err != nil {
-			return fmt.Errorf("insert: %w", err)
+			log.Fatal(err)
 		}
 		ids = append(ids, ins.Inserted[0].SkyflowID)
 	}
-	env.DeleteLater(env.Table, ids...)
-	env.Printf("3 calls, %d token exchange(s)\n", counter.exchanges.Load())
-	if counter.exchanges.Load() != 1 {
-		return fmt.Errorf("expected one token exchange for 3 calls")
+	for range 3 {
+		insert()
 	}
-	if env.Emulated() {
-		env.Printf("waiting %v for the emulator's token to expire...\n", emulatorTokenLifetime)
-		select {
-		case <-time.After(emulatorTokenLifetime + 300*time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		ins, err := vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(20)})
+	fmt.Printf("3. 3 calls, %d token exchange(s)\n", counter.exchanges.Load())
+	if admin != "" {
+		time.Sleep(4*time.Second + 300*time.Millisecond) // the emulator's token lifetime
+		insert()
+		fmt.Printf("   after the token expired, the next call succeeded; token exchanges so far: %d\n", counter.exchanges.Load())
+
+		// 4. A 401 from the server.
+		before := counter.exchanges.Load()
+		fault, err := http.Post(admin+"/faults", "application/json",
+			strings.NewReader(`{"operation":"RecordServiceInsertRecord","status":401,"message":"bearer token has expired"}`))
 		if err != nil {
-			return fmt.Errorf("insert after expiry: %w", err)
+			log.Fatal(err)
 		}
-		env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID)
-		env.Printf("the next call succeeded; token exchanges so far: %d\n", counter.exchanges.Load())
-		if counter.exchanges.Load() != 2 {
-			return fmt.Errorf("expected a second token exchange")
-		}
+		fault.Body.Close()
+		insert()
+		fmt.Printf("4. after a 401 the insert succeeded with %d new token exchange(s)\n", counter.exchanges.Load()-before)
 	}
 
-	env.Step("4. a 401 from the server: new token, call sent once more")
-	if !env.Emulated() {
-		env.Printf("skipped: needs the emulator to inject the 401\n")
-		return nil
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: ids}); err != nil {
+		log.Fatal(err)
 	}
-	before := counter.exchanges.Load()
-	env.Emulator.InjectFault("RecordServiceInsertRecord", mockserver.Fault{Status: http.StatusUnauthorized, Message: "bearer token has expired"})
-	ins, err = vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: person(30)})
-	if err != nil {
-		return fmt.Errorf("insert after a 401: %w", err)
-	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID)
-	env.Printf("the insert succeeded after %d new token exchange(s)\n", counter.exchanges.Load()-before)
-	return nil
 }
 
 // requestCounter counts requests, and token exchanges among them.
@@ -162,7 +131,7 @@ type requestCounter struct {
 
 func (c *requestCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.total.Add(1)
-	if strings.HasSuffix(req.URL.Path, "/v1/auth/sa/oauth/token") {
+	if strings.HasSuffix(req.URL.Path, "/oauth/token") {
 		c.exchanges.Add(1)
 	}
 	return c.next.RoundTrip(req)

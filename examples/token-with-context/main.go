@@ -1,89 +1,87 @@
 // Command token-with-context mints bearer tokens carrying a ctx claim, for
 // context-aware authorization: a string when policies need one value, a map
-// when they need several (each key becomes request.context.<key> in
-// Skyflow policies).
+// when they need several (each key becomes request.context.<key> in Skyflow
+// policies). A bad map key fails before any call. A client configured with
+// the same credentials mints its tokens with the claim.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"log"
+	"os"
+	"strings"
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
+func main() {
+	ctx := context.Background()
+	sa := os.Getenv("SKYFLOW_CREDENTIALS")
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "token-with-context", args, stdout)
+	tok, err := auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: sa, Context: "user_12345"})
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-	sa, err := env.ServiceAccount()
-	if err != nil {
-		return err
-	}
-	generate := func(ctxClaim any) (*auth.Token, error) {
-		creds := sa.Credentials()
-		creds.Context = ctxClaim // the ctx claim is part of the credentials
-		return auth.GenerateBearerToken(ctx, creds)
-	}
-	show := func(tok *auth.Token) {
-		env.Printf("got %v: %s\n", tok, exampleenv.Abbrev(tok.AccessToken))
-		if ctxClaim, ok := exampleenv.Claims(tok.AccessToken)["ctx"]; ok {
-			env.Printf("  the token's ctx claim: %v\n", ctxClaim)
-		}
-	}
+	fmt.Println("ctx as a string:", claims(tok.AccessToken)["ctx"])
 
-	env.Step("ctx as a string")
-	tok, err := generate("user_12345")
-	if err != nil {
-		return fmt.Errorf("generate: %w", err)
-	}
-	show(tok)
-
-	env.Step("ctx as a map")
-	tok, err = generate(map[string]any{
-		"role":       "admin",
-		"department": "finance",
-		"user_id":    "user_12345",
+	tok, err = auth.GenerateBearerToken(ctx, auth.Credentials{
+		CredentialsJSON: sa,
+		Context:         map[string]any{"role": "admin", "department": "finance", "user_id": "user_12345"},
 	})
 	if err != nil {
-		return fmt.Errorf("generate: %w", err)
+		log.Fatal(err)
 	}
-	show(tok)
+	fmt.Println("ctx as a map:", claims(tok.AccessToken)["ctx"])
 
-	env.Step("map keys must match ^[a-zA-Z0-9_]+$; others fail before any call")
-	_, err = generate(map[string]any{"user-id": "user_12345"})
+	// Map keys must match ^[a-zA-Z0-9_]+$.
+	_, err = auth.GenerateBearerToken(ctx, auth.Credentials{CredentialsJSON: sa, Context: map[string]any{"user-id": "x"}})
 	var ve *skyflow.ValidationError
-	if !errors.As(err, &ve) {
-		return fmt.Errorf("expected a validation error, got %v", err)
+	if errors.As(err, &ve) {
+		fmt.Printf("refused before any call: field %s: %s\n", ve.Field, ve.Reason)
 	}
-	env.Printf("field %s: %s\n", ve.Field, ve.Reason)
 
-	env.Step("a client whose tokens carry a ctx claim")
-	creds := auth.Credentials{Path: sa.Path, CredentialsJSON: sa.JSON, Context: map[string]any{"user_id": "user_12345"}}
-	client, err := facade.New(facade.WithVault(env.VaultConfig()), facade.WithCredentials(creds))
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: sa, Context: map[string]any{"user_id": "user_12345"}}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
 	vault, err := client.Vault("")
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	ins, err := vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
-	})
+	ins, err := vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: []map[string]any{{"cardholder_name": "John Doe"}}})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
-	env.DeleteLater(env.Table, ins.Inserted[0].SkyflowID)
-	env.Printf("inserted %s as user_12345\n", ins.Inserted[0].SkyflowID)
-	return nil
+	fmt.Printf("inserted %s as user_12345\n", ins.Inserted[0].SkyflowID)
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{ins.Inserted[0].SkyflowID}}); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// claims decodes the payload of a JWT without verifying it, to show what a
+// token carries.
+func claims(token string) map[string]any {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil
+	}
+	var c map[string]any
+	_ = json.Unmarshal(payload, &c)
+	return c
 }

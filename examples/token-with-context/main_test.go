@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "ctx claim: user_12345", `field Context["user-id"]`, "as user_12345")
+	exampletest.Run(t, "ctx as a string: user_12345", "ctx as a map: map[department:finance", `field Context["user-id"]`, "as user_12345")
 }

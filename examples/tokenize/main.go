@@ -1,55 +1,53 @@
-// Command tokenize returns the existing tokens of values already stored in
-// the vault, looked up through their column group. Tokenize never creates
-// tokens: a value that is not stored has none.
+// Command tokenize inserts a record, then asks the vault for the tokens of
+// its stored values through their column groups. Tokenize never creates
+// tokens: a value must already be stored.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	var cardGroup, nameGroup string
-	env, err := exampleenv.Setup(ctx, "tokenize", args, stdout, exampleenv.WithFlags(func(fs *flag.FlagSet) {
-		fs.StringVar(&cardGroup, "card-column-group", "card_number_group", "column group of card_number")
-		fs.StringVar(&nameGroup, "name-column-group", "name_group", "column group of cardholder_name")
-	}))
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-
-	person := exampleenv.Person("John Doe", exampleenv.RunID(), 0)
-	env.Step("insert a record")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{person}, ReturnTokens: true})
+	vault, err := client.Vault("")
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
+	}
+
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:        "table1",
+		Records:      []map[string]any{{"card_number": "4111111111111111"}},
+		ReturnTokens: true,
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 	rec := ins.Inserted[0]
-	env.DeleteLater(env.Table, rec.SkyflowID)
-	env.Printf("insert returned card_number token %s\n", rec.Tokens["card_number"])
 
-	env.Step("tokenize the stored values")
-	resp, err := env.Vault.Tokenize(ctx, facade.TokenizeRequest{Values: []facade.TokenizeValue{
-		{Value: person["card_number"].(string), ColumnGroup: cardGroup},
-		{Value: person["cardholder_name"].(string), ColumnGroup: nameGroup},
+	resp, err := vault.Tokenize(ctx, facade.TokenizeRequest{Values: []facade.TokenizeValue{
+		{Value: "4111111111111111", ColumnGroup: "card_number_group"}, // card_number's group in the demo vault
 	}})
 	if err != nil {
-		return fmt.Errorf("tokenize: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("card_number     -> %s (the token insert returned: %t)\n", resp.Tokens[0], resp.Tokens[0] == rec.Tokens["card_number"])
-	env.Printf("cardholder_name -> %s\n", resp.Tokens[1])
-	// With deterministic tokenization a value has one token; otherwise
-	// another record holding the same value may contribute its token.
-	if len(resp.Tokens) != 2 || resp.Tokens[0] == "" {
-		return fmt.Errorf("expected 2 tokens, got %d", len(resp.Tokens))
+	fmt.Printf("card_number -> %s (the token insert returned: %t)\n", resp.Tokens[0], resp.Tokens[0] == rec.Tokens["card_number"])
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{rec.SkyflowID}}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "(the token insert returned: true)")
+	exampletest.Run(t, "(the token insert returned: true)")
 }

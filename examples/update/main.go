@@ -1,63 +1,68 @@
-// Command update changes columns of one record and shows the new tokens
-// and values.
+// Command update inserts a record, updates two of its columns asking for
+// the new tokens, and reads the record back.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "update", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
+	vault, err := client.Vault("")
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	env.Step("insert a record")
-	ins, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{exampleenv.Person("John Doe", exampleenv.RunID(), 0)},
+	ins, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:   "table1",
+		Records: []map[string]any{{"card_number": "4111111111111111", "cardholder_name": "John Doe", "ssn": "123-45-6789"}},
 	})
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
 	}
 	id := ins.Inserted[0].SkyflowID
-	env.DeleteLater(env.Table, id)
-	env.Printf("skyflow_id %s\n", id)
 
-	env.Step("update cardholder_name and card_number, asking for tokens")
-	upd, err := env.Vault.Update(ctx, facade.UpdateRequest{
-		Table:     env.Table,
+	upd, err := vault.Update(ctx, facade.UpdateRequest{
+		Table:     "table1",
 		SkyflowID: id,
 		Fields: map[string]any{
 			"cardholder_name": "John Q. Doe",
 			"card_number":     "5555555555554444",
+			"ssn":             nil, // nil clears a column
 		},
 		ReturnTokens: true,
 	})
 	if err != nil {
-		return fmt.Errorf("update: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("updated %s, tokens %s\n", upd.SkyflowID, exampleenv.FormatMap(upd.Tokens))
+	fmt.Printf("updated %s; new card_number token %s\n", upd.SkyflowID, upd.Tokens["card_number"])
 
-	env.Step("read the record back")
-	got, err := env.Vault.Get(ctx, facade.GetRequest{
-		Table: env.Table, IDs: []string{id}, Redaction: facade.RedactionPlainText,
-		Columns: []string{"cardholder_name", "card_number"},
+	got, err := vault.Get(ctx, facade.GetRequest{
+		Table: "table1", IDs: []string{id}, Redaction: facade.RedactionPlainText,
+		Columns: []string{"cardholder_name", "card_number", "ssn"},
 	})
 	if err != nil {
-		return fmt.Errorf("get: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("%s\n", exampleenv.FormatMap(got.Records[0].Fields))
-	if got.Records[0].Fields["cardholder_name"] != "John Q. Doe" {
-		return fmt.Errorf("the update did not take effect")
+	f := got.Records[0].Fields
+	fmt.Printf("now: cardholder_name %v, card_number %v, ssn %v\n", f["cardholder_name"], f["card_number"], f["ssn"])
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{id}}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

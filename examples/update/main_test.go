@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "card_number: 5555555555554444, cardholder_name: John Q. Doe")
+	exampletest.Run(t, "now: cardholder_name John Q. Doe, card_number 5555555555554444")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "uploaded receipt.txt into record", "into new record", "has a value in attachment: true")
+	exampletest.Run(t, "uploaded receipt.txt into record", "into new record", "download URL for its file: true")
 }

@@ -1,60 +1,65 @@
-// Command upsert inserts a record, then inserts it again with a changed
-// name using Upsert on the unique column "email": the vault updates the
-// existing record instead of creating a second one.
+// Command upsert inserts a record, then inserts again with the same email
+// and Upsert set to that unique column: the vault updates the existing
+// record instead of adding a second one.
+//
+// Environment: see examples/README.md.
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"os"
+	"time"
 
-	"github.com/skyflowgo/skyflow/examples/internal/exampleenv"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
-func main() { exampleenv.Main(run) }
-
-func run(ctx context.Context, args []string, stdout io.Writer) error {
-	env, err := exampleenv.Setup(ctx, "upsert", args, stdout)
+func main() {
+	ctx := context.Background()
+	client, err := facade.New(
+		facade.WithVault(facade.VaultConfig{VaultID: os.Getenv("SKYFLOW_VAULT_ID"), BaseURL: os.Getenv("SKYFLOW_VAULT_URL")}),
+		facade.WithCredentials(auth.Credentials{CredentialsJSON: os.Getenv("SKYFLOW_CREDENTIALS")}),
+	)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-
-	person := exampleenv.Person("John Doe", exampleenv.RunID(), 0)
-
-	env.Step("insert a record")
-	first, err := env.Vault.Insert(ctx, facade.InsertRequest{Table: env.Table, Records: []map[string]any{person}})
+	vault, err := client.Vault("")
 	if err != nil {
-		return fmt.Errorf("insert: %w", err)
+		log.Fatal(err)
+	}
+
+	email := fmt.Sprintf("john.doe.%d@example.com", time.Now().UnixNano()) // email is unique
+	first, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:   "table1",
+		Records: []map[string]any{{"email": email, "cardholder_name": "John Doe"}},
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 	id := first.Inserted[0].SkyflowID
-	env.DeleteLater(env.Table, id)
-	env.Printf("inserted skyflow_id %s\n", id)
+	fmt.Println("inserted skyflow_id", id)
 
-	env.Step("insert again with the same email and a new name, upserting on email")
-	changed := map[string]any{"email": person["email"], "cardholder_name": "John Q. Doe"}
-	second, err := env.Vault.Insert(ctx, facade.InsertRequest{
-		Table:   env.Table,
-		Records: []map[string]any{changed},
-		Upsert:  "email", // must be a unique column
+	second, err := vault.Insert(ctx, facade.InsertRequest{
+		Table:   "table1",
+		Records: []map[string]any{{"email": email, "cardholder_name": "John Q. Doe"}},
+		Upsert:  "email", // a unique column
 	})
 	if err != nil {
-		return fmt.Errorf("upsert: %w", err)
+		log.Fatal(err)
 	}
-	env.Printf("upsert returned skyflow_id %s (same record: %t)\n", second.Inserted[0].SkyflowID, second.Inserted[0].SkyflowID == id)
+	fmt.Printf("upsert returned skyflow_id %s (same record: %t)\n", second.Inserted[0].SkyflowID, second.Inserted[0].SkyflowID == id)
 
-	got, err := env.Vault.Get(ctx, facade.GetRequest{
-		Table: env.Table, IDs: []string{id}, Redaction: facade.RedactionPlainText,
-		Columns: []string{"cardholder_name", "email"},
+	got, err := vault.Get(ctx, facade.GetRequest{
+		Table: "table1", IDs: []string{id}, Redaction: facade.RedactionPlainText, Columns: []string{"cardholder_name"},
 	})
 	if err != nil {
-		return fmt.Errorf("get: %w", err)
+		log.Fatal(err)
 	}
-	name := got.Records[0].Fields["cardholder_name"]
-	env.Printf("cardholder_name is now %q\n", name)
-	if second.Inserted[0].SkyflowID != id || name != "John Q. Doe" {
-		return fmt.Errorf("upsert did not update the existing record")
+	fmt.Printf("cardholder_name is now %q\n", got.Records[0].Fields["cardholder_name"])
+
+	if _, err := vault.Delete(ctx, facade.DeleteRequest{Table: "table1", IDs: []string{id}}); err != nil {
+		log.Fatal(err)
 	}
-	return nil
 }

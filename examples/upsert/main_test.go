@@ -7,5 +7,5 @@ import (
 )
 
 func TestRun(t *testing.T) {
-	exampletest.Run(t, run, nil, "same record: true", `cardholder_name is now "John Q. Doe"`)
+	exampletest.Run(t, "same record: true", `cardholder_name is now "John Q. Doe"`)
 }

@@ -94,6 +94,53 @@ var _ = Describe("Fault injection and counters", func() {
 		Expect(srv.Count("RecordServiceInsertRecord")).To(Equal(1))
 	})
 
+	It("closes the connection after the write commits, sending nothing", func() {
+		srv.InjectFault("RecordServiceInsertRecord", mockserver.Fault{CloseAfterCommit: true})
+		req, _ := http.NewRequest("POST", srv.URL()+vaultPath(srv, "/table1"), strings.NewReader(`{"records":[{"fields":{"email":"a@b.c"}}]}`))
+		req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		Expect(err).To(HaveOccurred(), "no status line may arrive")
+		recs := srv.Records("table1")
+		Expect(recs).To(HaveLen(1), "the write was committed")
+		Expect(recs[0]).To(HaveKeyWithValue("email", "a@b.c"))
+		Expect(srv.Count("RecordServiceInsertRecord")).To(Equal(1))
+		Expect(srv.FaultCounts()).To(Equal(map[string]int{"close after commit": 1}))
+		expectOK(get())
+	})
+
+	It("commits a connection call before dropping its answer", func() {
+		srv.InjectFault("InvokeConnection", mockserver.Fault{CloseAfterCommit: true})
+		req, _ := http.NewRequest("POST", srv.ConnectionURL(), strings.NewReader(`{"a":1}`))
+		req.Header.Set("X-Skyflow-Authorization", srv.APIKey())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		Expect(err).To(HaveOccurred())
+		Expect(srv.Count("InvokeConnection")).To(Equal(1))
+		Expect(srv.FaultCounts()).To(HaveKeyWithValue("close after commit", 1))
+	})
+
+	It("counts applied faults by name, derived or given, and resets them with the counters", func() {
+		srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Times: 2, Status: 503})
+		srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Status: 429, RetryAfter: "60", Name: "429 long"})
+		srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Delay: time.Millisecond})
+		srv.InjectFault("TokenServiceDetokenize", mockserver.Fault{Status: 500})
+		for range 4 {
+			get()
+		}
+		expectOK(get())
+		Expect(srv.FaultCounts()).To(Equal(map[string]int{"status 503": 2, "429 long": 1, "delay": 1}),
+			"a fault not applied yet is not counted")
+		srv.ResetCounts()
+		Expect(srv.FaultCounts()).To(BeEmpty())
+	})
+
 	It("counts requests per operation, whatever their outcome, and resets", func() {
 		expectOK(get())
 		expectError(c.withAuth("").do("GET", vaultPath(srv, "/table1"), nil), http.StatusUnauthorized)
@@ -123,6 +170,20 @@ var _ = Describe("Fault injection and counters", func() {
 			expectError(get(), http.StatusInternalServerError)
 			expectOK(admin("DELETE", "/faults", nil))
 			expectOK(get())
+			faults := obj(expectOK(admin("GET", "/counters", nil))["faults"])
+			Expect(faults).To(HaveKeyWithValue("status 500", BeNumerically("==", 1)))
+		})
+
+		It("injects a named close after commit", func() {
+			expectOK(admin("POST", "/faults", map[string]any{"operation": "RecordServiceInsertRecord", "close_after_commit": true, "name": "lost answer"}))
+			req, _ := http.NewRequest("POST", srv.URL()+vaultPath(srv, "/table1"), strings.NewReader(`{"records":[{"fields":{"email":"x@y.z"}}]}`))
+			req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+			req.Header.Set("Content-Type", "application/json")
+			_, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+			Expect(err).To(HaveOccurred())
+			Expect(srv.Records("table1")).To(HaveLen(1))
+			faults := obj(expectOK(admin("GET", "/counters", nil))["faults"])
+			Expect(faults).To(HaveKeyWithValue("lost answer", BeNumerically("==", 1)))
 		})
 
 		It("rejects unknown operations and bad statuses", func() {

@@ -79,7 +79,7 @@ var _ = Describe("Flow DB vaults", func() {
 		expectOK(c.do("POST", "/__admin/faults", map[string]any{"operation": "FlowDBDeleteTokens", "drop_elements": 1}))
 		body := expectOK(c.do("POST", "/v2/tokens/delete", map[string]any{"vaultID": vid, "tokens": []any{"a", "b"}}))
 		Expect(flowList(body, "tokens")).To(HaveLen(1))
-		srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterApply: true})
+		srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterCommit: true})
 		req, err := http.NewRequest("POST", c.base+"/v2/records/insert", strings.NewReader(
 			`{"vaultID":"`+vid+`","tableName":"orders","records":[{"data":{"order_ref":"lost"}}]}`))
 		Expect(err).NotTo(HaveOccurred())
@@ -89,6 +89,7 @@ var _ = Describe("Flow DB vaults", func() {
 		Expect(err).To(HaveOccurred(), "the connection closes without an answer")
 		m := expectOK(c.do("POST", "/v2/vaults/metrics", map[string]any{"vaultID": vid}))
 		Expect(obj(obj(m["data"])["tables"])["orders"]).To(HaveKeyWithValue("records", 1.0), "the lost call took effect")
+		Expect(srv.FaultCounts()).To(Equal(map[string]int{"drop elements": 1, "close after commit": 1}))
 	})
 
 	It("are routed on {cluster}.skyvault.skyflowapis.com by the proxy, and only there", func() {

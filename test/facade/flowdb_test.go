@@ -382,7 +382,7 @@ var _ = Describe("Flow DB vaults", func() {
 		})
 
 		It("a lost answer leaves the outcome unknown; an insert is not sent again", func(ctx SpecContext) {
-			e.srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterApply: true})
+			e.srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterCommit: true})
 			_, err := e.db.Insert(ctx, facade.FlowInsertRequest{Table: "customers", Records: customers(0, 1)})
 			var te *skyflow.TransportError
 			Expect(errors.As(err, &te)).To(BeTrue(), "got %v", err)
@@ -436,7 +436,7 @@ var _ = Describe("Flow DB vaults", func() {
 			seq, err := e.db.BulkInsert(ctx, facade.FlowBulkInsertRequest{Table: "customers", Records: func(yield func(facade.FlowRecord) bool) {
 				for i := range 150 {
 					if i == 50 {
-						e.srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterApply: true})
+						e.srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterCommit: true})
 					}
 					if !yield(facade.FlowRecord{Data: customer(i)}) {
 						return

@@ -10,16 +10,17 @@ import (
 
 // adminFault is the JSON form of a Fault on the admin API.
 type adminFault struct {
-	Operation       string `json:"operation"`
-	Times           int    `json:"times"`
-	Status          int    `json:"status"`
-	RetryAfter      string `json:"retry_after"`
-	Delay           string `json:"delay"`
-	DelayMS         int    `json:"delay_ms"`
-	CloseConnection bool   `json:"close_connection"`
-	Message         string `json:"message"`
-	CloseAfterApply bool   `json:"close_after_apply"`
-	DropElements    int    `json:"drop_elements"`
+	Operation        string `json:"operation"`
+	Times            int    `json:"times"`
+	Status           int    `json:"status"`
+	RetryAfter       string `json:"retry_after"`
+	Delay            string `json:"delay"`
+	DelayMS          int    `json:"delay_ms"`
+	CloseConnection  bool   `json:"close_connection"`
+	CloseAfterCommit bool   `json:"close_after_commit"`
+	DropElements     int    `json:"drop_elements"`
+	Message          string `json:"message"`
+	Name             string `json:"name"`
 }
 
 // adminRunPlan is the JSON form of a RunPlan on the admin API.
@@ -54,10 +55,10 @@ func decodeAdmin(r *http.Request, v any) *apiError {
 // serveAdmin serves the admin API (no authentication; the server listens on
 // loopback by default):
 //
-//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","message",
-//	                            "close_after_apply","drop_elements"}
+//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","close_after_commit",
+//	                            "drop_elements","message","name"}
 //	DELETE /__admin/faults     drop pending faults
-//	GET    /__admin/counters   {"counts":{operation:n}}
+//	GET    /__admin/counters   {"counts":{operation:n},"faults":{fault name:n}}
 //	DELETE /__admin/counters   reset the counters
 //	POST   /__admin/runs       {"polls","final","message"} or a list of them
 //	GET    /__admin/records?table=NAME   records of a table of the first vault
@@ -90,14 +91,14 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string)
 			}
 			delay = d
 		}
-		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay, CloseConnection: f.CloseConnection, Message: f.Message,
-			CloseAfterApply: f.CloseAfterApply, DropElements: f.DropElements})
+		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay,
+			CloseConnection: f.CloseConnection, CloseAfterCommit: f.CloseAfterCommit, DropElements: f.DropElements, Message: f.Message, Name: f.Name})
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	case "DELETE faults":
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	case "GET counters":
-		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts()})
+		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts(), "faults": s.FaultCounts()})
 	case "DELETE counters":
 		s.ResetCounts()
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})

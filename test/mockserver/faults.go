@@ -2,7 +2,8 @@ package mockserver
 
 import (
 	"encoding/json"
-	"net/http"
+	"maps"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -24,26 +25,53 @@ type Fault struct {
 	// the wait early.
 	Delay time.Duration
 	// CloseConnection answers with a status line, headers and part of a
-	// body, then closes the TCP connection mid-response.
+	// body, then closes the TCP connection mid-response. The request is
+	// not handled: nothing is written.
 	CloseConnection bool
+	// CloseAfterCommit handles the request (a write is committed, as it
+	// would be when the answer is lost on its way back), then closes the
+	// TCP connection without sending any of the answer. The client cannot
+	// tell this from CloseConnection, but here the write happened.
+	CloseAfterCommit bool
 	// Message is the error message of the fault response (a default one
 	// naming the fault is used when empty).
 	Message string
-	// CloseAfterApply handles the request (its writes take effect), then
-	// closes the connection instead of answering: an answer lost after the
-	// fact.
-	CloseAfterApply bool
 	// DropElements handles the request, then leaves the last DropElements
 	// elements out of the list of a Flow DB answer (records, response or
 	// tokens): a short answer.
 	DropElements int
+	// Name labels the fault in FaultCounts. When empty, a name is derived
+	// from what the fault does: "close connection", "close after commit",
+	// "status 503", "drop elements" or "delay".
+	Name string
 }
 
-// faultState holds pending faults and per-operation request counters.
+// name is the label FaultCounts counts f under.
+func (f Fault) name() string {
+	switch {
+	case f.Name != "":
+		return f.Name
+	case f.CloseConnection:
+		return "close connection"
+	case f.Status != 0:
+		return "status " + strconv.Itoa(f.Status)
+	case f.CloseAfterCommit:
+		return "close after commit"
+	case f.DropElements > 0:
+		return "drop elements"
+	case f.Delay > 0:
+		return "delay"
+	}
+	return "none"
+}
+
+// faultState holds pending faults, per-operation request counters and
+// per-fault counters of the faults applied.
 type faultState struct {
-	mu     sync.Mutex
-	faults map[string][]*pendingFault
-	counts map[string]int
+	mu      sync.Mutex
+	faults  map[string][]*pendingFault
+	counts  map[string]int
+	applied map[string]int
 }
 
 type pendingFault struct {
@@ -52,7 +80,7 @@ type pendingFault struct {
 }
 
 func newFaultState() *faultState {
-	return &faultState{faults: map[string][]*pendingFault{}, counts: map[string]int{}}
+	return &faultState{faults: map[string][]*pendingFault{}, counts: map[string]int{}, applied: map[string]int{}}
 }
 
 func (s *faultState) inject(op string, f Fault) {
@@ -92,6 +120,7 @@ func (s *faultState) take(op string) (Fault, bool) {
 				list = list[1:]
 			}
 			s.faults[key] = list
+			s.applied[p.f.name()]++
 			return p.f, true
 		}
 		s.faults[key] = list
@@ -108,31 +137,27 @@ func (s *faultState) count(op string) int {
 func (s *faultState) snapshot() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.counts))
-	for k, v := range s.counts {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.counts)
+}
+
+func (s *faultState) appliedSnapshot() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.applied)
 }
 
 func (s *faultState) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
+	s.applied = map[string]int{}
 }
 
 // afterFault applies a fault to the answer of a handled request, buffered
-// in rec: it closes the connection (CloseAfterApply) or shortens the
-// answer's list of elements (DropElements).
+// in rec: it shortens the answer's list of elements (DropElements).
 func (s *Server) afterFault(st *reqState, rec *recorder) {
 	f := st.after
-	if f == nil || rec == nil {
-		return
-	}
-	if f.CloseAfterApply {
-		panic(http.ErrAbortHandler)
-	}
-	if f.DropElements <= 0 || rec.status/100 != 2 {
+	if f == nil || rec == nil || f.DropElements <= 0 || rec.status/100 != 2 {
 		return
 	}
 	var body map[string]json.RawMessage

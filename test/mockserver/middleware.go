@@ -187,7 +187,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 			return
 		}
 		r.SetPathValue("connectionID", id)
-		if s.applyFault(rw, rw, r, op) {
+		proceed, drop := s.applyFault(rw, rw, r, op)
+		switch {
+		case drop:
+			s.handleConnection(&recorder{header: http.Header{}}, r)
+			panic(http.ErrAbortHandler)
+		case proceed:
 			s.handleConnection(rw, r)
 		}
 		return
@@ -209,11 +214,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 		rec = &recorder{header: rw.Header().Clone()}
 		out = rec
 	}
-	if s.applyFault(rw, out, r, op) {
-		if st.after != nil && rec == nil {
-			rec = &recorder{header: rw.Header().Clone()}
-			out = rec
-		}
+	proceed, drop := s.applyFault(rw, out, r, op)
+	switch {
+	case drop:
+		// The request is handled in full; its answer goes nowhere.
+		out = &recorder{header: http.Header{}}
+	case st.after != nil && rec == nil:
+		// The answer is buffered so that afterFault can change it.
+		rec = &recorder{header: rw.Header().Clone()}
+		out = rec
+	}
+	if proceed {
 		cleanup, err := s.validateRequest(r, m)
 		defer cleanup()
 		if err != nil {
@@ -225,6 +236,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 			s.ops[op](out, r)
 			s.afterFault(st, rec)
 		}
+	}
+	if drop {
+		panic(http.ErrAbortHandler) // close the connection, nothing sent
 	}
 	if rec == nil {
 		return
@@ -280,11 +294,12 @@ func setPath(r *http.Request, escaped string) error {
 
 // applyFault counts the request and applies a pending fault, writing a
 // fault status to out and breaking the connection through raw. It reports
-// whether the request should go on.
-func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op string) bool {
+// whether the request should go on, and whether its answer must then be
+// dropped with the connection (CloseAfterCommit).
+func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op string) (proceed, drop bool) {
 	f, ok := s.faults.take(op)
 	if !ok {
-		return true
+		return true, false
 	}
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
@@ -306,7 +321,7 @@ func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op st
 		}
 		panic(http.ErrAbortHandler)
 	}
-	if f.CloseAfterApply || f.DropElements > 0 {
+	if f.DropElements > 0 {
 		if st := stateFrom(r.Context()); st != nil {
 			st.after = &f
 		}
@@ -320,9 +335,9 @@ func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op st
 			out.Header().Set("Retry-After", f.RetryAfter)
 		}
 		writeError(out, newError(f.Status, "%s", msg))
-		return false
+		return false, false
 	}
-	return true
+	return true, f.CloseAfterCommit
 }
 
 // validateRequest checks security, parameters and body against the spec.

@@ -664,7 +664,11 @@ func (s *Server) Count(operation string) int { return s.faults.count(operation) 
 // Counts returns a copy of all operation counters.
 func (s *Server) Counts() map[string]int { return s.faults.snapshot() }
 
-// ResetCounts sets every operation counter to zero.
+// FaultCounts returns how many requests each fault was applied to since the
+// start or the last ResetCounts, by the fault's name (see Fault.Name).
+func (s *Server) FaultCounts() map[string]int { return s.faults.appliedSnapshot() }
+
+// ResetCounts sets every operation counter and fault counter to zero.
 func (s *Server) ResetCounts() { s.faults.reset() }
 
 // InjectFault makes the next f.Times requests to operation (an operationId,

@@ -1,6 +1,9 @@
-// Package readme_test keeps the repository's README.md honest: every Go code
-// block in it must compile against the current SDK, the README must open
-// with the set-up commands, and its relative links must lead somewhere.
+// Package readme_test keeps the repository's documentation honest: README.md
+// and every Markdown file of docs/. Every Go code block in them must compile
+// against the current SDK, every relative link must lead to a file of the
+// repository (and, with a #fragment into a Markdown file, to one of its
+// headings), every in-page link must name a heading, and the README must
+// open with the set-up commands and stay short.
 //
 // A Go block that starts with a package clause is compiled as the only file
 // of a package of its own. Any other block is a snippet: it becomes the body
@@ -13,14 +16,14 @@
 //	conn   *facade.Connection
 //
 // (a snippet may redeclare them with :=) and in whose file these packages
-// are imported: context, errors, fmt, io, log, log/slog, net/http, os,
-// strings, time, and the SDK's auth and facade.
+// are imported: context, errors, fmt, io, iter, log, log/slog, net/http, os,
+// strings, time, and the SDK's skyflow, auth and facade.
 //
 // The blocks are compiled with one `go build -overlay` of synthetic packages
 // placed (virtually) in this module, so imports resolve exactly as they do
 // for the module's own code, the emulator included. A //line directive in
 // front of each block makes the compiler report errors at their line in
-// README.md.
+// the Markdown file.
 package readme_test
 
 import (
@@ -32,22 +35,50 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
 
-const readmePath = "../../README.md"
+// root is the repository root, relative to this package.
+const root = "../.."
 
-// block is one fenced code block of the README.
+// maxReadmeLines is the length the README must stay within: what a
+// newcomer reads in a few minutes. The long guide lives in docs/.
+const maxReadmeLines = 300
+
+// docFiles lists the checked Markdown files, relative to the repository
+// root: README.md, then docs/*.md.
+func docFiles(t *testing.T) []string {
+	t.Helper()
+	files := []string{"README.md"}
+	more, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(more) == 0 {
+		t.Fatal("docs/ holds no Markdown file")
+	}
+	for _, f := range more {
+		rel, err := filepath.Rel(root, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, filepath.ToSlash(rel))
+	}
+	return files
+}
+
+// block is one fenced code block of a Markdown file.
 type block struct {
 	lang string
 	line int // line of the block's first line of code (1-based)
 	code string
 }
 
-func readBlocks(t *testing.T) []block {
+func readBlocks(t *testing.T, name string) []block {
 	t.Helper()
-	f, err := os.Open(readmePath)
+	f, err := os.Open(filepath.Join(root, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +111,7 @@ func readBlocks(t *testing.T) []block {
 		t.Fatal(err)
 	}
 	if cur != nil {
-		t.Fatalf("README.md:%d: code block is not closed", cur.line-1)
+		t.Fatalf("%s:%d: code block is not closed", name, cur.line-1)
 	}
 	return blocks
 }
@@ -108,6 +139,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log"
 	"log/slog"
 	"net/http"
@@ -125,6 +157,7 @@ var (
 	_ = errors.New
 	_ = fmt.Sprint
 	_ = io.EOF
+	_ = iter.Pull[int]
 	_ = log.Fatal
 	_ = slog.New
 	_ = http.MethodGet
@@ -140,44 +173,50 @@ func snippet(ctx context.Context, client *facade.Client, vault *facade.Vault, de
 	{
 `
 
-// TestGoBlocksCompile compiles every Go block of the README.
+// TestGoBlocksCompile compiles every Go block of every checked file.
 func TestGoBlocksCompile(t *testing.T) {
-	blocks := readBlocks(t)
 	modDir, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme, err := filepath.Abs(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
 	overlay := map[string]string{}
 	var pkgs []string
-	where := map[string]int{} // package dir -> README line
-	for i, b := range blocks {
-		if b.lang != "go" {
-			continue
-		}
-		name := fmt.Sprintf("b%03d", i)
-		var src strings.Builder
-		if isFile(b.code) {
-			fmt.Fprintf(&src, "//line %s:%d\n%s", readme, b.line, b.code)
-		} else {
-			fmt.Fprintf(&src, snippetHeader, name)
-			fmt.Fprintf(&src, "//line %s:%d\n%s\t}\n}\n", readme, b.line, b.code)
-		}
-		real := filepath.Join(tmp, name+".go")
-		if err := os.WriteFile(real, []byte(src.String()), 0o600); err != nil {
+	where := map[string]string{} // package name -> file:line
+	perFile := map[string]int{}
+	for _, name := range docFiles(t) {
+		abs, err := filepath.Abs(filepath.Join(root, name))
+		if err != nil {
 			t.Fatal(err)
 		}
-		virtual := filepath.Join(modDir, "readme", "zz_readme_blocks", name, "block.go")
-		overlay[virtual] = real
-		pkgs = append(pkgs, "./readme/zz_readme_blocks/"+name)
-		where[name] = b.line
+		for _, b := range readBlocks(t, name) {
+			if b.lang != "go" {
+				continue
+			}
+			pkg := fmt.Sprintf("b%03d", len(pkgs))
+			var src strings.Builder
+			if isFile(b.code) {
+				fmt.Fprintf(&src, "//line %s:%d\n%s", abs, b.line, b.code)
+			} else {
+				fmt.Fprintf(&src, snippetHeader, pkg)
+				fmt.Fprintf(&src, "//line %s:%d\n%s\t}\n}\n", abs, b.line, b.code)
+			}
+			real := filepath.Join(tmp, pkg+".go")
+			if err := os.WriteFile(real, []byte(src.String()), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			virtual := filepath.Join(modDir, "readme", "zz_readme_blocks", pkg, "block.go")
+			overlay[virtual] = real
+			pkgs = append(pkgs, "./readme/zz_readme_blocks/"+pkg)
+			where[pkg] = fmt.Sprintf("%s:%d", name, b.line)
+			perFile[name]++
+		}
 	}
-	if len(pkgs) < 10 {
-		t.Fatalf("found only %d Go blocks in README.md", len(pkgs))
+	if perFile["README.md"] < 3 {
+		t.Fatalf("found only %d Go blocks in README.md", perFile["README.md"])
+	}
+	if len(pkgs) < 20 {
+		t.Fatalf("found only %d Go blocks in README.md and docs/", len(pkgs))
 	}
 	ov, err := json.Marshal(map[string]any{"Replace": overlay})
 	if err != nil {
@@ -189,22 +228,22 @@ func TestGoBlocksCompile(t *testing.T) {
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("the go command is needed to compile the README's blocks: %v", err)
+		t.Fatalf("the go command is needed to compile the documentation's blocks: %v", err)
 	}
 	cmd := exec.CommandContext(t.Context(), goCmd, append([]string{"build", "-overlay", ovPath, "-gcflags=-e"}, pkgs...)...)
 	cmd.Dir = modDir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		// Errors point into README.md through the //line directives; name
-		// the block of each package that failed as well.
+		// Errors point into the Markdown files through the //line
+		// directives; name the block of each package that failed as well.
 		var failed []string
 		for _, m := range regexp.MustCompile(`zz_readme_blocks/(b\d+)`).FindAllStringSubmatch(out.String(), -1) {
-			failed = append(failed, fmt.Sprintf("README.md:%d", where[m[1]]))
+			failed = append(failed, where[m[1]])
 		}
-		t.Fatalf("Go blocks of README.md do not compile (blocks starting at %s):\n%s", strings.Join(unique(failed), ", "), out.String())
+		t.Fatalf("Go blocks do not compile (blocks starting at %s):\n%s", strings.Join(unique(failed), ", "), out.String())
 	}
-	t.Logf("%d Go blocks compiled", len(pkgs))
+	t.Logf("%d Go blocks compiled: %v", len(pkgs), perFile)
 }
 
 func unique(s []string) []string {
@@ -222,7 +261,7 @@ func unique(s []string) []string {
 // TestStartsWithSetupCommands checks that the first code block of the
 // README is the two set-up commands, make demo then make test.
 func TestStartsWithSetupCommands(t *testing.T) {
-	blocks := readBlocks(t)
+	blocks := readBlocks(t, "README.md")
 	if len(blocks) == 0 {
 		t.Fatal("README.md has no code block")
 	}
@@ -236,7 +275,7 @@ func TestStartsWithSetupCommands(t *testing.T) {
 	if len(cmds) < 2 || cmds[0] != "make demo" || cmds[1] != "make test" {
 		t.Errorf("README.md:%d: the first code block must run `make demo` then `make test`, got %q", first.line, cmds)
 	}
-	data, err := os.ReadFile(readmePath)
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,11 +286,24 @@ func TestStartsWithSetupCommands(t *testing.T) {
 	}
 }
 
+// TestReadmeIsShort keeps the README within what a newcomer reads in a few
+// minutes; the rest belongs in docs/.
+func TestReadmeIsShort(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(data, []byte("\n")); n > maxReadmeLines {
+		t.Errorf("README.md has %d lines, more than %d: move the detail to docs/", n, maxReadmeLines)
+	}
+}
+
 var (
-	mdLink    = regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
-	mdAnchor  = regexp.MustCompile(`\]\(#([^)\s]+)\)`)
+	mdLink    = regexp.MustCompile(`\]\(([^)#\s]*)(#[^)\s]*)?\)`)
 	mdHeading = regexp.MustCompile(`^#{1,6} +(.+?) *$`)
 	slugDrop  = regexp.MustCompile(`[^\p{L}\p{N} _-]`)
+	// inlineCode is a code span, whose text is not a link.
+	inlineCode = regexp.MustCompile("`[^`]*`")
 )
 
 // slug is the anchor GitHub gives a heading.
@@ -260,49 +312,98 @@ func slug(heading string) string {
 	return strings.ReplaceAll(s, " ", "-")
 }
 
-// TestAnchors checks that every in-page link of the README names a heading.
-func TestAnchors(t *testing.T) {
-	data, err := os.ReadFile(readmePath)
+// anchors returns the anchors of a Markdown file's headings (outside code
+// blocks), with GitHub's -1, -2 ... suffixes for repeated headings.
+func anchors(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(data), "\n")
-	anchors := map[string]bool{}
+	out := map[string]bool{}
+	seen := map[string]int{}
 	inCode := false
-	for _, l := range lines {
+	for _, l := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(l), "```") {
 			inCode = !inCode
+			continue
 		}
 		if m := mdHeading.FindStringSubmatch(l); m != nil && !inCode {
-			anchors[slug(m[1])] = true
+			s := slug(m[1])
+			if n := seen[s]; n > 0 {
+				out[fmt.Sprintf("%s-%d", s, n)] = true
+			} else {
+				out[s] = true
+			}
+			seen[s]++
 		}
 	}
-	for i, l := range lines {
-		for _, m := range mdAnchor.FindAllStringSubmatch(l, -1) {
-			if !anchors[m[1]] {
-				t.Errorf("README.md:%d: link to #%s: no such heading", i+1, m[1])
+	return out
+}
+
+// TestLinks checks every link of every checked file: a relative link leads
+// to a file or directory of the repository, a #fragment names a heading of
+// the page it points to (the same page, or another Markdown file).
+func TestLinks(t *testing.T) {
+	for _, name := range docFiles(t) {
+		path := filepath.Join(root, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own := anchors(t, path)
+		inCode := false
+		links := 0
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				inCode = !inCode
+				continue
 			}
+			if inCode {
+				continue
+			}
+			for _, m := range mdLink.FindAllStringSubmatch(inlineCode.ReplaceAllString(line, ""), -1) {
+				target, frag := m[1], strings.TrimPrefix(m[2], "#")
+				links++
+				if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+					continue
+				}
+				if target == "" {
+					if !own[frag] {
+						t.Errorf("%s:%d: link to #%s: no such heading", name, i+1, frag)
+					}
+					continue
+				}
+				dest := filepath.Join(filepath.Dir(path), filepath.FromSlash(target))
+				if _, err := os.Stat(dest); err != nil {
+					t.Errorf("%s:%d: link to %s: no such file or directory", name, i+1, target)
+					continue
+				}
+				if frag != "" && strings.HasSuffix(target, ".md") && !anchors(t, dest)[frag] {
+					t.Errorf("%s:%d: link to %s#%s: no such heading there", name, i+1, target, frag)
+				}
+			}
+		}
+		if links == 0 && name == "README.md" {
+			t.Errorf("%s: no link found; is the link pattern still right?", name)
 		}
 	}
 }
 
-// TestRelativeLinks checks that every relative link of the README leads to
-// a file or directory of the repository.
-func TestRelativeLinks(t *testing.T) {
-	data, err := os.ReadFile(readmePath)
+// TestDocsAreListed checks that the README links every file of docs/, so no
+// page is orphaned.
+func TestDocsAreListed(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Dir(readmePath)
-	for i, line := range strings.Split(string(data), "\n") {
-		for _, m := range mdLink.FindAllStringSubmatch(line, -1) {
-			target := m[1]
-			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
-				continue
-			}
-			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(target))); err != nil {
-				t.Errorf("README.md:%d: link to %s: no such file or directory", i+1, target)
-			}
+	var linked []string
+	for _, m := range mdLink.FindAllStringSubmatch(string(data), -1) {
+		linked = append(linked, m[1])
+	}
+	for _, name := range docFiles(t)[1:] {
+		if !slices.Contains(linked, name) {
+			t.Errorf("README.md does not link %s", name)
 		}
 	}
 }

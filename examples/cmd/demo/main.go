@@ -1,13 +1,16 @@
 // Command demo builds every example program of this module, runs each one
-// against the in-process emulator, and prints a pass/fail table. It exits
+// against an emulator of its own, and prints a pass/fail table. It exits
 // with status 1 when an example fails. `make demo` runs it from the
 // repository root; from examples/ run
 //
 //	go run ./cmd/demo [-q] [-run regexp] [-p n] [-timeout d]
 //
-// The examples run with -emulator and with every SKYFLOW_* variable removed
-// from their environment, so a developer's real vault settings never leak
-// into the demo.
+// For each example the runner starts the Skyflow emulator in its own process
+// (package mockserver, on a free loopback port) and runs the program with
+// the variables that point it there (SKYFLOW_VAULT_ID, SKYFLOW_VAULT_URL,
+// SKYFLOW_CREDENTIALS, ...: see examples/README.md). Every other SKYFLOW_*
+// variable is removed from the program's environment, so a developer's real
+// vault settings never leak into the demo.
 package main
 
 import (
@@ -27,6 +30,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/skyflowgo/skyflow/examples/internal/emulator"
 )
 
 func main() {
@@ -217,7 +222,7 @@ func runAll(ctx context.Context, bin string, examples []example, parallel int, t
 	return results
 }
 
-// runOne runs one example binary against the emulator.
+// runOne runs one example binary against an emulator of its own.
 func runOne(ctx context.Context, bin string, e example, timeout time.Duration) result {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -225,28 +230,21 @@ func runOne(ctx context.Context, bin string, e example, timeout time.Duration) r
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	cmd := exec.CommandContext(ctx, exe, "-emulator")
-	cmd.Env = cleanEnv(os.Environ())
+	emu, err := emulator.Start(e.name)
+	if err != nil {
+		return result{example: e, err: err}
+	}
+	defer emu.Close()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = emu.Environ(os.Environ())
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	r := result{example: e, output: out.Bytes(), err: err, duration: time.Since(start)}
 	if err != nil && ctx.Err() == context.DeadlineExceeded {
 		r.err = fmt.Errorf("timed out after %s", timeout)
 	}
 	return r
-}
-
-// cleanEnv drops the SKYFLOW_* variables so examples cannot reach a real
-// vault.
-func cleanEnv(env []string) []string {
-	out := env[:0:0]
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "SKYFLOW_") {
-			out = append(out, kv)
-		}
-	}
-	return out
 }
