@@ -27,6 +27,7 @@ type Client struct {
 	vaultMap map[string]*vaultEntry
 	conns    []string
 	connMap  map[string]*connEntry
+	flow     flowDBs // Flow DB vaults (flowdb.go)
 	creds    *auth.Credentials
 
 	tokens tokenCache
@@ -60,6 +61,7 @@ type Option func(*settings) error
 type settings struct {
 	vaults         []VaultConfig
 	conns          []ConnectionConfig
+	flowdbs        []FlowDBConfig
 	creds          *auth.Credentials
 	level          LogLevel
 	logger         *slog.Logger
@@ -382,6 +384,11 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	for _, fc := range s.flowdbs {
+		if err := c.AddFlowDB(fc); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
@@ -560,6 +567,7 @@ func (c *Client) SetCredentials(creds auth.Credentials) error {
 			c.connMap[id] = &connEntry{cfg: e.cfg}
 		}
 	}
+	c.resetFlowDBsLocked()
 	c.pruneTokensLocked()
 	return nil
 }
@@ -683,6 +691,7 @@ func (c *Client) pruneTokensLocked() {
 	for _, e := range c.connMap {
 		use(e.cfg.TokenSource, e.cfg.Credentials)
 	}
+	c.useFlowDBsLocked(use)
 	c.tokens.prune(live, envLive)
 }
 

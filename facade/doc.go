@@ -109,6 +109,17 @@
 // credentials and the type of a token source (never what a caller's source
 // prints itself), and also implement MarshalJSON that way.
 //
+// # Flow DB vaults
+//
+// client.FlowDB(vaultID) returns a handle on a Flow DB vault (configured
+// with WithFlowDB; host https://{cluster}.skyvault.skyflowapis.com), with
+// the same credentials, token cache, retries and logging: Insert (several
+// tables, upsert, your own tokens), Get, Update, Delete, Query,
+// Detokenize and Tokenize with token groups, DeleteTokens, Metrics, and
+// bulk calls that read iterators. Every record or token of a call comes
+// back with its index and one FlowOutcome. See FlowDB for what of that API
+// is inferred.
+//
 // # Detect and Connections
 //
 // client.Detect(vaultID) returns a handle for de-identifying text

@@ -30,6 +30,7 @@ import (
 func shownField(name string) bool {
 	switch name {
 	case "Table", "Column", "Columns", "ColumnGroup", "Upsert", "Fields", "Operation",
+		"TokenGroup", "TokenGroups", "UniqueColumns", "Redaction",
 		"SkyflowID", "IDs", "RequestID", "RunID", "AccountID", "WorkspaceID", "VaultID", "ResourceIDs",
 		"NumberColumn", "LastFourColumn", "ExpiryColumn",
 		"Method", "HTTPMethod", "Type", "Extension", "ValueType",
@@ -123,7 +124,7 @@ func (c *Client) describe() redact.Desc {
 	if creds, ok := c.Credentials(); ok {
 		common = credentials(&creds)
 	}
-	return redact.New("facade.Client", "vaults", idList(vaults), "connections", idList(conns),
+	return redact.New("facade.Client", "vaults", idList(vaults), "flowdb_vaults", idList(c.FlowDBIDs()), "connections", idList(conns),
 		"credentials", common, "log_level", string(c.LogLevel()))
 }
 

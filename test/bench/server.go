@@ -71,6 +71,7 @@ type handler struct {
 	mu     sync.Mutex
 	insert map[int][]byte
 	get    map[int][]byte
+	flow   flowCache // Flow DB answers (flowdb.go)
 }
 
 func newHandler(capture func(Captured)) *handler {
@@ -131,6 +132,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/v1/vaults/"+vaultID+"/"+table && r.Method == http.MethodGet:
 		out = h.cached(h.get, strings.Count(r.URL.RawQuery, "skyflow_ids="), getResponse)
 	default:
+		if out = h.flowAnswer(p, body); out != nil {
+			break
+		}
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `{"error":{"grpc_code":5,"http_code":404,"http_status":"Not Found","message":"no such route"}}`)
 		return

@@ -18,6 +18,7 @@ type adminFault struct {
 	DelayMS          int    `json:"delay_ms"`
 	CloseConnection  bool   `json:"close_connection"`
 	CloseAfterCommit bool   `json:"close_after_commit"`
+	DropElements     int    `json:"drop_elements"`
 	Message          string `json:"message"`
 	Name             string `json:"name"`
 }
@@ -54,7 +55,8 @@ func decodeAdmin(r *http.Request, v any) *apiError {
 // serveAdmin serves the admin API (no authentication; the server listens on
 // loopback by default):
 //
-//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","close_after_commit","message","name"}
+//	POST   /__admin/faults     {"operation","times","status","retry_after","delay","delay_ms","close_connection","close_after_commit",
+//	                            "drop_elements","message","name"}
 //	DELETE /__admin/faults     drop pending faults
 //	GET    /__admin/counters   {"counts":{operation:n},"faults":{fault name:n}}
 //	DELETE /__admin/counters   reset the counters
@@ -90,7 +92,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string)
 			delay = d
 		}
 		s.InjectFault(f.Operation, Fault{Times: f.Times, Status: f.Status, RetryAfter: f.RetryAfter, Delay: delay,
-			CloseConnection: f.CloseConnection, CloseAfterCommit: f.CloseAfterCommit, Message: f.Message, Name: f.Name})
+			CloseConnection: f.CloseConnection, CloseAfterCommit: f.CloseAfterCommit, DropElements: f.DropElements, Message: f.Message, Name: f.Name})
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	case "DELETE faults":
 		s.ClearFaults()

@@ -20,6 +20,9 @@ type Config struct {
 	// Vaults served by the emulator; the first is the one VaultID and
 	// ClusterID report.
 	Vaults []VaultConfig `json:"vaults,omitempty"`
+	// FlowDBVaults are the Flow DB vaults served (see FlowDBVaultConfig);
+	// the first is the one FlowDBVaultID reports.
+	FlowDBVaults []FlowDBVaultConfig `json:"flowdb_vaults,omitempty"`
 	// APIKeys accepted as bearer credentials. Each must have the real
 	// format: "sky-" + 5 alphanumerics + "-" + 32 hex digits (42 characters).
 	// When empty, one random key is generated.
@@ -183,9 +186,9 @@ const (
 
 // DefaultConfig returns the demo configuration: one vault with the tables
 // table1 (card_number, cardholder_name, email, ssn, dob) and documents
-// (title, attachment), a service account with the roles "demo-admin" and
-// "demo-reader", and one outbound connection. API key and service-account
-// key are generated per server.
+// (title, attachment), the Flow DB vault of DemoFlowDBVault, a service
+// account with the roles "demo-admin" and "demo-reader", and one outbound
+// connection. API key and service-account key are generated per server.
 func DefaultConfig() Config {
 	return Config{
 		Vaults: []VaultConfig{{
@@ -211,6 +214,7 @@ func DefaultConfig() Config {
 				},
 			},
 		}},
+		FlowDBVaults: []FlowDBVaultConfig{DemoFlowDBVault()},
 		ServiceAccounts: []ServiceAccountConfig{{
 			ClientID:   DemoClientID,
 			KeyID:      DemoKeyID,
@@ -483,6 +487,7 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	errs = append(errs, validateFlowDB(c.FlowDBVaults, vaultIDs)...)
 	runs := map[string]bool{}
 	for i, r := range c.DetectRuns {
 		where := fmt.Sprintf("detect_runs[%d]", i)
@@ -537,6 +542,9 @@ func (c Config) completed() Config {
 	if len(c.Vaults) == 0 {
 		d := DefaultConfig()
 		c.Vaults = d.Vaults
+		if len(c.FlowDBVaults) == 0 {
+			c.FlowDBVaults = d.FlowDBVaults
+		}
 		if len(c.ServiceAccounts) == 0 {
 			c.ServiceAccounts = d.ServiceAccounts
 		}
@@ -547,6 +555,12 @@ func (c Config) completed() Config {
 	for i := range c.Vaults {
 		if c.Vaults[i].ClusterID == "" {
 			c.Vaults[i].ClusterID = DemoClusterID
+		}
+	}
+	c.FlowDBVaults = append([]FlowDBVaultConfig(nil), c.FlowDBVaults...)
+	for i := range c.FlowDBVaults {
+		if c.FlowDBVaults[i].ClusterID == "" {
+			c.FlowDBVaults[i].ClusterID = DemoClusterID
 		}
 	}
 	if len(c.ServiceAccounts) == 0 {

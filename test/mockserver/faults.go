@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"maps"
 	"strconv"
 	"sync"
@@ -35,9 +36,13 @@ type Fault struct {
 	// Message is the error message of the fault response (a default one
 	// naming the fault is used when empty).
 	Message string
+	// DropElements handles the request, then leaves the last DropElements
+	// elements out of the list of a Flow DB answer (records, response or
+	// tokens): a short answer.
+	DropElements int
 	// Name labels the fault in FaultCounts. When empty, a name is derived
 	// from what the fault does: "close connection", "close after commit",
-	// "status 503" or "delay".
+	// "status 503", "drop elements" or "delay".
 	Name string
 }
 
@@ -52,6 +57,8 @@ func (f Fault) name() string {
 		return "status " + strconv.Itoa(f.Status)
 	case f.CloseAfterCommit:
 		return "close after commit"
+	case f.DropElements > 0:
+		return "drop elements"
 	case f.Delay > 0:
 		return "delay"
 	}
@@ -144,4 +151,32 @@ func (s *faultState) reset() {
 	defer s.mu.Unlock()
 	s.counts = map[string]int{}
 	s.applied = map[string]int{}
+}
+
+// afterFault applies a fault to the answer of a handled request, buffered
+// in rec: it shortens the answer's list of elements (DropElements).
+func (s *Server) afterFault(st *reqState, rec *recorder) {
+	f := st.after
+	if f == nil || rec == nil || f.DropElements <= 0 || rec.status/100 != 2 {
+		return
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+		return
+	}
+	for _, key := range []string{"records", "response", "tokens"} {
+		var list []json.RawMessage
+		if err := json.Unmarshal(body[key], &list); err != nil || list == nil {
+			continue
+		}
+		list = list[:max(0, len(list)-f.DropElements)]
+		body[key], _ = json.Marshal(list)
+		out, err := marshal(body)
+		if err != nil {
+			return
+		}
+		rec.body.Reset()
+		rec.body.Write(out)
+		return
+	}
 }

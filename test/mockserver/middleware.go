@@ -215,9 +215,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 		out = rec
 	}
 	proceed, drop := s.applyFault(rw, out, r, op)
-	if drop {
+	switch {
+	case drop:
 		// The request is handled in full; its answer goes nowhere.
 		out = &recorder{header: http.Header{}}
+	case st.after != nil && rec == nil:
+		// The answer is buffered so that afterFault can change it.
+		rec = &recorder{header: rw.Header().Clone()}
+		out = rec
 	}
 	if proceed {
 		cleanup, err := s.validateRequest(r, m)
@@ -229,6 +234,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 				r.SetPathValue(name, val)
 			}
 			s.ops[op](out, r)
+			s.afterFault(st, rec)
 		}
 	}
 	if drop {
@@ -240,10 +246,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	if verr := s.validateResponse(r, m, rec); verr != nil {
-		s.addProblem("%s %s: response %d does not match the spec: %v", op, m.route.Path, rec.status, verr)
-		writeError(rw, newError(http.StatusInternalServerError, "emulator response does not match the spec: %v", verr))
-		return
+	if s.opts.validateResponses {
+		if verr := s.validateResponse(r, m, rec); verr != nil {
+			s.addProblem("%s %s: response %d does not match the spec: %v", op, m.route.Path, rec.status, verr)
+			writeError(rw, newError(http.StatusInternalServerError, "emulator response does not match the spec: %v", verr))
+			return
+		}
 	}
 	for k, v := range rec.header {
 		rw.Header()[k] = v
@@ -312,6 +320,11 @@ func (s *Server) applyFault(raw, out http.ResponseWriter, r *http.Request, op st
 			fl.Flush()
 		}
 		panic(http.ErrAbortHandler)
+	}
+	if f.DropElements > 0 {
+		if st := stateFrom(r.Context()); st != nil {
+			st.after = &f
+		}
 	}
 	if f.Status != 0 {
 		msg := f.Message

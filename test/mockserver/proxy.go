@@ -13,10 +13,11 @@ import (
 type surface uint8
 
 const (
-	surfaceDirect  surface = iota // the emulator's own listener: everything
-	surfaceVault                  // {cluster}.vault.skyflowapis.com: vault, Detect, downloads
-	surfaceManage                 // manage.skyflowapis.com: the token endpoint
-	surfaceGateway                // {cluster}.gateway.skyflowapis.com: connections
+	surfaceDirect   surface = iota // the emulator's own listener: everything
+	surfaceVault                   // {cluster}.vault.skyflowapis.com: vault, Detect, downloads
+	surfaceManage                  // manage.skyflowapis.com: the token endpoint
+	surfaceGateway                 // {cluster}.gateway.skyflowapis.com: connections
+	surfaceSkyvault                // {cluster}.skyvault.skyflowapis.com: Flow DB vaults
 )
 
 // origin is how a client reached the emulator: the scheme and host it
@@ -46,6 +47,9 @@ func classifyHost(host string) (surface, string, bool) {
 		if rest, ok := strings.CutSuffix(host, ".gateway."+d); ok && rest != "" && !strings.Contains(rest, ".") {
 			return surfaceGateway, rest, true
 		}
+		if rest, ok := strings.CutSuffix(host, ".skyvault."+d); ok && rest != "" && !strings.Contains(rest, ".") {
+			return surfaceSkyvault, rest, true
+		}
 	}
 	return 0, "", false
 }
@@ -59,7 +63,8 @@ func (s *Server) proxyTarget(hostport, scheme string) (surface, *apiError) {
 	}
 	refuse := func(why string) *apiError {
 		return newError(http.StatusBadGateway, "skyflow-mock proxy: %s; it serves only {cluster}.vault.skyflowapis.com, "+
-			"manage.skyflowapis.com and {cluster}.gateway.skyflowapis.com (and their -preview.com forms) for the configured clusters, "+
+			"{cluster}.skyvault.skyflowapis.com, manage.skyflowapis.com and {cluster}.gateway.skyflowapis.com "+
+			"(and their -preview.com forms) for the configured clusters, "+
 			"and forwards nothing anywhere", why)
 	}
 	sf, cluster, ok := classifyHost(host)
@@ -78,6 +83,11 @@ func (s *Server) proxyTarget(hostport, scheme string) (surface, *apiError) {
 // cluster id.
 func (s *Server) knownCluster(id string) bool {
 	for _, v := range s.vaults {
+		if strings.EqualFold(v.clusterID, id) {
+			return true
+		}
+	}
+	for _, v := range s.flowdbs {
 		if strings.EqualFold(v.clusterID, id) {
 			return true
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/flowdbapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/oauthapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/vaultapi"
 )
@@ -32,7 +33,7 @@ type specRoute struct {
 	item *openapi3.PathItem
 }
 
-// specSet is the three specs the emulator serves. It is immutable once
+// specSet is the specs the emulator serves. It is immutable once
 // loaded and shared by every server of the process.
 type specSet struct {
 	specs []*apiSpec
@@ -49,9 +50,23 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 		{"oauth", oauthapi.GetSpec},
 		{"detect", detectapi.GetSpec},
 		{"vault", vaultapi.GetSpec},
+		{"flowdb", flowdbapi.GetSpec},
 	}
-	for _, s := range sources {
-		doc, err := s.get()
+	// The documents are decoded concurrently: they are independent, and
+	// decoding them is most of the emulator's start-up time.
+	docs := make([]*openapi3.T, len(sources))
+	errs := make([]error, len(sources))
+	var wg sync.WaitGroup
+	for i, s := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			docs[i], errs[i] = s.get()
+		}()
+	}
+	wg.Wait()
+	for i, s := range sources {
+		doc, err := docs[i], errs[i]
 		if err != nil {
 			return nil, fmt.Errorf("load %s spec: %w", s.name, err)
 		}
@@ -84,7 +99,8 @@ var loadSpecs = sync.OnceValues(func() (*specSet, error) {
 
 // servedOn reports whether the spec's operations are reachable through a
 // surface: the token endpoint on the manage host, vault and Detect on the
-// vault host, everything on the emulator's own listener.
+// vault host, Flow DB on the skyvault host, everything on the emulator's
+// own listener.
 func (a *apiSpec) servedOn(sf surface) bool {
 	switch sf {
 	case surfaceDirect:
@@ -93,6 +109,8 @@ func (a *apiSpec) servedOn(sf surface) bool {
 		return a.name == "oauth"
 	case surfaceVault:
 		return a.name == "vault" || a.name == "detect"
+	case surfaceSkyvault:
+		return a.name == "flowdb"
 	}
 	return false
 }

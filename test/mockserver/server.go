@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/flowdbapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/oauthapi"
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/vaultapi"
 )
@@ -129,6 +130,8 @@ type Server struct {
 	auth     *authority
 	vaults   map[string]*vault
 	vaultIDs []string
+	flowdbs  map[string]*flowVault // Flow DB vaults (flowdb.go)
+	flowIDs  []string
 	conns    map[string]*connection
 	runs     *runStore
 	audit    *auditLog
@@ -245,6 +248,10 @@ func New(opts ...Option) (*Server, error) {
 			Handler:          oauthapi.NewStrictHandlerWithOptions(&oauthAPI{s: s}, nil, oauthapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
 			ErrorHandlerFunc: reqErr,
 		},
+		&flowdbapi.ServerInterfaceWrapper{
+			Handler:          flowdbapi.NewStrictHandlerWithOptions(&flowdbAPI{s: s}, nil, flowdbapi.StrictHTTPServerOptions{RequestErrorHandlerFunc: reqErr, ResponseErrorHandlerFunc: respErr}),
+			ErrorHandlerFunc: reqErr,
+		},
 	}
 	if s.ops, err = operationHandlers(specs, wrappers); err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
@@ -297,6 +304,15 @@ func (s *Server) setup() error {
 	}
 	if s.store != nil {
 		s.files.sweep()
+	}
+	s.flowdbs = map[string]*flowVault{}
+	for _, fc := range s.cfg.FlowDBVaults {
+		v, err := newFlowVault(fc, s.store)
+		if err != nil {
+			return err
+		}
+		s.flowdbs[fc.ID] = v
+		s.flowIDs = append(s.flowIDs, fc.ID)
 	}
 	for _, cc := range s.cfg.Connections {
 		segs, _ := parseRoute(cc.Route) // validated
@@ -502,6 +518,29 @@ func (s *Server) ConnectionURL() string {
 	}
 	c := s.cfg.Connections[0]
 	return base + connectionPrefix + c.ID + c.Route
+}
+
+// FlowDBVaultID returns the id of the first configured Flow DB vault, or
+// "" when none is configured.
+func (s *Server) FlowDBVaultID() string {
+	if len(s.flowIDs) == 0 {
+		return ""
+	}
+	return s.flowIDs[0]
+}
+
+// FlowDBURL returns the base URL of the first Flow DB vault as a client
+// configures it: https://{cluster}.skyvault.skyflowapis.com with
+// WithProxy, else URL(). It is empty before Start or without a Flow DB
+// vault.
+func (s *Server) FlowDBURL() string {
+	if len(s.flowIDs) == 0 {
+		return ""
+	}
+	if s.ProxyURL() != "" {
+		return "https://" + s.flowdbs[s.flowIDs[0]].clusterID + ".skyvault." + skyflowDomains[0]
+	}
+	return s.URL()
 }
 
 // VaultURL returns the URL of the first vault's data plane as a client

@@ -15,6 +15,7 @@ type reqState struct {
 	vaultID    string
 	grants     *grants // what the principal may do (nil: everything)
 	grantsDone bool
+	after      *Fault // a fault applied to the handled request's answer (faults.go)
 }
 
 type stateKey struct{}

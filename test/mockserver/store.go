@@ -113,6 +113,7 @@ type change struct {
 	run              *run
 	metaKey          string
 	metaValue        []byte
+	raw              *op // a write of a Flow DB vault (flowdb.go)
 }
 
 // changeSet is the changes of one committed transaction, acknowledged on
@@ -349,6 +350,8 @@ func (st *store) checkpointLog() error {
 // op resolves a change into a database write.
 func (c *change) op() (op, error) {
 	switch {
+	case c.raw != nil:
+		return *c.raw, nil
 	case c.metaKey != "":
 		return op{b1: string(bucketMeta), key: []byte(c.metaKey), val: c.metaValue}, nil
 	case c.run != nil:

@@ -165,7 +165,7 @@ func loadCA(certPath, keyPath string, now time.Time) (*certAuthority, error) {
 func leafHosts() []string {
 	hosts := []string{"localhost"}
 	for _, d := range skyflowDomains {
-		hosts = append(hosts, "*.vault."+d, "*.gateway."+d, "manage."+d)
+		hosts = append(hosts, "*.vault."+d, "*.skyvault."+d, "*.gateway."+d, "manage."+d)
 	}
 	return hosts
 }

@@ -20,7 +20,7 @@ func repoRoot() string {
 }
 
 // specNames lists every spec we author.
-var specNames = []string{"vault", "detect", "connection", "oauth"}
+var specNames = []string{"vault", "detect", "connection", "oauth", "flowdb"}
 
 type loadedSpec struct {
 	doc    *openapi3.T

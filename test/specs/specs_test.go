@@ -19,6 +19,7 @@ var _ = Describe("the OpenAPI specs", func() {
 		Entry("detect", "detect"),
 		Entry("connection", "connection"),
 		Entry("oauth", "oauth"),
+		Entry("flowdb", "flowdb"),
 	)
 
 	It("declare every endpoint of the wire format with its wire path and method", func() {
@@ -58,6 +59,18 @@ var _ = Describe("the OpenAPI specs", func() {
 				"POST /v1/detect/guardrails",
 			},
 			"oauth": {"POST /v1/auth/sa/oauth/token"},
+			"flowdb": {
+				"POST /v2/records/insert",
+				"POST /v2/records/get",
+				"POST /v2/records/update",
+				"POST /v2/records/delete",
+				"POST /v2/query",
+				"POST /v2/tokens/detokenize",
+				"POST /v2/tokens/tokenize",
+				"POST /v2/tokens/get",
+				"POST /v2/tokens/delete",
+				"POST /v2/vaults/metrics",
+			},
 			"connection": {
 				"GET /v1/gateway/outboundRoutes/{connectionID}/{route}",
 				"POST /v1/gateway/outboundRoutes/{connectionID}/{route}",

@@ -22,6 +22,10 @@ const (
 	EnvConnectionURL = "SKYFLOW_CONNECTION_URL"
 	EnvRoleID        = "SKYFLOW_ROLE_ID"
 	EnvAccountID     = "SKYFLOW_ACCOUNT_ID"
+	// The emulator's Flow DB vault, for the flowdb-* examples: its id and
+	// its URL (FlowDBConfig.BaseURL).
+	EnvFlowDBVaultID = "SKYFLOW_FLOWDB_VAULT_ID"
+	EnvFlowDBURL     = "SKYFLOW_FLOWDB_URL"
 	// EnvAdminURL is set only against the emulator: the examples that show
 	// retries or failed runs ask it for faults through its admin API.
 	EnvAdminURL = "SKYFLOW_EMULATOR_ADMIN_URL"
@@ -37,7 +41,8 @@ var options = map[string][]mockserver.Option{
 	"get-detect-run": {mockserver.WithRunPolls(3)},
 }
 
-// Emulator is a running emulator serving the demo vault.
+// Emulator is a running emulator serving the demo vault (and the demo Flow
+// DB vault).
 type Emulator struct {
 	srv *mockserver.Server
 }
@@ -64,6 +69,8 @@ func (e *Emulator) Env() []string {
 		{EnvConnectionURL, e.srv.ConnectionURL()},
 		{EnvRoleID, "demo-reader"},
 		{EnvAccountID, mockserver.DemoAccountID},
+		{EnvFlowDBVaultID, e.srv.FlowDBVaultID()},
+		{EnvFlowDBURL, e.srv.FlowDBURL()},
 		{EnvAdminURL, e.srv.URL() + "/__admin"},
 	}
 	out := make([]string, len(vars))
@@ -76,7 +83,7 @@ func (e *Emulator) Env() []string {
 // Environ returns base without its SKYFLOW_* variables (so a developer's
 // own settings never point an example at a real vault) plus Env.
 func (e *Emulator) Environ(base []string) []string {
-	out := make([]string, 0, len(base)+9)
+	out := make([]string, 0, len(base)+11)
 	for _, kv := range base {
 		if !strings.HasPrefix(kv, "SKYFLOW_") {
 			out = append(out, kv)

@@ -273,7 +273,7 @@ func render(w io.Writer, t *table) int {
 	}
 	fmt.Fprintf(w, "rounds: %d (values are medians over rounds; ratios are medians of per-round sdk/raw ratios)\n", t.rounds)
 
-	var calls, coal, coalLat, bulk, million, large, exch, mem, toks []string
+	var calls, coal, coalLat, bulk, million, large, exch, mem, toks, flowCalls, flowBulk []string
 	for _, k := range t.order {
 		switch {
 		case strings.HasPrefix(k, "Call/"):
@@ -286,6 +286,12 @@ func render(w io.Writer, t *table) int {
 			bulk = append(bulk, k)
 		case strings.HasPrefix(k, "BulkInsertMillion/"):
 			million = append(million, k)
+		case strings.HasPrefix(k, "FlowDBCall/"):
+			flowCalls = append(flowCalls, k)
+		case strings.HasPrefix(k, "FlowDBBulkInsert/"):
+			flowBulk = append(flowBulk, k)
+		case strings.HasPrefix(k, "FlowDBInMemory/"):
+			mem = append(mem, k)
 		case strings.HasPrefix(k, "LargeFile/"):
 			large = append(large, k)
 		case strings.HasPrefix(k, "TokenExchange/"):
@@ -395,6 +401,7 @@ func render(w io.Writer, t *table) int {
 				peak, limit, check(r >= 0.9 && peak <= limit))
 		}
 	}
+	missed += renderFlowDB(w, t, flowCalls, flowBulk)
 
 	if len(large) > 0 {
 		fmt.Fprintln(w, "\n### Large files (SDK, streamed to a sink that discards the body)")
@@ -444,7 +451,7 @@ func render(w io.Writer, t *table) int {
 			sc, rc := med(p.sdk, "cpu-ns/op"), med(p.raw, "cpu-ns/op")
 			sa, ra := med(p.sdk, "allocs/op"), med(p.raw, "allocs/op")
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				strings.TrimPrefix(k, "InMemory/"), num(sc), num(rc), num(sc-rc), num(sa), num(ra), num(sa-ra),
+				strings.Replace(strings.TrimPrefix(k, "InMemory/"), "FlowDBInMemory/", "flowdb-", 1), num(sc), num(rc), num(sc-rc), num(sa), num(ra), num(sa-ra),
 				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")))
 		}
 	}
@@ -582,4 +589,62 @@ func renderEmulator(w io.Writer, t *table, check func(bool) string) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", mode, work, num(rps), num(p50), num(p99), target, v)
 	}
+}
+
+// Targets of the Flow DB workloads (issue 16): CPU per call within 5 % of
+// the raw floor, and a 100,000-record bulk insert from an iterator at 0.9
+// of the floor's records/s or better.
+const (
+	flowCallTarget = 1.05
+	flowBulkTarget = 0.9
+)
+
+// renderFlowDB prints the Flow DB tables and returns how many targets were
+// missed.
+func renderFlowDB(w io.Writer, t *table, calls, bulk []string) int {
+	missed := 0
+	check := func(ok bool) string {
+		if !ok {
+			missed++
+		}
+		return verdict(ok)
+	}
+	if len(calls) > 0 {
+		fmt.Fprintln(w, "\n### Flow DB per call: SDK vs raw net/http over loopback TLS (HTTP/2), sequential")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | SDK ns/op | baseline ns/op | ratio | SDK cpu-ns/op | baseline cpu-ns/op | cpu ratio | target | SDK allocs/op | baseline allocs/op | SDK B/op | baseline B/op | |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+		for _, k := range calls {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 || len(p.raw) == 0 {
+				continue
+			}
+			cr := ratio(p, "cpu-ns/op")
+			fmt.Fprintf(w, "| %s | %s | %s | %.2f× | %s | %s | %.2f× | ≤ %.2f× | %s | %s | %s | %s | %s |\n",
+				strings.TrimPrefix(k, "FlowDBCall/"),
+				num(med(p.sdk, "ns/op")), num(med(p.raw, "ns/op")), ratio(p, "ns/op"),
+				num(med(p.sdk, "cpu-ns/op")), num(med(p.raw, "cpu-ns/op")), cr, flowCallTarget,
+				num(med(p.sdk, "allocs/op")), num(med(p.raw, "allocs/op")),
+				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")), check(cr <= flowCallTarget))
+		}
+	}
+	if len(bulk) > 0 {
+		fmt.Fprintln(w, "\n### Flow DB bulk insert: 100,000 records from an iterator, batches of 50, 1 in flight (both clients)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| workload | SDK records/s | baseline records/s | ratio | target | SDK cpu-ns/op | baseline cpu-ns/op | cpu ratio | SDK allocs/op | baseline allocs/op | SDK B/op | baseline B/op | |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+		for _, k := range bulk {
+			p := t.pairs[k]
+			if len(p.sdk) == 0 || len(p.raw) == 0 {
+				continue
+			}
+			r := ratio(p, "records/s")
+			fmt.Fprintf(w, "| %s | %s | %s | %.2f× | ≥ %.1f× | %s | %s | %.2f× | %s | %s | %s | %s | %s |\n",
+				k, num(med(p.sdk, "records/s")), num(med(p.raw, "records/s")), r, flowBulkTarget,
+				num(med(p.sdk, "cpu-ns/op")), num(med(p.raw, "cpu-ns/op")), ratio(p, "cpu-ns/op"),
+				num(med(p.sdk, "allocs/op")), num(med(p.raw, "allocs/op")),
+				num(med(p.sdk, "B/op")), num(med(p.raw, "B/op")), check(r >= flowBulkTarget))
+		}
+	}
+	return missed
 }

@@ -9,7 +9,8 @@
 //	             [-download-url-lifetime 15m] [-log]
 //
 // On start it prints one JSON line to stdout with base_url, vault_url,
-// vault_id, cluster_id, api_key, connection_id, connection_url, token_uri,
+// vault_id, cluster_id, api_key, connection_id, connection_url,
+// flowdb_vault_id, flowdb_url (the Flow DB vault), token_uri,
 // admin_url, tables (columns with their properties), with -proxy or -tls
 // proxy_url, ca_file and env (HTTPS_PROXY, SSL_CERT_FILE,
 // REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS), with -data data_dir and, with
@@ -62,6 +63,8 @@ type startup struct {
 	APIKey          string  `json:"api_key"`
 	ConnectionID    string  `json:"connection_id,omitempty"`
 	ConnectionURL   string  `json:"connection_url,omitempty"`
+	FlowDBVaultID   string  `json:"flowdb_vault_id,omitempty"`
+	FlowDBURL       string  `json:"flowdb_url,omitempty"`
 	TokenURI        string  `json:"token_uri"`
 	AdminURL        string  `json:"admin_url"`
 	Tables          []table `json:"tables"`
@@ -154,6 +157,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		APIKey:        srv.APIKey(),
 		ConnectionID:  srv.ConnectionID(),
 		ConnectionURL: srv.ConnectionURL(),
+		FlowDBVaultID: srv.FlowDBVaultID(),
+		FlowDBURL:     srv.FlowDBURL(),
 		TokenURI:      srv.TokenURI(),
 		AdminURL:      srv.URL() + "/__admin",
 		Tables:        []table{},

@@ -130,6 +130,7 @@ func TestRunProxyAndDataReadyLine(t *testing.T) {
 		DataDir       string            `json:"data_dir"`
 		TokenURI      string            `json:"token_uri"`
 		ConnectionURL string            `json:"connection_url"`
+		FlowDBURL     string            `json:"flowdb_url"`
 		Env           map[string]string `json:"env"`
 	}
 	if err := json.Unmarshal([]byte(line), &got); err != nil {
@@ -140,7 +141,8 @@ func TestRunProxyAndDataReadyLine(t *testing.T) {
 		t.Errorf("proxy fields: %s", line)
 	}
 	if got.VaultURL != "https://b1c2d3e4f5a6.vault.skyflowapis.com" || got.TokenURI != "https://manage.skyflowapis.com/v1/auth/sa/oauth/token" ||
-		!strings.HasPrefix(got.ConnectionURL, "https://b1c2d3e4f5a6.gateway.skyflowapis.com/") || got.DataDir != filepath.Join(dir, "data") {
+		!strings.HasPrefix(got.ConnectionURL, "https://b1c2d3e4f5a6.gateway.skyflowapis.com/") || got.DataDir != filepath.Join(dir, "data") ||
+		got.FlowDBURL != "https://b1c2d3e4f5a6.skyvault.skyflowapis.com" {
 		t.Errorf("URLs or data_dir: %s", line)
 	}
 	data, err := os.ReadFile(creds)

@@ -1,0 +1,285 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/skyflowgo/skyflow/facade"
+)
+
+var (
+	flowOnce    sync.Once
+	flowRemote  *flowClients
+	flowErr     error
+	flowMemOnce sync.Once
+	flowMem     *flowClients
+	flowMemErr  error
+)
+
+// remoteFlowClients returns the Flow DB clients of the child bench server,
+// shared by every benchmark of the run.
+func remoteFlowClients(b *testing.B) *flowClients {
+	b.Helper()
+	flowOnce.Do(func() {
+		r, err := sharedRemote()
+		if err != nil {
+			flowErr = err
+			return
+		}
+		flowRemote, flowErr = newFlowClients(r.baseURL(), r.roots)
+	})
+	if flowErr != nil {
+		b.Fatal(flowErr)
+	}
+	return flowRemote
+}
+
+// TestFlowDBByteIdentical sends every Flow DB workload once through the SDK
+// and once through the baseline and requires identical requests (see
+// TestByteIdentical).
+func TestFlowDBByteIdentical(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen []Captured
+	)
+	srv := httptest.NewUnstartedServer(newHandler(func(c Captured) {
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Path != tokenPath {
+			seen = append(seen, c)
+		}
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.Certificate())
+	c, err := newFlowClients(srv.URL, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, w := range flowWorkloads {
+		mu.Lock()
+		seen = nil
+		mu.Unlock()
+		if err := w.sdk(ctx, c); err != nil {
+			t.Fatalf("%s: sdk: %v", w.name, err)
+		}
+		if err := w.raw(ctx, c); err != nil {
+			t.Fatalf("%s: raw: %v", w.name, err)
+		}
+		mu.Lock()
+		got := seen
+		mu.Unlock()
+		if len(got) != 2 {
+			t.Fatalf("%s: server saw %d requests, want 2", w.name, len(got))
+		}
+		sdk, raw := got[0], got[1]
+		if sdk.Proto != "HTTP/2.0" || raw.Proto != "HTTP/2.0" || sdk.Method != raw.Method || sdk.Path != raw.Path {
+			t.Errorf("%s: request lines differ: %s %s %s / %s %s %s", w.name, sdk.Proto, sdk.Method, sdk.Path, raw.Proto, raw.Method, raw.Path)
+		}
+		if !reflect.DeepEqual(sdk.Header, raw.Header) {
+			t.Errorf("%s: headers differ:\n sdk %v\n raw %v", w.name, sdk.Header, raw.Header)
+		}
+		if !bytes.Equal(sdk.Body, raw.Body) {
+			t.Errorf("%s: bodies differ:\n sdk %s\n raw %s", w.name, sdk.Body, raw.Body)
+		}
+	}
+	// The bulk workload sends the same batches.
+	mu.Lock()
+	seen = nil
+	mu.Unlock()
+	const n = 120
+	if err := sdkFlowBulk(ctx, c, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := rawFlowBulk(ctx, c.raw, n); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 6 {
+		t.Fatalf("server saw %d requests, want 3 batches from each client", len(seen))
+	}
+	for i := range 3 {
+		if !bytes.Equal(seen[i].Body, seen[i+3].Body) {
+			t.Errorf("bulk batch %d differs:\n sdk %s\n raw %s", i, seen[i].Body, seen[i+3].Body)
+		}
+	}
+}
+
+// BenchmarkFlowDBCall runs each Flow DB workload through the SDK and the
+// baseline, sequentially, in rounds (see BenchmarkCall). Names are
+// FlowDBCall/<workload>/seq/<sdk|raw>.
+func BenchmarkFlowDBCall(b *testing.B) {
+	c := remoteFlowClients(b)
+	for range rounds() {
+		for _, w := range flowWorkloads {
+			b.Run(w.name+"/seq/sdk", func(b *testing.B) {
+				measure(b, false, func(ctx context.Context) error { return w.sdk(ctx, c) })
+			})
+			b.Run(w.name+"/seq/raw", func(b *testing.B) {
+				measure(b, false, func(ctx context.Context) error { return w.raw(ctx, c) })
+			})
+		}
+	}
+}
+
+// flowBulkRecords is how many records one op of the Flow DB bulk insert
+// benchmark inserts.
+const flowBulkRecords = 100_000
+
+// flowInput generates n records as they are read: neither client holds the
+// input in memory.
+func flowInput(n int) iter.Seq[facade.FlowRecord] {
+	return func(yield func(facade.FlowRecord) bool) {
+		for i := range n {
+			if !yield(facade.FlowRecord{Data: flowRecord(i % 50)}) {
+				return
+			}
+		}
+	}
+}
+
+// sdkFlowBulk inserts n records with the SDK's BulkInsert and its defaults
+// (batches of 50, one request at a time).
+func sdkFlowBulk(ctx context.Context, c *flowClients, n int) error {
+	seq, err := c.db.BulkInsert(ctx, facade.FlowBulkInsertRequest{Table: flowTable, Records: flowInput(n)})
+	if err != nil {
+		return err
+	}
+	got := 0
+	for r := range seq {
+		if r.Outcome != facade.FlowDone || r.Index != got || r.SkyflowID == "" {
+			if r.Err != nil {
+				return r.Err
+			}
+			return errUnexpected
+		}
+		got++
+	}
+	if got != n {
+		return errUnexpected
+	}
+	return nil
+}
+
+// rawInsertedRecord is one record's outcome as the baseline reports it.
+type rawInsertedRecord struct {
+	Index     int
+	SkyflowID string
+	Tokens    map[string][]flowToken
+	Err       string
+	Status    int
+}
+
+// rawFlowBulk is the baseline: the same input iterator read in batches of
+// 50, one request at a time, every record's outcome handed on in input
+// order (to a consumer that counts them, like the SDK's caller).
+func rawFlowBulk(ctx context.Context, r *rawClient, n int) error {
+	next, stop := iter.Pull(flowInput(n))
+	defer stop()
+	batch := make([]rawFlowRecord, 0, facade.DefaultFlowBatchSize)
+	index, got := 0, 0
+	consume := func(rec rawInsertedRecord) {
+		if rec.SkyflowID != "" && rec.Index == got {
+			got++
+		}
+	}
+	for done := false; !done; {
+		batch = batch[:0]
+		for len(batch) < facade.DefaultFlowBatchSize {
+			rec, ok := next()
+			if !ok {
+				done = true
+				break
+			}
+			batch = append(batch, rawFlowRecord{Data: rec.Data})
+		}
+		if len(batch) == 0 {
+			break
+		}
+		out, err := r.flowInsert(ctx, batch)
+		if err != nil {
+			return err
+		}
+		results := make([]rawInsertedRecord, len(batch))
+		for i, rec := range out.Records {
+			results[i] = rawInsertedRecord{Index: index + i, SkyflowID: rec.SkyflowID, Tokens: rec.Tokens, Err: rec.Error, Status: rec.HTTPCode}
+		}
+		for _, rec := range results {
+			consume(rec)
+		}
+		index += len(batch)
+	}
+	if got != n {
+		return errUnexpected
+	}
+	return nil
+}
+
+// BenchmarkFlowDBBulkInsert inserts 100,000 records per op from an
+// iterator: the SDK's BulkInsert with its defaults, the baseline with the
+// same batches, one request at a time. It reports records/s; the target
+// is sdk ≥ 0.9 × raw.
+func BenchmarkFlowDBBulkInsert(b *testing.B) {
+	c := remoteFlowClients(b)
+	run := func(b *testing.B, insert func(ctx context.Context) error) {
+		ctx := context.Background()
+		if err := insert(ctx); err != nil { // warm-up
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu0 := cpuNanos()
+		for range b.N {
+			if err := insert(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu := cpuNanos() - cpu0
+		b.StopTimer()
+		b.ReportMetric(float64(flowBulkRecords*b.N)/b.Elapsed().Seconds(), "records/s")
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	}
+	for range rounds() {
+		b.Run("100000/sdk", func(b *testing.B) {
+			run(b, func(ctx context.Context) error { return sdkFlowBulk(ctx, c, flowBulkRecords) })
+		})
+		b.Run("100000/raw", func(b *testing.B) {
+			run(b, func(ctx context.Context) error { return rawFlowBulk(ctx, c.raw, flowBulkRecords) })
+		})
+	}
+}
+
+// BenchmarkFlowDBInMemory is a diagnostic (see BenchmarkInMemory): the
+// Flow DB workloads over the in-memory transport.
+func BenchmarkFlowDBInMemory(b *testing.B) {
+	flowMemOnce.Do(func() {
+		tr := memTransport{h: newHandler(nil)}
+		const base = "https://bench.invalid"
+		flowMem, flowMemErr = newFlowClients(base, nil, facade.WithHTTPClient(&http.Client{Transport: tr}))
+		if flowMemErr == nil {
+			flowMem.raw.hc = &http.Client{Transport: tr}
+		}
+	})
+	if flowMemErr != nil {
+		b.Fatal(flowMemErr)
+	}
+	for _, w := range flowWorkloads {
+		b.Run(w.name+"/sdk", func(b *testing.B) {
+			measure(b, false, func(ctx context.Context) error { return w.sdk(ctx, flowMem) })
+		})
+		b.Run(w.name+"/raw", func(b *testing.B) {
+			measure(b, false, func(ctx context.Context) error { return w.raw(ctx, flowMem) })
+		})
+	}
+}
