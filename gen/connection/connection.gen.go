@@ -91,12 +91,6 @@ func (c *Client) InvokeConnectionDeleteWithBody(ctx context.Context, connectionI
 	return c.send(ctx, req, editors)
 }
 
-// NewInvokeConnectionDeleteRequestWithBody builds the DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} request with
-// the given body and content type.
-func NewInvokeConnectionDeleteRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	return newInvokeConnectionDeleteRequest(context.Background(), server, connectionID, route, contentType, body)
-}
-
 // newInvokeConnectionDeleteRequest builds the DELETE /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -122,11 +116,6 @@ func (c *Client) InvokeConnectionGet(ctx context.Context, connectionID string, r
 	return c.send(ctx, req, editors)
 }
 
-// NewInvokeConnectionGetRequest builds the GET /v1/gateway/outboundRoutes/{connectionID}/{route} request.
-func NewInvokeConnectionGetRequest(server string, connectionID string, route string) (*http.Request, error) {
-	return newInvokeConnectionGetRequest(context.Background(), server, connectionID, route)
-}
-
 // newInvokeConnectionGetRequest builds the GET /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -150,12 +139,6 @@ func (c *Client) InvokeConnectionPatchWithBody(ctx context.Context, connectionID
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewInvokeConnectionPatchRequestWithBody builds the PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} request with
-// the given body and content type.
-func NewInvokeConnectionPatchRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	return newInvokeConnectionPatchRequest(context.Background(), server, connectionID, route, contentType, body)
 }
 
 // newInvokeConnectionPatchRequest builds the PATCH /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
@@ -184,12 +167,6 @@ func (c *Client) InvokeConnectionPostWithBody(ctx context.Context, connectionID 
 	return c.send(ctx, req, editors)
 }
 
-// NewInvokeConnectionPostRequestWithBody builds the POST /v1/gateway/outboundRoutes/{connectionID}/{route} request with
-// the given body and content type.
-func NewInvokeConnectionPostRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	return newInvokeConnectionPostRequest(context.Background(), server, connectionID, route, contentType, body)
-}
-
 // newInvokeConnectionPostRequest builds the POST /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -214,12 +191,6 @@ func (c *Client) InvokeConnectionPutWithBody(ctx context.Context, connectionID s
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewInvokeConnectionPutRequestWithBody builds the PUT /v1/gateway/outboundRoutes/{connectionID}/{route} request with
-// the given body and content type.
-func NewInvokeConnectionPutRequestWithBody(server string, connectionID string, route string, contentType string, body io.Reader) (*http.Request, error) {
-	return newInvokeConnectionPutRequest(context.Background(), server, connectionID, route, contentType, body)
 }
 
 // newInvokeConnectionPutRequest builds the PUT /v1/gateway/outboundRoutes/{connectionID}/{route} request, bound to ctx:

@@ -1553,12 +1553,6 @@ func (c *Client) DetectDeidentifyFileWithBody(ctx context.Context, contentType s
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifyFileRequestWithBody builds the POST /v1/detect/deidentify/file request with
-// the given body and content type.
-func NewDetectDeidentifyFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyFileRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifyFileRequest builds the POST /v1/detect/deidentify/file request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1581,12 +1575,6 @@ func (c *Client) DetectDeidentifyAudioWithBody(ctx context.Context, contentType 
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectDeidentifyAudioRequestWithBody builds the POST /v1/detect/deidentify/file/audio request with
-// the given body and content type.
-func NewDetectDeidentifyAudioRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyAudioRequest(context.Background(), server, contentType, body)
 }
 
 // newDetectDeidentifyAudioRequest builds the POST /v1/detect/deidentify/file/audio request, bound to ctx:
@@ -1613,12 +1601,6 @@ func (c *Client) DetectDeidentifyDocumentWithBody(ctx context.Context, contentTy
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifyDocumentRequestWithBody builds the POST /v1/detect/deidentify/file/document request with
-// the given body and content type.
-func NewDetectDeidentifyDocumentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyDocumentRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifyDocumentRequest builds the POST /v1/detect/deidentify/file/document request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1641,12 +1623,6 @@ func (c *Client) DetectDeidentifyPdfWithBody(ctx context.Context, contentType st
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectDeidentifyPdfRequestWithBody builds the POST /v1/detect/deidentify/file/document/pdf request with
-// the given body and content type.
-func NewDetectDeidentifyPdfRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyPdfRequest(context.Background(), server, contentType, body)
 }
 
 // newDetectDeidentifyPdfRequest builds the POST /v1/detect/deidentify/file/document/pdf request, bound to ctx:
@@ -1673,12 +1649,6 @@ func (c *Client) DetectDeidentifyImageWithBody(ctx context.Context, contentType 
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifyImageRequestWithBody builds the POST /v1/detect/deidentify/file/image request with
-// the given body and content type.
-func NewDetectDeidentifyImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyImageRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifyImageRequest builds the POST /v1/detect/deidentify/file/image request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1701,12 +1671,6 @@ func (c *Client) DetectDeidentifyPresentationWithBody(ctx context.Context, conte
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectDeidentifyPresentationRequestWithBody builds the POST /v1/detect/deidentify/file/presentation request with
-// the given body and content type.
-func NewDetectDeidentifyPresentationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyPresentationRequest(context.Background(), server, contentType, body)
 }
 
 // newDetectDeidentifyPresentationRequest builds the POST /v1/detect/deidentify/file/presentation request, bound to ctx:
@@ -1733,12 +1697,6 @@ func (c *Client) DetectDeidentifySpreadsheetWithBody(ctx context.Context, conten
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifySpreadsheetRequestWithBody builds the POST /v1/detect/deidentify/file/spreadsheet request with
-// the given body and content type.
-func NewDetectDeidentifySpreadsheetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifySpreadsheetRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifySpreadsheetRequest builds the POST /v1/detect/deidentify/file/spreadsheet request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1763,12 +1721,6 @@ func (c *Client) DetectDeidentifyStructuredTextWithBody(ctx context.Context, con
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifyStructuredTextRequestWithBody builds the POST /v1/detect/deidentify/file/structured_text request with
-// the given body and content type.
-func NewDetectDeidentifyStructuredTextRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyStructuredTextRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifyStructuredTextRequest builds the POST /v1/detect/deidentify/file/structured_text request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1791,12 +1743,6 @@ func (c *Client) DetectDeidentifyTextWithBody(ctx context.Context, contentType s
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectDeidentifyTextRequestWithBody builds the POST /v1/detect/deidentify/file/text request with
-// the given body and content type.
-func NewDetectDeidentifyTextRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyTextRequest(context.Background(), server, contentType, body)
 }
 
 // newDetectDeidentifyTextRequest builds the POST /v1/detect/deidentify/file/text request, bound to ctx:
@@ -1826,21 +1772,6 @@ func (c *Client) DetectDeidentifyString(ctx context.Context, body DeidentifyStri
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectDeidentifyStringRequest builds the DetectDeidentifyString request with body encoded as JSON.
-func NewDetectDeidentifyStringRequest(server string, body DeidentifyStringRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewDetectDeidentifyStringRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewDetectDeidentifyStringRequestWithBody builds the POST /v1/detect/deidentify/string request with
-// the given body and content type.
-func NewDetectDeidentifyStringRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectDeidentifyStringRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectDeidentifyStringRequest builds the POST /v1/detect/deidentify/string request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1868,21 +1799,6 @@ func (c *Client) DetectCheckGuardrails(ctx context.Context, body DetectGuardrail
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectCheckGuardrailsRequest builds the DetectCheckGuardrails request with body encoded as JSON.
-func NewDetectCheckGuardrailsRequest(server string, body DetectGuardrailsRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewDetectCheckGuardrailsRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewDetectCheckGuardrailsRequestWithBody builds the POST /v1/detect/guardrails request with
-// the given body and content type.
-func NewDetectCheckGuardrailsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectCheckGuardrailsRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectCheckGuardrailsRequest builds the POST /v1/detect/guardrails request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1905,12 +1821,6 @@ func (c *Client) DetectReidentifyFileWithBody(ctx context.Context, contentType s
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectReidentifyFileRequestWithBody builds the POST /v1/detect/reidentify/file request with
-// the given body and content type.
-func NewDetectReidentifyFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectReidentifyFileRequest(context.Background(), server, contentType, body)
 }
 
 // newDetectReidentifyFileRequest builds the POST /v1/detect/reidentify/file request, bound to ctx:
@@ -1940,21 +1850,6 @@ func (c *Client) DetectReidentifyString(ctx context.Context, body ReidentifyStri
 	return c.send(ctx, req, editors)
 }
 
-// NewDetectReidentifyStringRequest builds the DetectReidentifyString request with body encoded as JSON.
-func NewDetectReidentifyStringRequest(server string, body ReidentifyStringRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewDetectReidentifyStringRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewDetectReidentifyStringRequestWithBody builds the POST /v1/detect/reidentify/string request with
-// the given body and content type.
-func NewDetectReidentifyStringRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newDetectReidentifyStringRequest(context.Background(), server, contentType, body)
-}
-
 // newDetectReidentifyStringRequest builds the POST /v1/detect/reidentify/string request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1976,11 +1871,6 @@ func (c *Client) DetectGetRun(ctx context.Context, runID string, params *DetectG
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewDetectGetRunRequest builds the GET /v1/detect/runs/{runID} request.
-func NewDetectGetRunRequest(server string, runID string, params *DetectGetRunParams) (*http.Request, error) {
-	return newDetectGetRunRequest(context.Background(), server, runID, params)
 }
 
 // newDetectGetRunRequest builds the GET /v1/detect/runs/{runID} request, bound to ctx:

@@ -393,21 +393,6 @@ func (c *Client) FlowDBQuery(ctx context.Context, body QueryRequest, editors ...
 	return c.send(ctx, req, editors)
 }
 
-// NewFlowDBQueryRequest builds the FlowDBQuery request with body encoded as JSON.
-func NewFlowDBQueryRequest(server string, body QueryRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBQueryRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBQueryRequestWithBody builds the POST /v2/query request with
-// the given body and content type.
-func NewFlowDBQueryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBQueryRequest(context.Background(), server, contentType, body)
-}
-
 // newFlowDBQueryRequest builds the POST /v2/query request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -433,21 +418,6 @@ func (c *Client) FlowDBDelete(ctx context.Context, body DeleteRequest, editors .
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewFlowDBDeleteRequest builds the FlowDBDelete request with body encoded as JSON.
-func NewFlowDBDeleteRequest(server string, body DeleteRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBDeleteRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBDeleteRequestWithBody builds the POST /v2/records/delete request with
-// the given body and content type.
-func NewFlowDBDeleteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBDeleteRequest(context.Background(), server, contentType, body)
 }
 
 // newFlowDBDeleteRequest builds the POST /v2/records/delete request, bound to ctx:
@@ -477,21 +447,6 @@ func (c *Client) FlowDBGet(ctx context.Context, body GetRequest, editors ...Requ
 	return c.send(ctx, req, editors)
 }
 
-// NewFlowDBGetRequest builds the FlowDBGet request with body encoded as JSON.
-func NewFlowDBGetRequest(server string, body GetRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBGetRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBGetRequestWithBody builds the POST /v2/records/get request with
-// the given body and content type.
-func NewFlowDBGetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBGetRequest(context.Background(), server, contentType, body)
-}
-
 // newFlowDBGetRequest builds the POST /v2/records/get request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -517,21 +472,6 @@ func (c *Client) FlowDBInsert(ctx context.Context, body InsertRequest, editors .
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewFlowDBInsertRequest builds the FlowDBInsert request with body encoded as JSON.
-func NewFlowDBInsertRequest(server string, body InsertRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBInsertRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBInsertRequestWithBody builds the POST /v2/records/insert request with
-// the given body and content type.
-func NewFlowDBInsertRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBInsertRequest(context.Background(), server, contentType, body)
 }
 
 // newFlowDBInsertRequest builds the POST /v2/records/insert request, bound to ctx:
@@ -561,21 +501,6 @@ func (c *Client) FlowDBUpdate(ctx context.Context, body UpdateRequest, editors .
 	return c.send(ctx, req, editors)
 }
 
-// NewFlowDBUpdateRequest builds the FlowDBUpdate request with body encoded as JSON.
-func NewFlowDBUpdateRequest(server string, body UpdateRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBUpdateRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBUpdateRequestWithBody builds the POST /v2/records/update request with
-// the given body and content type.
-func NewFlowDBUpdateRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBUpdateRequest(context.Background(), server, contentType, body)
-}
-
 // newFlowDBUpdateRequest builds the POST /v2/records/update request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -601,21 +526,6 @@ func (c *Client) FlowDBDeleteTokens(ctx context.Context, body DeleteTokensReques
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewFlowDBDeleteTokensRequest builds the FlowDBDeleteTokens request with body encoded as JSON.
-func NewFlowDBDeleteTokensRequest(server string, body DeleteTokensRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBDeleteTokensRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBDeleteTokensRequestWithBody builds the POST /v2/tokens/delete request with
-// the given body and content type.
-func NewFlowDBDeleteTokensRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBDeleteTokensRequest(context.Background(), server, contentType, body)
 }
 
 // newFlowDBDeleteTokensRequest builds the POST /v2/tokens/delete request, bound to ctx:
@@ -645,21 +555,6 @@ func (c *Client) FlowDBDetokenize(ctx context.Context, body DetokenizeRequest, e
 	return c.send(ctx, req, editors)
 }
 
-// NewFlowDBDetokenizeRequest builds the FlowDBDetokenize request with body encoded as JSON.
-func NewFlowDBDetokenizeRequest(server string, body DetokenizeRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBDetokenizeRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBDetokenizeRequestWithBody builds the POST /v2/tokens/detokenize request with
-// the given body and content type.
-func NewFlowDBDetokenizeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBDetokenizeRequest(context.Background(), server, contentType, body)
-}
-
 // newFlowDBDetokenizeRequest builds the POST /v2/tokens/detokenize request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -687,21 +582,6 @@ func (c *Client) FlowDBTokenize(ctx context.Context, body TokenizeRequest, edito
 	return c.send(ctx, req, editors)
 }
 
-// NewFlowDBTokenizeRequest builds the FlowDBTokenize request with body encoded as JSON.
-func NewFlowDBTokenizeRequest(server string, body TokenizeRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBTokenizeRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBTokenizeRequestWithBody builds the POST /v2/tokens/tokenize request with
-// the given body and content type.
-func NewFlowDBTokenizeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBTokenizeRequest(context.Background(), server, contentType, body)
-}
-
 // newFlowDBTokenizeRequest builds the POST /v2/tokens/tokenize request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -727,21 +607,6 @@ func (c *Client) FlowDBVaultMetrics(ctx context.Context, body VaultMetricsReques
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewFlowDBVaultMetricsRequest builds the FlowDBVaultMetrics request with body encoded as JSON.
-func NewFlowDBVaultMetricsRequest(server string, body VaultMetricsRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewFlowDBVaultMetricsRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewFlowDBVaultMetricsRequestWithBody builds the POST /v2/vaults/metrics request with
-// the given body and content type.
-func NewFlowDBVaultMetricsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newFlowDBVaultMetricsRequest(context.Background(), server, contentType, body)
 }
 
 // newFlowDBVaultMetricsRequest builds the POST /v2/vaults/metrics request, bound to ctx:

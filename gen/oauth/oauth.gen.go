@@ -130,21 +130,6 @@ func (c *Client) GetAuthToken(ctx context.Context, body V1GetAuthTokenRequest, e
 	return c.send(ctx, req, editors)
 }
 
-// NewGetAuthTokenRequest builds the GetAuthToken request with body encoded as JSON.
-func NewGetAuthTokenRequest(server string, body V1GetAuthTokenRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewGetAuthTokenRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewGetAuthTokenRequestWithBody builds the POST /v1/auth/sa/oauth/token request with
-// the given body and content type.
-func NewGetAuthTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newGetAuthTokenRequest(context.Background(), server, contentType, body)
-}
-
 // newGetAuthTokenRequest builds the POST /v1/auth/sa/oauth/token request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.

@@ -38,45 +38,6 @@ func (e AuditFilterAccessType) Valid() bool {
 	}
 }
 
-// Defines values for DetokenizeRecordResponseValueType.
-const (
-	DetokenizeRecordResponseValueTypeARRAY    DetokenizeRecordResponseValueType = "ARRAY"
-	DetokenizeRecordResponseValueTypeBOOL     DetokenizeRecordResponseValueType = "BOOL"
-	DetokenizeRecordResponseValueTypeDATE     DetokenizeRecordResponseValueType = "DATE"
-	DetokenizeRecordResponseValueTypeDATETIME DetokenizeRecordResponseValueType = "DATETIME"
-	DetokenizeRecordResponseValueTypeFLOAT    DetokenizeRecordResponseValueType = "FLOAT"
-	DetokenizeRecordResponseValueTypeINTEGER  DetokenizeRecordResponseValueType = "INTEGER"
-	DetokenizeRecordResponseValueTypeJSON     DetokenizeRecordResponseValueType = "JSON"
-	DetokenizeRecordResponseValueTypeNONE     DetokenizeRecordResponseValueType = "NONE"
-	DetokenizeRecordResponseValueTypeSTRING   DetokenizeRecordResponseValueType = "STRING"
-)
-
-// Valid indicates whether the value is a known member of the DetokenizeRecordResponseValueType enum.
-func (e DetokenizeRecordResponseValueType) Valid() bool {
-	switch e {
-	case DetokenizeRecordResponseValueTypeARRAY:
-		return true
-	case DetokenizeRecordResponseValueTypeBOOL:
-		return true
-	case DetokenizeRecordResponseValueTypeDATE:
-		return true
-	case DetokenizeRecordResponseValueTypeDATETIME:
-		return true
-	case DetokenizeRecordResponseValueTypeFLOAT:
-		return true
-	case DetokenizeRecordResponseValueTypeINTEGER:
-		return true
-	case DetokenizeRecordResponseValueTypeJSON:
-		return true
-	case DetokenizeRecordResponseValueTypeNONE:
-		return true
-	case DetokenizeRecordResponseValueTypeSTRING:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for RedactionEnum.
 const (
 	RedactionEnumDEFAULT   RedactionEnum = "DEFAULT"
@@ -464,9 +425,6 @@ func (e V1SortOrder) Valid() bool {
 // AuditFilterAccessType Access type used in audit filters.
 type AuditFilterAccessType string
 
-// DetokenizeRecordResponseValueType Type of the stored value (the value itself is always sent as a string).
-type DetokenizeRecordResponseValueType string
-
 // ErrorDetail defines model for ErrorDetail.
 type ErrorDetail map[string]interface{}
 
@@ -845,8 +803,8 @@ type V1DetokenizeRecordResponse struct {
 	// Value The value, redacted as asked.
 	Value string `json:"value,omitempty"`
 
-	// ValueType Type of the stored value (the value itself is always sent as a string).
-	ValueType DetokenizeRecordResponseValueType `json:"valueType,omitempty"`
+	// ValueType Type of the stored value (DetokenizeRecordResponseValueType in the spec).
+	ValueType string `json:"valueType,omitempty"`
 }
 
 // V1DetokenizeResponse defines model for V1DetokenizeResponse.
@@ -1220,11 +1178,6 @@ func (c *Client) AuditServiceListAuditEvents(ctx context.Context, params *AuditS
 	return c.send(ctx, req, editors)
 }
 
-// NewAuditServiceListAuditEventsRequest builds the GET /v1/audit/events request.
-func NewAuditServiceListAuditEventsRequest(server string, params *AuditServiceListAuditEventsParams) (*http.Request, error) {
-	return newAuditServiceListAuditEventsRequest(context.Background(), server, params)
-}
-
 // newAuditServiceListAuditEventsRequest builds the GET /v1/audit/events request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1350,21 +1303,6 @@ func (c *Client) BINListServiceListCardsOfBIN(ctx context.Context, body V1BINLis
 	return c.send(ctx, req, editors)
 }
 
-// NewBINListServiceListCardsOfBINRequest builds the BINListServiceListCardsOfBIN request with body encoded as JSON.
-func NewBINListServiceListCardsOfBINRequest(server string, body V1BINListRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewBINListServiceListCardsOfBINRequestWithBody(server, "application/json", bytes.NewReader(buf))
-}
-
-// NewBINListServiceListCardsOfBINRequestWithBody builds the POST /v1/card_lookup request with
-// the given body and content type.
-func NewBINListServiceListCardsOfBINRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	return newBINListServiceListCardsOfBINRequest(context.Background(), server, contentType, body)
-}
-
 // newBINListServiceListCardsOfBINRequest builds the POST /v1/card_lookup request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1390,21 +1328,6 @@ func (c *Client) RecordServiceBatchOperation(ctx context.Context, vaultID VaultI
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewRecordServiceBatchOperationRequest builds the RecordServiceBatchOperation request with body encoded as JSON.
-func NewRecordServiceBatchOperationRequest(server string, vaultID VaultID, body V1BatchOperationRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewRecordServiceBatchOperationRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
-}
-
-// NewRecordServiceBatchOperationRequestWithBody builds the POST /v1/vaults/{vaultID} request with
-// the given body and content type.
-func NewRecordServiceBatchOperationRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	return newRecordServiceBatchOperationRequest(context.Background(), server, vaultID, contentType, body)
 }
 
 // newRecordServiceBatchOperationRequest builds the POST /v1/vaults/{vaultID} request, bound to ctx:
@@ -1435,21 +1358,6 @@ func (c *Client) TokenServiceDetokenize(ctx context.Context, vaultID VaultID, bo
 	return c.send(ctx, req, editors)
 }
 
-// NewTokenServiceDetokenizeRequest builds the TokenServiceDetokenize request with body encoded as JSON.
-func NewTokenServiceDetokenizeRequest(server string, vaultID VaultID, body V1DetokenizePayload) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewTokenServiceDetokenizeRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
-}
-
-// NewTokenServiceDetokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/detokenize request with
-// the given body and content type.
-func NewTokenServiceDetokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	return newTokenServiceDetokenizeRequest(context.Background(), server, vaultID, contentType, body)
-}
-
 // newTokenServiceDetokenizeRequest builds the POST /v1/vaults/{vaultID}/detokenize request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1476,21 +1384,6 @@ func (c *Client) QueryServiceExecuteQuery(ctx context.Context, vaultID VaultID, 
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewQueryServiceExecuteQueryRequest builds the QueryServiceExecuteQuery request with body encoded as JSON.
-func NewQueryServiceExecuteQueryRequest(server string, vaultID VaultID, body QueryServiceExecuteQueryBody) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewQueryServiceExecuteQueryRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
-}
-
-// NewQueryServiceExecuteQueryRequestWithBody builds the POST /v1/vaults/{vaultID}/query request with
-// the given body and content type.
-func NewQueryServiceExecuteQueryRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	return newQueryServiceExecuteQueryRequest(context.Background(), server, vaultID, contentType, body)
 }
 
 // newQueryServiceExecuteQueryRequest builds the POST /v1/vaults/{vaultID}/query request, bound to ctx:
@@ -1521,21 +1414,6 @@ func (c *Client) TokenServiceTokenize(ctx context.Context, vaultID VaultID, body
 	return c.send(ctx, req, editors)
 }
 
-// NewTokenServiceTokenizeRequest builds the TokenServiceTokenize request with body encoded as JSON.
-func NewTokenServiceTokenizeRequest(server string, vaultID VaultID, body V1TokenizePayload) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewTokenServiceTokenizeRequestWithBody(server, vaultID, "application/json", bytes.NewReader(buf))
-}
-
-// NewTokenServiceTokenizeRequestWithBody builds the POST /v1/vaults/{vaultID}/tokenize request with
-// the given body and content type.
-func NewTokenServiceTokenizeRequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	return newTokenServiceTokenizeRequest(context.Background(), server, vaultID, contentType, body)
-}
-
 // newTokenServiceTokenizeRequest builds the POST /v1/vaults/{vaultID}/tokenize request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1564,21 +1442,6 @@ func (c *Client) RecordServiceBulkDeleteRecord(ctx context.Context, vaultID Vaul
 	return c.send(ctx, req, editors)
 }
 
-// NewRecordServiceBulkDeleteRecordRequest builds the RecordServiceBulkDeleteRecord request with body encoded as JSON.
-func NewRecordServiceBulkDeleteRecordRequest(server string, vaultID VaultID, objectName ObjectName, body V1BulkDeleteRecordRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewRecordServiceBulkDeleteRecordRequestWithBody(server, vaultID, objectName, "application/json", bytes.NewReader(buf))
-}
-
-// NewRecordServiceBulkDeleteRecordRequestWithBody builds the DELETE /v1/vaults/{vaultID}/{objectName} request with
-// the given body and content type.
-func NewRecordServiceBulkDeleteRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	return newRecordServiceBulkDeleteRecordRequest(context.Background(), server, vaultID, objectName, contentType, body)
-}
-
 // newRecordServiceBulkDeleteRecordRequest builds the DELETE /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1602,11 +1465,6 @@ func (c *Client) RecordServiceBulkGetRecord(ctx context.Context, vaultID VaultID
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewRecordServiceBulkGetRecordRequest builds the GET /v1/vaults/{vaultID}/{objectName} request.
-func NewRecordServiceBulkGetRecordRequest(server string, vaultID VaultID, objectName ObjectName, params *RecordServiceBulkGetRecordParams) (*http.Request, error) {
-	return newRecordServiceBulkGetRecordRequest(context.Background(), server, vaultID, objectName, params)
 }
 
 // newRecordServiceBulkGetRecordRequest builds the GET /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
@@ -1669,21 +1527,6 @@ func (c *Client) RecordServiceInsertRecord(ctx context.Context, vaultID VaultID,
 	return c.send(ctx, req, editors)
 }
 
-// NewRecordServiceInsertRecordRequest builds the RecordServiceInsertRecord request with body encoded as JSON.
-func NewRecordServiceInsertRecordRequest(server string, vaultID VaultID, objectName ObjectName, body V1InsertRecordRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewRecordServiceInsertRecordRequestWithBody(server, vaultID, objectName, "application/json", bytes.NewReader(buf))
-}
-
-// NewRecordServiceInsertRecordRequestWithBody builds the POST /v1/vaults/{vaultID}/{objectName} request with
-// the given body and content type.
-func NewRecordServiceInsertRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, contentType string, body io.Reader) (*http.Request, error) {
-	return newRecordServiceInsertRecordRequest(context.Background(), server, vaultID, objectName, contentType, body)
-}
-
 // newRecordServiceInsertRecordRequest builds the POST /v1/vaults/{vaultID}/{objectName} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1713,21 +1556,6 @@ func (c *Client) RecordServiceUpdateRecord(ctx context.Context, vaultID VaultID,
 	return c.send(ctx, req, editors)
 }
 
-// NewRecordServiceUpdateRecordRequest builds the RecordServiceUpdateRecord request with body encoded as JSON.
-func NewRecordServiceUpdateRecordRequest(server string, vaultID VaultID, objectName ObjectName, id RecordID, body V1UpdateRecordRequest) (*http.Request, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	return NewRecordServiceUpdateRecordRequestWithBody(server, vaultID, objectName, id, "application/json", bytes.NewReader(buf))
-}
-
-// NewRecordServiceUpdateRecordRequestWithBody builds the PUT /v1/vaults/{vaultID}/{objectName}/{ID} request with
-// the given body and content type.
-func NewRecordServiceUpdateRecordRequestWithBody(server string, vaultID VaultID, objectName ObjectName, id RecordID, contentType string, body io.Reader) (*http.Request, error) {
-	return newRecordServiceUpdateRecordRequest(context.Background(), server, vaultID, objectName, id, contentType, body)
-}
-
 // newRecordServiceUpdateRecordRequest builds the PUT /v1/vaults/{vaultID}/{objectName}/{ID} request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1752,11 +1580,6 @@ func (c *Client) FileServiceDeleteFile(ctx context.Context, vaultID VaultID, tab
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewFileServiceDeleteFileRequest builds the DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} request.
-func NewFileServiceDeleteFileRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	return newFileServiceDeleteFileRequest(context.Background(), server, vaultID, tableName, id, columnName)
 }
 
 // newFileServiceDeleteFileRequest builds the DELETE /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName} request, bound to ctx:
@@ -1785,11 +1608,6 @@ func (c *Client) FileServiceGetFileScanStatus(ctx context.Context, vaultID Vault
 	return c.send(ctx, req, editors)
 }
 
-// NewFileServiceGetFileScanStatusRequest builds the GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status request.
-func NewFileServiceGetFileScanStatusRequest(server string, vaultID VaultID, tableName TableName, id RecordID, columnName ColumnName) (*http.Request, error) {
-	return newFileServiceGetFileScanStatusRequest(context.Background(), server, vaultID, tableName, id, columnName)
-}
-
 // newFileServiceGetFileScanStatusRequest builds the GET /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}/scan-status request, bound to ctx:
 // the URL is written once (the server's base URL, then the path with its
 // escaped parameters, then the query) and parsed once, by net/http.
@@ -1815,12 +1633,6 @@ func (c *Client) UploadFileV2WithBody(ctx context.Context, vaultID VaultID, cont
 		return nil, err
 	}
 	return c.send(ctx, req, editors)
-}
-
-// NewUploadFileV2RequestWithBody builds the POST /v2/vaults/{vaultID}/files/upload request with
-// the given body and content type.
-func NewUploadFileV2RequestWithBody(server string, vaultID VaultID, contentType string, body io.Reader) (*http.Request, error) {
-	return newUploadFileV2Request(context.Background(), server, vaultID, contentType, body)
 }
 
 // newUploadFileV2Request builds the POST /v2/vaults/{vaultID}/files/upload request, bound to ctx:

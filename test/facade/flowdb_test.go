@@ -432,10 +432,13 @@ var _ = Describe("Flow DB vaults", func() {
 
 		It("reports the records of a batch whose answer was lost as unknown, never failed, and goes on", func(ctx SpecContext) {
 			// The second batch's answer is lost after the vault wrote it:
-			// the fault is planted when the second batch is read.
+			// the fault is planted when the second batch is read, once the
+			// first batch has reached the vault (the engine reads the next
+			// batch while one is in flight).
 			seq, err := e.db.BulkInsert(ctx, facade.FlowBulkInsertRequest{Table: "customers", Records: func(yield func(facade.FlowRecord) bool) {
 				for i := range 150 {
 					if i == 50 {
+						Eventually(func() int { return e.srv.Count("FlowDBInsert") }).Should(Equal(1))
 						e.srv.InjectFault("FlowDBInsert", mockserver.Fault{CloseAfterCommit: true})
 					}
 					if !yield(facade.FlowRecord{Data: customer(i)}) {
@@ -538,7 +541,9 @@ var _ = Describe("Flow DB vaults", func() {
 					break
 				}
 			}
-			Expect(e.srv.Count("FlowDBInsert")).To(Equal(2), "one batch in flight at a time: no batch after the break")
+			// Batch 2 was being reported; batch 3 may have been in flight
+			// (one at a time), and no batch starts after the break.
+			Expect(e.srv.Count("FlowDBInsert")).To(BeElementOf(2, 3), "no batch after the break")
 
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()

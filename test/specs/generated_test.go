@@ -22,6 +22,15 @@ var notCalled = map[string]string{
 	"ErrorResponseError": "error body model",
 	"ErrorDetail":        "error body model",
 	"Error":              "error body model",
+	// The answers of the hottest calls decode into unnamed copies of these
+	// (facade/wire.go: encoding/json looks a named type up per value);
+	// facade's TestWireShapesMatchTheGeneratedTypes keeps each copy equal
+	// to its generated model, field by field, so these stay the reference.
+	"V1DetokenizeResponse":       "reference of facade/wire.go",
+	"V1DetokenizeRecordResponse": "reference of facade/wire.go",
+	"V1InsertRecordResponse":     "reference of facade/wire.go",
+	"V1BulkGetRecordResponse":    "reference of facade/wire.go",
+	"V1GetQueryResponse":         "reference of facade/wire.go",
 }
 
 // TestGeneratedCodeIsUsed loads the SDK's packages and the generated ones
