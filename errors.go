@@ -93,6 +93,13 @@ type APIError struct {
 	RetryAfter time.Duration
 	// Operation names the SDK operation that failed (for example "Insert").
 	Operation string
+	// MaybeApplied is true when an earlier attempt of the call may have
+	// been applied before this answer refused a retry (its connection
+	// broke after sending, it timed out, or a gateway answered 5xx): the
+	// error does not prove the call had no effect. A 404 to the retry of a
+	// delete, for example, can mean the first attempt deleted the record.
+	// See MaybeApplied (the function) for the outcome of any error.
+	MaybeApplied bool
 	// Err is an underlying cause, if any (for example ErrUnexpectedResponse
 	// and a JSON decoding error).
 	Err error
@@ -122,6 +129,9 @@ func (e *APIError) Error() string {
 		b.WriteString(" (request id ")
 		b.WriteString(e.RequestID)
 		b.WriteByte(')')
+	}
+	if e.MaybeApplied {
+		b.WriteString("; an earlier attempt may have been applied")
 	}
 	return b.String()
 }
@@ -159,6 +169,34 @@ func RetryableStatus(code int) bool {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	}
+	return false
+}
+
+// MaybeApplied reports whether the call that returned err may have taken
+// effect although it failed, so that its outcome is unknown rather than
+// failed: a *TransportError with Sent (the answer was lost after sending),
+// an *APIError with MaybeApplied (a retry was refused after an attempt
+// that may have been applied), an *APIError with a 5xx status (a gateway
+// can answer one after the vault wrote), or a success answer the SDK could
+// not use (ErrUnexpectedResponse). It is false for nil, for input rejected
+// before sending, for credentials that gave no token, for work never sent
+// (ErrNotSent) and for a 4xx refusal of the only request that was sent.
+// A write whose outcome is unknown must be checked (read back) before it
+// is repeated, unless repeating it is harmless (an upsert, an update).
+func MaybeApplied(err error) bool {
+	if err == nil || errors.Is(err, ErrNotSent) {
+		return false
+	}
+	var (
+		te *TransportError
+		ae *APIError
+	)
+	switch {
+	case errors.As(err, &te):
+		return te.Sent
+	case errors.As(err, &ae):
+		return ae.MaybeApplied || ae.StatusCode >= 500 || errors.Is(ae, ErrUnexpectedResponse)
 	}
 	return false
 }
@@ -254,8 +292,8 @@ type TransportError struct {
 	// Operation names the SDK operation.
 	Operation string
 	// Sent is true when the request may have reached the server (its
-	// outcome is unknown), false when it certainly did not (the connection
-	// was never made).
+	// outcome is unknown): in this attempt or in an earlier one of the same
+	// call. It is false when no attempt did (no connection was ever made).
 	Sent bool
 	// Err is the underlying error.
 	Err error

@@ -9,7 +9,6 @@ import (
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // Bulk calls read their input from an iterator, send it in chunks of
@@ -138,7 +137,8 @@ type BulkInsertResult struct {
 // the iteration proceeds, and an invalid record is reported NotWritten
 // without stopping the others. When ctx ends, the records not yet sent are
 // reported NotWritten (skyflow.ErrNotSent). Breaking out of the loop stops
-// sending new chunks; the requests already in flight complete.
+// sending new chunks; the requests already in flight complete, and their
+// records, never reported, may have been written.
 //
 // To resume a bulk insert, send again only the records reported NotWritten;
 // look the Unknown ones up first (see the README).
@@ -193,10 +193,9 @@ func (v *Vault) insertChunk(ctx context.Context, o *insertOptions, mode TokenMod
 	if len(records) == 0 {
 		return results
 	}
-	var outcome transport.Outcome
-	resp, err := v.insert(ctx, o, records, tokens, 0, &outcome)
+	resp, err := v.insert(ctx, o, records, tokens, 0)
 	if err != nil {
-		kind := failedOutcome(err, outcome.MaybeApplied)
+		kind := failedOutcome(err)
 		for _, p := range positions {
 			results[p].Outcome, results[p].Err, results[p].RequestID = kind, err, requestIDOf(err)
 		}
@@ -234,34 +233,15 @@ func checkBulkRecord(mode TokenMode, index int, r *BulkRecord) error {
 }
 
 // failedOutcome classifies the records of a write whose request failed:
-// certainly not written when nothing was sent or the vault refused the
-// request, unknown when the request may have been applied.
-func failedOutcome(err error, maybeApplied bool) Outcome {
-	if maybeApplied {
+// unknown when the request may have been applied (skyflow.MaybeApplied) or
+// a local file failed while its body was sent, otherwise certainly not
+// written: nothing was sent, or the vault refused the only request that
+// could have reached it.
+func failedOutcome(err error) Outcome {
+	var fe *skyflow.FileError
+	if skyflow.MaybeApplied(err) || errors.As(err, &fe) {
 		return Unknown
 	}
-	var (
-		te *skyflow.TransportError
-		ae *skyflow.APIError
-		fe *skyflow.FileError
-	)
-	switch {
-	case errors.As(err, &te):
-		if te.Sent {
-			return Unknown
-		}
-		return NotWritten
-	case errors.As(err, &ae):
-		// A 2xx the SDK cannot read, or a 5xx (a gateway may answer it after
-		// the vault wrote): unknown. A 4xx: the vault refused the request.
-		if errors.Is(err, skyflow.ErrUnexpectedResponse) || ae.StatusCode >= 500 {
-			return Unknown
-		}
-		return NotWritten
-	case errors.As(err, &fe):
-		return Unknown
-	}
-	// *skyflow.AuthError, *skyflow.ValidationError: nothing was sent.
 	return NotWritten
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/skyflowgo/skyflow/auth"
 	gflow "github.com/skyflowgo/skyflow/gen/flowdb"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // FlowDBConfig describes one Flow DB vault: the vault type Skyflow's other
@@ -361,12 +360,9 @@ func (f *FlowDB) state() (*flowState, error) {
 }
 
 // run sends one Flow DB request: JSON, replayable, the default size
-// limit. idempotent says it may be repeated without harm; outcome, when not
-// nil, learns whether a failed attempt may have been applied.
-func (f *FlowDB) run(ctx context.Context, s *flowState, name string, idempotent bool, outcome *transport.Outcome,
-	send sendFunc) (*reply, error) {
-	op := &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: f.c.maxResponse,
-		outcome: outcome}
+// limit. idempotent says it may be repeated without harm.
+func (f *FlowDB) run(ctx context.Context, s *flowState, name string, idempotent bool, send sendFunc) (*reply, error) {
+	op := &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: f.c.maxResponse}
 	return f.c.run(ctx, op, send)
 }
 
@@ -416,7 +412,7 @@ func FlowOutcomeOf(err error) FlowOutcome {
 	if err == nil {
 		return FlowDone
 	}
-	return flowOutcome(failedOutcome(err, false))
+	return flowOutcome(failedOutcome(err))
 }
 
 // flowOutcome maps a write outcome to a Flow DB one.

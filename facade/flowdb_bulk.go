@@ -9,7 +9,6 @@ import (
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // Batching of the Flow DB bulk calls. The defaults and limits are those of
@@ -80,13 +79,6 @@ func at(positions []int, j int) int {
 	return positions[j]
 }
 
-// batchFailure is the outcome of the elements of a batch whose request
-// failed: certainly failed, or unknown when the request may have been
-// applied.
-func batchFailure(err error, o *transport.Outcome) FlowOutcome {
-	return flowOutcome(failedOutcome(err, o != nil && o.MaybeApplied))
-}
-
 // FlowBulkInsertRequest inserts a stream of records, in batches.
 type FlowBulkInsertRequest struct {
 	// Table is the table of every record. When empty, every record names
@@ -118,9 +110,11 @@ type FlowBulkInsertRequest struct {
 // record may have been written, so look it up before sending it again.
 //
 // The request is checked first (an error means nothing was sent). Records
-// are read as the iteration proceeds and at most Concurrency batches are
-// held at once, so inputs larger than memory stream through. Breaking out
-// of the loop stops sending new batches; the requests in flight complete.
+// are read as the iteration proceeds and at most 2×Concurrency batches are
+// held at once (those in flight, and answered ones waiting for an earlier
+// one), so inputs larger than memory stream through. Breaking out of the
+// loop stops sending new batches; the requests in flight complete, and
+// their records, never reported, may have been written.
 func (f *FlowDB) BulkInsert(ctx context.Context, req FlowBulkInsertRequest) (iter.Seq[FlowRecordResult], error) {
 	size, conc, err := flowBulkSettings(req.BatchSize, req.Concurrency)
 	if err != nil {
@@ -163,10 +157,9 @@ func (f *FlowDB) BulkInsert(ctx context.Context, req FlowBulkInsertRequest) (ite
 		if len(valid) == 0 {
 			return results
 		}
-		var o transport.Outcome
-		resp, err := f.insert(ctx, hdr, valid, 0, &o)
+		resp, err := f.insert(ctx, hdr, valid, 0)
 		if err != nil {
-			kind, rid := batchFailure(err, &o), requestIDOf(err)
+			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
 			for j := range valid {
 				r := &results[at(positions, j)]
 				r.Outcome, r.Err, r.RequestID = kind, err, rid
@@ -246,7 +239,7 @@ func (f *FlowDB) BulkDetokenize(ctx context.Context, req FlowBulkDetokenizeReque
 		}
 		resp, err := f.detokenize(ctx, valid, reds, 0)
 		if err != nil {
-			kind, rid := batchFailure(err, nil), requestIDOf(err)
+			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
 			for j := range valid {
 				r := &results[at(positions, j)]
 				r.Outcome, r.Err, r.RequestID = kind, err, rid
@@ -318,10 +311,9 @@ func (f *FlowDB) BulkTokenize(ctx context.Context, req FlowBulkTokenizeRequest) 
 		if len(valid) == 0 {
 			return results
 		}
-		var o transport.Outcome
-		resp, err := f.tokenize(ctx, valid, 0, &o)
+		resp, err := f.tokenize(ctx, valid, 0)
 		if err != nil {
-			kind, rid := batchFailure(err, &o), requestIDOf(err)
+			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
 			for j := range valid {
 				r := &results[at(positions, j)]
 				r.Outcome, r.Err, r.RequestID = kind, err, rid
@@ -385,10 +377,9 @@ func (f *FlowDB) BulkDeleteTokens(ctx context.Context, req FlowBulkDeleteTokensR
 		if len(valid) == 0 {
 			return results
 		}
-		var o transport.Outcome
-		resp, err := f.deleteTokens(ctx, valid, 0, &o)
+		resp, err := f.deleteTokens(ctx, valid, 0)
 		if err != nil {
-			kind, rid := batchFailure(err, &o), requestIDOf(err)
+			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
 			for j := range valid {
 				r := &results[at(positions, j)]
 				r.Outcome, r.Err, r.RequestID = kind, err, rid

@@ -11,7 +11,6 @@ import (
 
 	gflow "github.com/skyflowgo/skyflow/gen/flowdb"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // Operation names of the Flow DB calls, as errors and logs report them.
@@ -168,12 +167,12 @@ func (f *FlowDB) Insert(ctx context.Context, req FlowInsertRequest) (*FlowInsert
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return f.insert(ctx, &req, req.Records, 0, nil)
+	return f.insert(ctx, &req, req.Records, 0)
 }
 
 // insert sends records with the table and upsert of req; base is the
 // index of records[0] in the caller's input.
-func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []FlowRecord, base int, outcome *transport.Outcome) (*FlowInsertResponse, error) {
+func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []FlowRecord, base int) (*FlowInsertResponse, error) {
 	s, err := f.state()
 	if err != nil {
 		return nil, err
@@ -190,7 +189,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 	}
 	// An insert whose every record upserts writes the same rows when sent
 	// twice: it may be repeated. Otherwise it could write duplicates.
-	r, err := f.run(ctx, s, opFlowInsert, upserts, outcome, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowInsert, upserts, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBInsert(ctx, body, edit)
 	})
 	if err != nil {
@@ -445,7 +444,7 @@ func (f *FlowDB) Get(ctx context.Context, req FlowGetRequest) (*FlowGetResponse,
 		body.Columns, body.ColumnRedactions = req.Columns, wireColumnRedactions(req.ColumnRedactions)
 		body.Offset, body.Limit = int32(req.Offset), int32(req.Limit)
 	}
-	r, err := f.run(ctx, s, opFlowGet, true, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowGet, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBGet(ctx, body, edit)
 	})
 	if err != nil {
@@ -713,7 +712,7 @@ func (f *FlowDB) Update(ctx context.Context, req FlowUpdateRequest) (*FlowUpdate
 		rec := &req.Records[i]
 		body.Records[i] = gflow.UpdateRecord{SkyflowID: rec.SkyflowID, TableName: rec.Table, Data: rec.Data, Tokens: rec.Tokens}
 	}
-	r, err := f.run(ctx, s, opFlowUpdate, true, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowUpdate, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBUpdate(ctx, body, edit)
 	})
 	if err != nil {
@@ -812,7 +811,7 @@ func (f *FlowDB) Delete(ctx context.Context, req FlowDeleteRequest) (*FlowDelete
 	body := gflow.DeleteRequest{VaultID: s.id, TableName: req.Table, SkyflowIDs: req.IDs, UniqueValues: wireUniqueValues(req.UniqueValues)}
 	// Not repeated after a lost answer: a second request would report the
 	// records the first one deleted as not found.
-	r, err := f.run(ctx, s, opFlowDelete, false, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDelete, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDelete(ctx, body, edit)
 	})
 	if err != nil {
@@ -871,7 +870,7 @@ func (f *FlowDB) Query(ctx context.Context, req FlowQueryRequest) (*FlowQueryRes
 		return nil, err
 	}
 	body := gflow.QueryRequest{VaultID: s.id, Query: req.Query}
-	r, err := f.run(ctx, s, opFlowQuery, true, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowQuery, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBQuery(ctx, body, edit)
 	})
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/skyflowgo/skyflow"
 	gflow "github.com/skyflowgo/skyflow/gen/flowdb"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // FlowTokenGroupRedaction names the redaction applied to the values of the
@@ -107,7 +106,7 @@ func (f *FlowDB) detokenize(ctx context.Context, tokens []string, reds []gflow.T
 		return nil, err
 	}
 	body := gflow.DetokenizeRequest{VaultID: s.id, Tokens: tokens, TokenGroupRedactions: reds}
-	r, err := f.run(ctx, s, opFlowDetokenize, true, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDetokenize, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDetokenize(ctx, body, edit)
 	})
 	if err != nil {
@@ -236,7 +235,7 @@ func (f *FlowDB) Tokenize(ctx context.Context, req FlowTokenizeRequest) (*FlowTo
 			return nil, err
 		}
 	}
-	return f.tokenize(ctx, req.Values, 0, nil)
+	return f.tokenize(ctx, req.Values, 0)
 }
 
 // check applies the tokenize rules to value i.
@@ -265,7 +264,7 @@ func (v *FlowTokenizeValue) check(i int) error {
 
 // tokenize sends values (checked) in one request; base is the index of
 // values[0] in the caller's input.
-func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base int, outcome *transport.Outcome) (*FlowTokenizeResponse, error) {
+func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base int) (*FlowTokenizeResponse, error) {
 	s, err := f.state()
 	if err != nil {
 		return nil, err
@@ -276,7 +275,7 @@ func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base 
 	}
 	// Not repeated after a lost answer: a group that issues a new token
 	// per request would give a value a second token.
-	r, err := f.run(ctx, s, opFlowTokenize, false, outcome, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowTokenize, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBTokenize(ctx, body, edit)
 	})
 	if err != nil {
@@ -397,12 +396,12 @@ func (f *FlowDB) DeleteTokens(ctx context.Context, req FlowDeleteTokensRequest) 
 	if err := nonEmptyEntries("Tokens", req.Tokens); err != nil {
 		return nil, err
 	}
-	return f.deleteTokens(ctx, req.Tokens, 0, nil)
+	return f.deleteTokens(ctx, req.Tokens, 0)
 }
 
 // deleteTokens sends tokens (checked) in one request; base is the index of
 // tokens[0] in the caller's input.
-func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int, outcome *transport.Outcome) (*FlowDeleteTokensResponse, error) {
+func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int) (*FlowDeleteTokensResponse, error) {
 	s, err := f.state()
 	if err != nil {
 		return nil, err
@@ -410,7 +409,7 @@ func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int, ou
 	body := gflow.DeleteTokensRequest{VaultID: s.id, Tokens: tokens}
 	// Not repeated after a lost answer: a second request would report the
 	// tokens the first one deleted as not found.
-	r, err := f.run(ctx, s, opFlowDeleteTokens, false, outcome, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDeleteTokens, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDeleteTokens(ctx, body, edit)
 	})
 	if err != nil {
@@ -460,7 +459,7 @@ func (f *FlowDB) Metrics(ctx context.Context, _ FlowMetricsRequest) (*FlowMetric
 		return nil, err
 	}
 	body := gflow.VaultMetricsRequest{VaultID: s.id}
-	r, err := f.run(ctx, s, opFlowMetrics, true, nil, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowMetrics, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBVaultMetrics(ctx, body, edit)
 	})
 	if err != nil {

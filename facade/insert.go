@@ -10,7 +10,6 @@ import (
 	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // InsertRequest inserts records into one table.
@@ -83,7 +82,7 @@ func (v *Vault) Insert(ctx context.Context, req InsertRequest) (*InsertResponse,
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return v.insert(ctx, req.options(), req.Records, req.Tokens, 0, nil)
+	return v.insert(ctx, req.options(), req.Records, req.Tokens, 0)
 }
 
 // insertOptions are the settings an insert request applies to all its
@@ -106,7 +105,7 @@ func (r *InsertRequest) options() *insertOptions {
 // returns every record's outcome; base is the index of records[0] in the
 // caller's input. outcome, when not nil, learns whether a failed attempt
 // may have been applied.
-func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[string]any, tokens []map[string]string, base int, outcome *transport.Outcome) (*InsertResponse, error) {
+func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[string]any, tokens []map[string]string, base int) (*InsertResponse, error) {
 	const op = "Insert"
 	s, err := v.state()
 	if err != nil {
@@ -156,7 +155,6 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 	// With upsert, a second write of the same records updates the first:
 	// the call may be repeated. Otherwise it could write duplicates.
 	call := s.op(v.c, op, o.upsert != "")
-	call.outcome = outcome
 	r, err := v.c.run(ctx, call, send)
 	if err != nil {
 		return nil, err

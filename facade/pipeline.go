@@ -66,9 +66,6 @@ type operation struct {
 	limit int64
 	// timeout bounds each attempt (0: the client's request timeout).
 	timeout time.Duration
-	// outcome, when not nil, learns whether an attempt that failed may
-	// have been applied (see transport.Outcome).
-	outcome *transport.Outcome
 	// reply is the successful answer, once run has it.
 	reply reply
 }
@@ -105,28 +102,36 @@ func (op *operation) resendOn401() bool {
 // (a local file), *skyflow.ValidationError or *skyflow.TransportError.
 func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply, error) {
 	start := time.Now()
-	call := transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Outcome: op.outcome}
+	// Every retry sets the credential again (Edit): the token may have
+	// been refreshed during the backoff.
+	call := transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Edit: op.edit}
 	cc := c.doer.Begin(ctx, call)
 	resp, err := send(cc, op.edit)
+	maybeApplied := cc.MaybeApplied()
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && op.resendOn401() &&
 		auth.TokenRefused(op.tokens, resp.Request) {
 		discard(resp)
 		cc.Release()
 		cc = c.doer.Begin(ctx, call)
 		resp, err = send(cc, op.edit)
+		maybeApplied = maybeApplied || cc.MaybeApplied()
 	}
 	// The answer is read whole below: the first attempt's timeout can go
 	// once run returns.
 	defer cc.Release()
 	if err != nil {
-		err = c.fail(ctx, op, start, 0, "", callError(op.name, err))
-		return nil, err
+		err = callError(op.name, err)
+		var te *skyflow.TransportError
+		if maybeApplied && errors.As(err, &te) {
+			te.Sent = true // an earlier attempt may have reached the server
+		}
+		return nil, c.fail(ctx, op, start, 0, "", err)
 	}
 	rid := resp.Header.Get(errs.RequestIDHeader)
 	if resp.StatusCode/100 != 2 {
 		data, _ := transport.ReadBody(resp.Body, maxErrorBody)
 		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
-		apiErr.Operation = op.name
+		apiErr.Operation, apiErr.MaybeApplied = op.name, maybeApplied
 		return nil, c.fail(ctx, op, start, resp.StatusCode, rid, apiErr)
 	}
 	auth.TokenAccepted(op.tokens, resp.Request)

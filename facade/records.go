@@ -12,7 +12,6 @@ import (
 	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 	"github.com/skyflowgo/skyflow/internal/errs"
-	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
 // MaxGetLimit is the largest page Get returns.
@@ -425,14 +424,12 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 	if err != nil {
 		return nil, err
 	}
-	var outcome transport.Outcome
-	o := s.op(v.c, op, true)
-	o.outcome = &outcome
-	r, err := v.c.run(ctx, o, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkDeleteRecord(ctx, s.id, req.Table, body, edit)
 	})
 	if err != nil {
-		if outcome.MaybeApplied && errors.Is(err, skyflow.ErrNotFound) && ctx.Err() == nil {
+		var apiErr *skyflow.APIError
+		if errors.As(err, &apiErr) && apiErr.MaybeApplied && apiErr.StatusCode == http.StatusNotFound && ctx.Err() == nil {
 			return &DeleteResponse{DeletedIDs: slices.Clone(req.IDs), Unconfirmed: true, RequestID: requestIDOf(err)}, nil
 		}
 		return nil, err

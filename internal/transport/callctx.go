@@ -27,7 +27,16 @@ type CallContext struct {
 	cancel context.CancelFunc
 	// body holds the first attempt's answer when read whole.
 	body bufferedBody
+	// maybeApplied is set by the Doer (see MaybeApplied).
+	maybeApplied bool
 }
+
+// MaybeApplied reports whether an attempt of the call that may have
+// reached the server failed without a usable answer (its connection broke
+// after sending, it timed out, or a gateway answered 5xx) and the call went
+// on to another attempt: the server may have applied the request even when
+// the last attempt was refused. Read it once the Doer has returned.
+func (c *CallContext) MaybeApplied() bool { return c.maybeApplied }
 
 // Value returns the CallContext itself for the Doer's key and delegates
 // every other key.

@@ -77,17 +77,12 @@ type Call struct {
 	// Timeout bounds each attempt, reading the answer included (0: the
 	// Doer's default; negative: no bound but the request's context).
 	Timeout time.Duration
-	// Outcome, when not nil, is filled in as the Doer goes.
-	Outcome *Outcome
-}
-
-// Outcome records what the attempts of a call may have done.
-type Outcome struct {
-	// MaybeApplied is set when an attempt that may have reached the server
-	// failed without a usable answer (its connection broke after sending,
-	// it timed out, or a gateway answered 5xx) and the call went on:
-	// the server may have applied the request before a later attempt.
-	MaybeApplied bool
+	// Edit, when not nil, is applied again to the request before every
+	// retry: the facade's request editor, which sets the credential
+	// header, so a retry carries the token current when it is sent, not
+	// one that expired or was replaced during the backoff. When it fails
+	// (no token can be had), the previous attempt's answer is returned.
+	Edit func(ctx context.Context, req *http.Request) error
 }
 
 // Doer implements the generated clients' HttpRequestDoer on top of an
@@ -178,11 +173,23 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				slog.Bool("transport_error", err != nil),
 				slog.Duration("backoff", backoff))
 		}
-		if call.Outcome != nil && maybeApplied(resp, err) {
-			call.Outcome.MaybeApplied = true
+		if cc != nil && maybeApplied(resp, err) {
+			cc.maybeApplied = true
 		}
 		if serr := d.sleep(ctx, backoff); serr != nil {
 			return resp, err
+		}
+		if call.Edit != nil {
+			// The attempt that failed may still hold the header map (an
+			// HTTP/2 stream being torn down): the retry edits its own.
+			req.Header = req.Header.Clone()
+			if eerr := call.Edit(ctx, req); eerr != nil {
+				if l := d.log(); l != nil {
+					l.LogAttrs(ctx, slog.LevelWarn, "retry abandoned: the request could not be prepared again",
+						slog.String("method", req.Method), slog.Int("attempt", attempt+1))
+				}
+				return resp, err
+			}
 		}
 		if resp != nil {
 			discard(resp)

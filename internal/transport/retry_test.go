@@ -385,3 +385,84 @@ func describe(t *testing.T, d *Doer, c Call) context.Context {
 	t.Cleanup(cc.Release)
 	return cc
 }
+
+// credentialServer answers with codes in turn (the last one repeated) and
+// records each request's X-Credential header.
+func credentialServer(t *testing.T, codes ...int) (*httptest.Server, func() []string) {
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		seen = append(seen, r.Header.Get("X-Credential"))
+		code := codes[min(len(seen), len(codes))-1]
+		mu.Unlock()
+		status(code)(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(seen)
+	}
+}
+
+func TestEveryRetryIsEditedAgain(t *testing.T) {
+	srv, seen := credentialServer(t, 503, 503, 200)
+	d := New(srv.Client(), Policy{MaxRetries: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, 0, nil)
+	edits := 0
+	cc := d.Begin(context.Background(), Call{Edit: func(_ context.Context, req *http.Request) error {
+		edits++
+		req.Header.Set("X-Credential", "token-"+strconv.Itoa(edits))
+		return nil
+	}})
+	defer cc.Release()
+	req, _ := http.NewRequestWithContext(cc, http.MethodGet, srv.URL, nil)
+	req.Header.Set("X-Credential", "token-0")
+	resp, err := d.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("got %v, %v", resp, err)
+	}
+	if got, want := seen(), []string{"token-0", "token-1", "token-2"}; !slices.Equal(got, want) {
+		t.Fatalf("credentials sent %q, want %q: each retry is edited again", got, want)
+	}
+	if !cc.MaybeApplied() {
+		t.Fatal("two 503s: an attempt may have been applied")
+	}
+}
+
+func TestAFailedEditEndsTheRetriesWithTheLastAnswer(t *testing.T) {
+	srv, seen := credentialServer(t, 503, 200)
+	d := New(srv.Client(), Policy{MaxRetries: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, 0, nil)
+	cc := d.Begin(context.Background(), Call{Edit: func(context.Context, *http.Request) error {
+		return errors.New("no token")
+	}})
+	defer cc.Release()
+	req, _ := http.NewRequestWithContext(cc, http.MethodGet, srv.URL, nil)
+	resp, err := d.Do(req)
+	if err != nil || resp.StatusCode != 503 {
+		t.Fatalf("got %v, %v; want the 503 the last attempt received", resp, err)
+	}
+	if body, err := ReadBody(resp.Body, 0); err != nil || string(body) != `{"status":503}` {
+		t.Fatalf("the last answer stays readable: %q, %v", body, err)
+	}
+	if n := len(seen()); n != 1 {
+		t.Fatalf("%d requests: no retry without its credential", n)
+	}
+}
+
+func TestMaybeAppliedOnlyAfterAnAttemptThatMayHaveBeenApplied(t *testing.T) {
+	srv, _ := credentialServer(t, 429, 200)
+	d := New(srv.Client(), Policy{MaxRetries: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}, 0, nil)
+	cc := d.Begin(context.Background(), Call{})
+	defer cc.Release()
+	req, _ := http.NewRequestWithContext(cc, http.MethodGet, srv.URL, nil)
+	if resp, err := d.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("got %v, %v", resp, err)
+	}
+	if cc.MaybeApplied() {
+		t.Fatal("a 429 says the request was not processed")
+	}
+}

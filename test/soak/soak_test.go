@@ -43,6 +43,8 @@ func TestWriteOutcome(t *testing.T) {
 		{"503", &skyflow.APIError{StatusCode: 503}, stUnknown},
 		{"500", &skyflow.APIError{StatusCode: 500}, stUnknown},
 		{"429", &skyflow.APIError{StatusCode: 429, RetryAfter: time.Minute}, stNotWritten},
+		{"429 after a lost answer", &skyflow.APIError{StatusCode: 429, MaybeApplied: true}, stUnknown},
+		{"unusable answer", &skyflow.APIError{StatusCode: 200, Err: skyflow.ErrUnexpectedResponse}, stUnknown},
 		{"no token", &skyflow.AuthError{Err: errors.New("x")}, stNotWritten},
 	} {
 		if got := writeOutcome(tc.err); got != tc.want {

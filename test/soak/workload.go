@@ -213,23 +213,11 @@ func (w *worker) pick(n int) []*record {
 }
 
 // writeOutcome classifies a failed write as the SDK documents it: unknown
-// when the request was sent and no answer tells (a *TransportError with
-// Sent, a 5xx a gateway may answer after the vault wrote, an unusable
-// success), not written otherwise.
+// when skyflow.MaybeApplied says the call may have taken effect, not
+// written otherwise.
 func writeOutcome(err error) recState {
-	var (
-		te *skyflow.TransportError
-		ae *skyflow.APIError
-	)
-	switch {
-	case errors.As(err, &te):
-		if te.Sent {
-			return stUnknown
-		}
-	case errors.As(err, &ae):
-		if ae.StatusCode >= 500 || errors.Is(err, skyflow.ErrUnexpectedResponse) {
-			return stUnknown
-		}
+	if skyflow.MaybeApplied(err) {
+		return stUnknown
 	}
 	return stNotWritten
 }
@@ -405,21 +393,27 @@ func (w *worker) update(ctx context.Context) error {
 }
 
 // retriedOutcome is writeOutcome for an idempotent write, which the SDK
-// retries after attempts that may have been applied: a refusal (a 429, a
-// 404) that ends such a call does not prove that nothing was written, so
-// the outcome is unknown. Each such call is counted: the error alone does
-// not tell the caller.
+// retries after attempts that may have been applied. A refusal (a 429, a
+// 404) that ends such a call does not prove that nothing was written: the
+// SDK must say so (APIError.MaybeApplied). The soak checks it against the
+// attempts it saw: a call refused after such an attempt and reported as
+// certainly failed is a wrong outcome.
 func (w *worker) retriedOutcome(ctx context.Context, op string, err error) recState {
 	out := writeOutcome(err)
-	if out != stNotWritten {
-		return out
-	}
 	attempts := traceOf(ctx).snapshot()
 	for _, a := range attempts[:max(len(attempts)-1, 0)] {
-		if maybeApplied(a) {
+		if !maybeApplied(a) {
+			continue
+		}
+		var ae *skyflow.APIError
+		if errors.As(err, &ae) && ae.StatusCode < 500 {
 			w.st.refusedAfterApplied[op]++
+		}
+		if out == stNotWritten {
+			w.st.wrongf("%s: refused after an attempt that may have applied (attempts %v), reported as certainly failed", op, attempts)
 			return stUnknown
 		}
+		break
 	}
 	return out
 }
