@@ -79,6 +79,48 @@ func at(positions []int, j int) int {
 	return positions[j]
 }
 
+// flowElement is what sendBatch needs of a Flow DB bulk result.
+type flowElement[Out any] interface {
+	*Out
+	// fail gives the element an outcome without an answer of its own.
+	fail(outcome FlowOutcome, err error, requestID string)
+	// index is the element's input index.
+	index() int
+	// reindex gives an answered element (whose Index is its position in
+	// its request) its input index, in its error too.
+	reindex(to int)
+}
+
+// sendBatch sends one batch of a Flow DB bulk call: results holds one
+// element per item, their Index and identity set. Invalid items fail on
+// their own; the valid ones go in one request (call), whose answer takes
+// their places, or whose failure they share: FlowFailed or FlowUnknown,
+// as FlowOutcomeOf says.
+func sendBatch[In, Out any, P flowElement[Out]](ctx context.Context, results []Out, items []In, base int,
+	check func(index int, item *In) error, call func(ctx context.Context, valid []In) ([]Out, error)) []Out {
+	valid, positions := partition(items, base, check, func(pos int, err error) {
+		P(&results[pos]).fail(FlowFailed, err, "")
+	})
+	if len(valid) == 0 {
+		return results
+	}
+	answers, err := call(ctx, valid)
+	if err != nil {
+		kind, rid := FlowOutcomeOf(err), requestIDOf(err)
+		for j := range valid {
+			P(&results[at(positions, j)]).fail(kind, err, rid)
+		}
+		return results
+	}
+	for j := range answers {
+		r := &results[at(positions, j)]
+		index := P(r).index()
+		*r = answers[j]
+		P(r).reindex(index)
+	}
+	return results
+}
+
 // FlowBulkInsertRequest inserts a stream of records, in batches.
 type FlowBulkInsertRequest struct {
 	// Table is the table of every record. When empty, every record names
@@ -149,30 +191,15 @@ func (f *FlowDB) BulkInsert(ctx context.Context, req FlowBulkInsertRequest) (ite
 		for i := range items {
 			results[i].Index, results[i].Table = base+i, tableOf(&items[i])
 		}
-		valid, positions := partition(items, base, func(index int, rec *FlowRecord) error {
+		return sendBatch(ctx, results, items, base, func(index int, rec *FlowRecord) error {
 			return rec.check(index, perRecord)
-		}, func(pos int, err error) {
-			results[pos].Outcome, results[pos].Err = FlowFailed, err
-		})
-		if len(valid) == 0 {
-			return results
-		}
-		resp, err := f.insert(ctx, hdr, valid, 0)
-		if err != nil {
-			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
-			for j := range valid {
-				r := &results[at(positions, j)]
-				r.Outcome, r.Err, r.RequestID = kind, err, rid
+		}, func(ctx context.Context, valid []FlowRecord) ([]FlowRecordResult, error) {
+			resp, err := f.insert(ctx, hdr, valid, 0)
+			if err != nil {
+				return nil, err
 			}
-			return results
-		}
-		for j := range resp.Records {
-			r := &results[at(positions, j)]
-			index := r.Index
-			*r = resp.Records[j]
-			reindex(&r.Index, r.Err, index)
-		}
-		return results
+			return resp.Records, nil
+		})
 	}
 	notSent := func(index int, rec FlowRecord, err error) FlowRecordResult {
 		return FlowRecordResult{Index: index, Outcome: FlowFailed, Table: tableOf(&rec), Err: err}
@@ -182,12 +209,43 @@ func (f *FlowDB) BulkInsert(ctx context.Context, req FlowBulkInsertRequest) (ite
 	}, nil
 }
 
-// reindex gives a result, and its record error, the element's index in
-// the caller's input.
+// reindex gives a result, and its record error, the element's input
+// index.
 func reindex(index *int, err error, to int) {
 	*index = to
 	var re *skyflow.RecordError
 	if errors.As(err, &re) {
+		re.Index = to
+	}
+}
+
+func (r *FlowRecordResult) fail(o FlowOutcome, err error, rid string) {
+	r.Outcome, r.Err, r.RequestID = o, err, rid
+}
+func (r *FlowRecordResult) index() int     { return r.Index }
+func (r *FlowRecordResult) reindex(to int) { reindex(&r.Index, r.Err, to) }
+
+func (r *FlowDetokenizeResult) fail(o FlowOutcome, err error, rid string) {
+	r.Outcome, r.Err, r.RequestID = o, err, rid
+}
+func (r *FlowDetokenizeResult) index() int     { return r.Index }
+func (r *FlowDetokenizeResult) reindex(to int) { reindex(&r.Index, r.Err, to) }
+
+func (r *FlowDeleteTokenResult) fail(o FlowOutcome, err error, rid string) {
+	r.Outcome, r.Err, r.RequestID = o, err, rid
+}
+func (r *FlowDeleteTokenResult) index() int     { return r.Index }
+func (r *FlowDeleteTokenResult) reindex(to int) { reindex(&r.Index, r.Err, to) }
+
+func (r *FlowTokenizeResult) fail(o FlowOutcome, err error, rid string) {
+	r.Outcome, r.Err, r.RequestID = o, err, rid
+}
+func (r *FlowTokenizeResult) index() int { return r.Index }
+
+// reindex also gives the value's token-group errors its input index.
+func (r *FlowTokenizeResult) reindex(to int) {
+	r.Index = to
+	for _, re := range r.GroupErrors {
 		re.Index = to
 	}
 }
@@ -231,28 +289,13 @@ func (f *FlowDB) BulkDetokenize(ctx context.Context, req FlowBulkDetokenizeReque
 		for i := range items {
 			results[i].Index, results[i].Token = base+i, items[i]
 		}
-		valid, positions := partition(items, base, checkBulkToken, func(pos int, err error) {
-			results[pos].Outcome, results[pos].Err = FlowFailed, err
-		})
-		if len(valid) == 0 {
-			return results
-		}
-		resp, err := f.detokenize(ctx, valid, reds, 0)
-		if err != nil {
-			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
-			for j := range valid {
-				r := &results[at(positions, j)]
-				r.Outcome, r.Err, r.RequestID = kind, err, rid
+		return sendBatch(ctx, results, items, base, checkBulkToken, func(ctx context.Context, valid []string) ([]FlowDetokenizeResult, error) {
+			resp, err := f.detokenize(ctx, valid, reds, 0)
+			if err != nil {
+				return nil, err
 			}
-			return results
-		}
-		for j := range resp.Tokens {
-			r := &results[at(positions, j)]
-			index := r.Index
-			*r = resp.Tokens[j]
-			reindex(&r.Index, r.Err, index)
-		}
-		return results
+			return resp.Tokens, nil
+		})
 	}
 	notSent := func(index int, token string, err error) FlowDetokenizeResult {
 		return FlowDetokenizeResult{Index: index, Outcome: FlowFailed, Token: token, Err: err}
@@ -303,33 +346,15 @@ func (f *FlowDB) BulkTokenize(ctx context.Context, req FlowBulkTokenizeRequest) 
 		for i := range items {
 			results[i].Index, results[i].Value = base+i, items[i].Value
 		}
-		valid, positions := partition(items, base, func(index int, v *FlowTokenizeValue) error {
+		return sendBatch(ctx, results, items, base, func(index int, v *FlowTokenizeValue) error {
 			return v.check(index)
-		}, func(pos int, err error) {
-			results[pos].Outcome, results[pos].Err = FlowFailed, err
+		}, func(ctx context.Context, valid []FlowTokenizeValue) ([]FlowTokenizeResult, error) {
+			resp, err := f.tokenize(ctx, valid, 0)
+			if err != nil {
+				return nil, err
+			}
+			return resp.Values, nil
 		})
-		if len(valid) == 0 {
-			return results
-		}
-		resp, err := f.tokenize(ctx, valid, 0)
-		if err != nil {
-			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
-			for j := range valid {
-				r := &results[at(positions, j)]
-				r.Outcome, r.Err, r.RequestID = kind, err, rid
-			}
-			return results
-		}
-		for j := range resp.Values {
-			r := &results[at(positions, j)]
-			index := r.Index
-			*r = resp.Values[j]
-			r.Index = index
-			for _, re := range r.GroupErrors {
-				re.Index = index
-			}
-		}
-		return results
 	}
 	notSent := func(index int, v FlowTokenizeValue, err error) FlowTokenizeResult {
 		return FlowTokenizeResult{Index: index, Outcome: FlowFailed, Value: v.Value, Err: err}
@@ -371,28 +396,13 @@ func (f *FlowDB) BulkDeleteTokens(ctx context.Context, req FlowBulkDeleteTokensR
 		for i := range items {
 			results[i].Index, results[i].Token = base+i, items[i]
 		}
-		valid, positions := partition(items, base, checkBulkToken, func(pos int, err error) {
-			results[pos].Outcome, results[pos].Err = FlowFailed, err
-		})
-		if len(valid) == 0 {
-			return results
-		}
-		resp, err := f.deleteTokens(ctx, valid, 0)
-		if err != nil {
-			kind, rid := FlowOutcomeOf(err), requestIDOf(err)
-			for j := range valid {
-				r := &results[at(positions, j)]
-				r.Outcome, r.Err, r.RequestID = kind, err, rid
+		return sendBatch(ctx, results, items, base, checkBulkToken, func(ctx context.Context, valid []string) ([]FlowDeleteTokenResult, error) {
+			resp, err := f.deleteTokens(ctx, valid, 0)
+			if err != nil {
+				return nil, err
 			}
-			return results
-		}
-		for j := range resp.Tokens {
-			r := &results[at(positions, j)]
-			index := r.Index
-			*r = resp.Tokens[j]
-			reindex(&r.Index, r.Err, index)
-		}
-		return results
+			return resp.Tokens, nil
+		})
 	}
 	notSent := func(index int, token string, err error) FlowDeleteTokenResult {
 		return FlowDeleteTokenResult{Index: index, Outcome: FlowFailed, Token: token, Err: err}
