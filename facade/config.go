@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/skyflowgo/skyflow/auth"
 	gconn "github.com/skyflowgo/skyflow/gen/connection"
@@ -177,8 +175,7 @@ func copyCredentials(c *auth.Credentials) *auth.Credentials {
 type connEntry struct {
 	cfg ConnectionConfig
 
-	mu    sync.Mutex
-	state atomic.Pointer[connState]
+	lazy[connState]
 }
 
 // connState returns the call state of a connection, building it on first
@@ -190,32 +187,25 @@ func (c *Client) connState(id string) (*connState, error) {
 	if !ok {
 		return nil, errs.Invalid("ConnectionID", "no connection with this id is configured")
 	}
-	if s := e.state.Load(); s != nil {
+	return e.get(func() (*connState, error) {
+		ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
+		if err != nil {
+			return nil, err
+		}
+		c.pruneIfReplaced(func() bool { return c.connMap[id] == e })
+		origin, err := url.Parse(e.cfg.URL)
+		if err != nil {
+			return nil, errs.Invalid("URL", "is not a valid URL")
+		}
+		s := &connState{
+			url: e.cfg.URL,
+			api: gconn.NewClient(origin.Scheme+"://"+origin.Host, c.doer),
+			// A connection's route may act on a request whatever its token: a
+			// 401 does not prove nothing was done.
+			ep: c.endpointFor(slog.String("connection_id", e.cfg.ConnectionID), ts, auth.ConnectionEditor(ts), false),
+		}
 		return s, nil
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if s := e.state.Load(); s != nil {
-		return s, nil
-	}
-	ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
-	if err != nil {
-		return nil, err
-	}
-	c.pruneIfReplaced(func() bool { return c.connMap[id] == e })
-	origin, err := url.Parse(e.cfg.URL)
-	if err != nil {
-		return nil, errs.Invalid("URL", "is not a valid URL")
-	}
-	s := &connState{
-		url: e.cfg.URL,
-		api: gconn.NewClient(origin.Scheme+"://"+origin.Host, c.doer),
-		// A connection's route may act on a request whatever its token: a
-		// 401 does not prove nothing was done.
-		ep: c.endpointFor(slog.String("connection_id", e.cfg.ConnectionID), ts, auth.ConnectionEditor(ts), false),
-	}
-	e.state.Store(s)
-	return s, nil
+	})
 }
 
 // validHeaderValue reports whether s can be sent as a header value: no

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
@@ -124,8 +122,7 @@ type flowEntry struct {
 	cfg     FlowDBConfig
 	baseURL string
 
-	mu    sync.Mutex
-	state atomic.Pointer[flowState]
+	lazy[flowState]
 }
 
 // flowState is what calls to a Flow DB vault need, built once per
@@ -335,28 +332,21 @@ func (f *FlowDB) state() (*flowState, error) {
 	if !ok {
 		return nil, errs.Invalid("VaultID", "no Flow DB vault with this id is configured")
 	}
-	if s := e.state.Load(); s != nil {
+	return e.get(func() (*flowState, error) {
+		ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
+		if err != nil {
+			return nil, err
+		}
+		c.pruneIfReplaced(func() bool { return c.flow.m[f.id] == e })
+		s := &flowState{
+			id:  e.cfg.VaultID,
+			api: gflow.NewClient(e.baseURL, c.doer),
+			// The Flow DB API authenticates like the v2 vault API, before
+			// anything else: a 401 proves the call had no effect.
+			ep: c.endpointFor(slog.String("vault_id", e.cfg.VaultID), ts, auth.BearerEditor(ts), true),
+		}
 		return s, nil
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if s := e.state.Load(); s != nil {
-		return s, nil
-	}
-	ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
-	if err != nil {
-		return nil, err
-	}
-	c.pruneIfReplaced(func() bool { return c.flow.m[f.id] == e })
-	s := &flowState{
-		id:  e.cfg.VaultID,
-		api: gflow.NewClient(e.baseURL, c.doer),
-		// The Flow DB API authenticates like the v2 vault API, before
-		// anything else: a 401 proves the call had no effect.
-		ep: c.endpointFor(slog.String("vault_id", e.cfg.VaultID), ts, auth.BearerEditor(ts), true),
-	}
-	e.state.Store(s)
-	return s, nil
+	})
 }
 
 // run sends one Flow DB request: JSON, replayable, the default size

@@ -2,8 +2,6 @@ package facade
 
 import (
 	"log/slog"
-	"sync"
-	"sync/atomic"
 
 	"github.com/skyflowgo/skyflow/auth"
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
@@ -53,8 +51,7 @@ type vaultEntry struct {
 	cfg     VaultConfig
 	baseURL string
 
-	mu    sync.Mutex
-	state atomic.Pointer[vaultState]
+	lazy[vaultState]
 }
 
 // vaultState is what calls to a vault need, built once per configuration:
@@ -80,27 +77,20 @@ func (c *Client) vaultState(id string) (*vaultState, error) {
 	if !ok {
 		return nil, errs.Invalid("VaultID", "no vault with this id is configured")
 	}
-	if s := e.state.Load(); s != nil {
+	return e.get(func() (*vaultState, error) {
+		ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
+		if err != nil {
+			return nil, err
+		}
+		c.pruneIfReplaced(func() bool { return c.vaultMap[id] == e })
+		s := &vaultState{
+			id:     e.cfg.VaultID,
+			api:    gvault.NewClient(e.baseURL, c.doer),
+			detect: gdetect.NewClient(e.baseURL, c.doer),
+			ep:     c.endpointFor(slog.String("vault_id", e.cfg.VaultID), ts, auth.BearerEditor(ts), true),
+		}
 		return s, nil
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if s := e.state.Load(); s != nil {
-		return s, nil
-	}
-	ts, err := c.tokenSourceFor(e.cfg.TokenSource, e.cfg.Credentials)
-	if err != nil {
-		return nil, err
-	}
-	c.pruneIfReplaced(func() bool { return c.vaultMap[id] == e })
-	s := &vaultState{
-		id:     e.cfg.VaultID,
-		api:    gvault.NewClient(e.baseURL, c.doer),
-		detect: gdetect.NewClient(e.baseURL, c.doer),
-		ep:     c.endpointFor(slog.String("vault_id", e.cfg.VaultID), ts, auth.BearerEditor(ts), true),
-	}
-	e.state.Store(s)
-	return s, nil
+	})
 }
 
 // op describes a call to the vault API: JSON, replayable, the default size
