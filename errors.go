@@ -301,7 +301,10 @@ type TransportError struct {
 
 // Error implements error.
 func (e *TransportError) Error() string {
-	return "skyflow: " + e.Operation + ": " + e.Err.Error()
+	var b strings.Builder
+	writePrefix(&b, e.Operation)
+	b.WriteString(e.Err.Error())
+	return b.String()
 }
 
 // Unwrap returns the cause.
@@ -320,10 +323,11 @@ type AuthError struct {
 
 // Error implements error.
 func (e *AuthError) Error() string {
-	if e.Operation == "" {
-		return "skyflow: getting a token: " + e.Err.Error()
-	}
-	return "skyflow: " + e.Operation + ": getting a token: " + e.Err.Error()
+	var b strings.Builder
+	writePrefix(&b, e.Operation)
+	b.WriteString("getting a token: ")
+	b.WriteString(e.Err.Error())
+	return b.String()
 }
 
 // Unwrap returns the cause.
@@ -348,9 +352,8 @@ type FileError struct {
 // Error implements error.
 func (e *FileError) Error() string {
 	var b strings.Builder
-	b.WriteString("skyflow: ")
-	b.WriteString(e.Operation)
-	b.WriteString(": cannot ")
+	writePrefix(&b, e.Operation)
+	b.WriteString("cannot ")
 	b.WriteString(e.Op)
 	if e.Output >= 0 {
 		b.WriteString(" output ")
@@ -385,9 +388,8 @@ type RunFailedError struct {
 // Error implements error.
 func (e *RunFailedError) Error() string {
 	var b strings.Builder
-	b.WriteString("skyflow: ")
-	b.WriteString(e.Operation)
-	b.WriteString(": run")
+	writePrefix(&b, e.Operation)
+	b.WriteString("run")
 	if e.RunID != "" {
 		b.WriteByte(' ')
 		b.WriteString(e.RunID)
@@ -433,7 +435,13 @@ type RunPollError struct {
 
 // Error implements error.
 func (e *RunPollError) Error() string {
-	return "skyflow: " + e.Operation + ": polling run " + e.RunID + " stopped: " + e.Err.Error()
+	var b strings.Builder
+	writePrefix(&b, e.Operation)
+	b.WriteString("polling run ")
+	b.WriteString(e.RunID)
+	b.WriteString(" stopped: ")
+	b.WriteString(e.Err.Error())
+	return b.String()
 }
 
 // Unwrap returns the cause.

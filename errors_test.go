@@ -45,3 +45,75 @@ func TestAPIErrorSaysAnEarlierAttemptMayHaveBeenApplied(t *testing.T) {
 		t.Fatalf("%q: nothing to say", e.Error())
 	}
 }
+
+func TestErrorTexts(t *testing.T) {
+	cause := errors.New("cause")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&skyflow.APIError{Operation: "Get", StatusCode: 404, HTTPStatus: "Not Found", Message: "no such record", RequestID: "r1"},
+			"skyflow: Get: 404 Not Found: no such record (request id r1)"},
+		{&skyflow.APIError{Message: "unreadable"}, "skyflow: api error: unreadable"},
+		{&skyflow.RecordError{Operation: "Detokenize", Index: 3, StatusCode: 404, Message: "token not found", RequestID: "r2"},
+			"skyflow: Detokenize: element 3: 404: token not found (request id r2)"},
+		{&skyflow.RecordError{Index: 0}, "skyflow: element 0"},
+		{&skyflow.ValidationError{Field: "Table", Reason: "is blank"}, "skyflow: invalid Table: is blank"},
+		{&skyflow.ValidationError{Reason: "no vault"}, "skyflow: invalid input: no vault"},
+		{&skyflow.TransportError{Operation: "Insert", Err: cause}, "skyflow: Insert: cause"},
+		{&skyflow.TransportError{Err: cause}, "skyflow: cause"},
+		{&skyflow.AuthError{Operation: "Query", Err: cause}, "skyflow: Query: getting a token: cause"},
+		{&skyflow.AuthError{Err: cause}, "skyflow: getting a token: cause"},
+		{&skyflow.FileError{Operation: "UploadFile", Op: "open", Output: -1, Err: cause}, "skyflow: UploadFile: cannot open the file: cause"},
+		{&skyflow.FileError{Operation: "DeidentifyFile", Op: "write", Output: 2, Err: cause}, "skyflow: DeidentifyFile: cannot write output 2: cause"},
+		{&skyflow.RunFailedError{Operation: "DeidentifyFile", RunID: "run-1", Status: "FAILED", Message: "bad file", RequestID: "r3"},
+			"skyflow: DeidentifyFile: run run-1 failed: bad file (request id r3)"},
+		{&skyflow.RunFailedError{Operation: "DeidentifyFile", Status: "UNKNOWN"}, "skyflow: DeidentifyFile: run ended with status UNKNOWN"},
+		{&skyflow.RunFailedError{Operation: "DeidentifyFile"}, "skyflow: DeidentifyFile: run ended with status (none)"},
+		{&skyflow.RunPollError{Operation: "DeidentifyFile", RunID: "run-2", Err: cause}, "skyflow: DeidentifyFile: polling run run-2 stopped: cause"},
+	} {
+		if got := c.err.Error(); got != c.want {
+			t.Errorf("%T: %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+func TestErrorsMatchTheirSentinelsAndCauses(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		target error
+		want   bool
+	}{
+		{&skyflow.APIError{StatusCode: 404}, skyflow.ErrNotFound, true},
+		{&skyflow.APIError{StatusCode: 401}, skyflow.ErrUnauthorized, true},
+		{&skyflow.APIError{StatusCode: 403}, skyflow.ErrForbidden, true},
+		{&skyflow.APIError{StatusCode: 429}, skyflow.ErrRateLimited, true},
+		{&skyflow.APIError{StatusCode: 500}, skyflow.ErrNotFound, false},
+		{&skyflow.APIError{StatusCode: 200, Err: skyflow.ErrUnexpectedResponse}, skyflow.ErrUnexpectedResponse, true},
+		{&skyflow.RecordError{StatusCode: 404}, skyflow.ErrNotFound, true},
+		{&skyflow.RecordError{StatusCode: 409}, skyflow.ErrNotFound, false},
+		{&skyflow.ValidationError{Field: "x"}, skyflow.ErrValidation, true},
+		{&skyflow.ValidationError{Err: skyflow.ErrUnsafeRedirect}, skyflow.ErrUnsafeRedirect, true},
+		{&skyflow.TransportError{Err: context.DeadlineExceeded}, context.DeadlineExceeded, true},
+		{&skyflow.AuthError{Err: &skyflow.ValidationError{}}, skyflow.ErrValidation, true},
+		{&skyflow.FileError{Output: -1, Err: context.Canceled}, context.Canceled, true},
+		{&skyflow.RunFailedError{}, skyflow.ErrRunFailed, true},
+		{&skyflow.RunPollError{Err: context.Canceled}, context.Canceled, true},
+		{&skyflow.RunPollError{Err: context.Canceled}, skyflow.ErrRunFailed, false},
+	} {
+		if got := errors.Is(c.err, c.target); got != c.want {
+			t.Errorf("errors.Is(%T %v, %v) = %v, want %v", c.err, c.err, c.target, got, c.want)
+		}
+	}
+}
+
+func TestIsRetryable(t *testing.T) {
+	for code, want := range map[int]bool{408: true, 429: true, 502: true, 503: true, 504: true, 500: false, 400: false, 404: false} {
+		if got := skyflow.IsRetryable(fmt.Errorf("wrapped: %w", &skyflow.APIError{StatusCode: code})); got != want {
+			t.Errorf("%d: IsRetryable = %v, want %v", code, got, want)
+		}
+	}
+	if skyflow.IsRetryable(&skyflow.TransportError{Err: errors.New("x")}) {
+		t.Error("only an APIError has a status to retry on")
+	}
+}
