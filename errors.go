@@ -125,11 +125,7 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
+	writeRequestID(&b, e.RequestID)
 	if e.MaybeApplied {
 		b.WriteString("; an earlier attempt may have been applied")
 	}
@@ -243,11 +239,7 @@ func (e *RecordError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
+	writeRequestID(&b, e.RequestID)
 	return b.String()
 }
 
@@ -408,11 +400,7 @@ func (e *RunFailedError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
+	writeRequestID(&b, e.RequestID)
 	return b.String()
 }
 
@@ -454,5 +442,14 @@ func writePrefix(b *strings.Builder, operation string) {
 	if operation != "" {
 		b.WriteString(operation)
 		b.WriteString(": ")
+	}
+}
+
+// writeRequestID ends an error text with the request id, when there is one.
+func writeRequestID(b *strings.Builder, id string) {
+	if id != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(id)
+		b.WriteByte(')')
 	}
 }
