@@ -82,6 +82,22 @@ func columnRedactionsOf(list []flowdbapi.ColumnRedaction) []flowColumnRedaction 
 	return out
 }
 
+// otherTable is the error of a record that names another table than its
+// request.
+const otherTable = "the record names another table than the request"
+
+// recordTable is the table a record of an insert or update goes to: its
+// own, else the request's. ok is false when both are named and differ.
+func recordTable(reqTable, recTable string) (table string, ok bool) {
+	switch {
+	case recTable == "":
+		return reqTable, true
+	case reqTable != "" && recTable != reqTable:
+		return recTable, false
+	}
+	return recTable, true
+}
+
 // FlowDBInsert inserts each record on its own: a record that fails gets
 // its error and httpCode while the others are written.
 func (a *flowdbAPI) FlowDBInsert(ctx context.Context, req flowdbapi.FlowDBInsertRequestObject) (flowdbapi.FlowDBInsertResponseObject, error) {
@@ -97,14 +113,12 @@ func (a *flowdbAPI) FlowDBInsert(ctx context.Context, req flowdbapi.FlowDBInsert
 	out := make([]flowRecordOut, len(b.Records))
 	err = v.write(func(w *flowWrite) error {
 		for i, rec := range b.Records {
-			table, up := reqTable, reqUp
-			if rt := deref(rec.TableName); rt != "" {
-				if reqTable != "" && rt != reqTable {
-					out[i] = flowRecordOut{TableName: rt, Error: "the record names another table than the request", HTTPCode: http.StatusBadRequest}
-					continue
-				}
-				table = rt
+			table, ok := recordTable(reqTable, deref(rec.TableName))
+			if !ok {
+				out[i] = flowRecordOut{TableName: table, Error: otherTable, HTTPCode: http.StatusBadRequest}
+				continue
 			}
+			up := reqUp
 			if rec.Upsert != nil {
 				up = upsertOf(rec.Upsert)
 			}
@@ -175,13 +189,10 @@ func (a *flowdbAPI) FlowDBUpdate(ctx context.Context, req flowdbapi.FlowDBUpdate
 	out := make([]flowRecordOut, len(b.Records))
 	err = v.write(func(w *flowWrite) error {
 		for i, rec := range b.Records {
-			table := reqTable
-			if rt := deref(rec.TableName); rt != "" {
-				if reqTable != "" && rt != reqTable {
-					out[i] = flowRecordOut{SkyflowID: deref(rec.SkyflowID), TableName: rt, Error: "the record names another table than the request", HTTPCode: http.StatusBadRequest}
-					continue
-				}
-				table = rt
+			table, ok := recordTable(reqTable, deref(rec.TableName))
+			if !ok {
+				out[i] = flowRecordOut{SkyflowID: deref(rec.SkyflowID), TableName: table, Error: otherTable, HTTPCode: http.StatusBadRequest}
+				continue
 			}
 			out[i] = v.updateRecord(w, table, deref(rec.SkyflowID), deref(rec.Data), deref(rec.Tokens), replace)
 		}
