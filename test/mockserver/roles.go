@@ -180,6 +180,18 @@ func (s *Server) redactionCap(ctx context.Context, table string) string {
 	return tg.cap
 }
 
+// strictestCap returns the least revealing of the caps of tables ("" when
+// none is capped).
+func (s *Server) strictestCap(ctx context.Context, tables []string) string {
+	out := ""
+	for _, t := range tables {
+		if c := s.redactionCap(ctx, t); redactionLevel[c] > redactionLevel[out] {
+			out = c
+		}
+	}
+	return out
+}
+
 // capMode returns the less revealing of a redaction (PLAIN_TEXT, MASKED or
 // REDACTED) and a cap.
 func capMode(mode, cap string) string {
