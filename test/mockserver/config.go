@@ -45,26 +45,31 @@ type Config struct {
 	Roles []RoleConfig `json:"roles,omitempty"`
 }
 
-// RoleConfig says what a bearer token with this role may do. A token acts
-// with the roles of its scope, or all roles of its service account when it
-// was issued without a scope; its rights are the union of its roles' (and a
-// role that is not defined allows everything). API keys are not limited.
+// RoleConfig says what a bearer token with this role may do, in v2 vaults
+// and Flow DB vaults alike. A token acts with the roles of its scope, or
+// all roles of its service account when it was issued without a scope; its
+// rights are the union of its roles' (and a role that is not defined
+// allows everything). API keys are not limited.
 type RoleConfig struct {
 	// ID is the role id, as in a service account's Roles and a token
 	// scope ("role:<id>").
 	ID string `json:"id"`
-	// Tables maps a table name, or "*" for every table, to what the role
-	// may do there. A table without an entry (and no "*") is closed.
+	// Tables maps a table name (of a v2 or a Flow DB vault: the name
+	// stands for the tables of that name in every vault), or "*" for
+	// every table, to what the role may do there. A table without an
+	// entry (and no "*") is closed.
 	Tables map[string]TablePermissions `json:"tables"`
 }
 
 // TablePermissions is what a role may do with one table.
 type TablePermissions struct {
 	// Operations allowed: read (get, batch GET, BIN lookup of a stored
-	// card), insert (insert, batch POST; upsert also needs update),
-	// update (update, batch PUT), delete (delete, batch DELETE),
+	// card; Flow DB metrics list the tables the role may read), insert
+	// (insert, batch POST; upsert also needs update), update (update,
+	// batch PUT), delete (delete, batch DELETE; Flow DB token delete),
 	// detokenize, tokenize, query, files (upload, file delete, scan
-	// status, download URLs).
+	// status, download URLs). Flow DB tokens made by tokenize belong to
+	// the tables whose columns use their token group.
 	Operations []string `json:"operations"`
 	// MaxRedaction caps what the role sees of values: PLAIN_TEXT (the
 	// default: no cap), MASKED (masked or redacted, whatever is asked) or
@@ -474,7 +479,7 @@ func (c Config) Validate() error {
 		roles[r.ID] = true
 		for _, name := range sortedKeys(r.Tables) {
 			perm := r.Tables[name]
-			if name != "*" && !tableNamed(c.Vaults, name) {
+			if name != "*" && !tableNamed(c, name) {
 				add("%s.tables[%s]: no vault has a table %q", where, name, name)
 			}
 			for _, op := range perm.Operations {
@@ -514,13 +519,26 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// tableNamed reports whether a vault has a table of that name (the demo
-// vault when none is configured).
-func tableNamed(vaults []VaultConfig, name string) bool {
+// tableNamed reports whether a vault or a Flow DB vault served with the
+// configuration c (the demo ones when none is configured) has a table of
+// that name.
+func tableNamed(c Config, name string) bool {
+	vaults, flows := c.Vaults, c.FlowDBVaults
 	if len(vaults) == 0 {
-		vaults = DefaultConfig().Vaults
+		d := DefaultConfig()
+		vaults = d.Vaults
+		if len(flows) == 0 {
+			flows = d.FlowDBVaults
+		}
 	}
 	for _, v := range vaults {
+		for _, t := range v.Tables {
+			if t.Name == name {
+				return true
+			}
+		}
+	}
+	for _, v := range flows {
 		for _, t := range v.Tables {
 			if t.Name == name {
 				return true

@@ -18,8 +18,8 @@
 // forwards nothing.
 // WithDataDir keeps the state in a directory (a write-ahead log with group
 // commit, checkpointed into bbolt), acknowledging a write once it is
-// durable. Roles of the configuration limit what tokens may do per table
-// and cap the redaction they see.
+// durable. Roles of the configuration limit what tokens may do per table,
+// of v2 and Flow DB vaults, and cap the redaction they see.
 //
 // # Faithful by construction
 //

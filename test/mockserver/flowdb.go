@@ -35,8 +35,11 @@ type flowVault struct {
 	// deterministic maps a deterministic group and a value key to the
 	// schemaless token of that value.
 	deterministic map[string]map[string]string
-	seq           uint64
-	persist       *store // nil: in memory only
+	// groupTables maps a token group to the tables with a column in it
+	// (fixed by the configuration; see flowdb_roles.go).
+	groupTables map[string][]string
+	seq         uint64
+	persist     *store // nil: in memory only
 }
 
 type flowTable struct {
@@ -72,7 +75,8 @@ type flowTokenEntry struct {
 
 func newFlowVault(cfg FlowDBVaultConfig, st *store) (*flowVault, error) {
 	v := &flowVault{id: cfg.ID, clusterID: cfg.ClusterID, groups: map[string]*TokenGroupConfig{},
-		tables: map[string]*flowTable{}, tokens: map[string]*flowTokenEntry{}, deterministic: map[string]map[string]string{}}
+		tables: map[string]*flowTable{}, tokens: map[string]*flowTokenEntry{}, deterministic: map[string]map[string]string{},
+		groupTables: tablesOfGroups(cfg.Tables)}
 	for i := range cfg.TokenGroups {
 		g := cfg.TokenGroups[i]
 		v.groups[g.Name] = &g
@@ -199,6 +203,13 @@ type flowRecordOut struct {
 
 func (o *flowRecordOut) fail(e *elemError) {
 	o.Error, o.HTTPCode = e.msg, e.code
+}
+
+// hasTable reports whether the vault has a table of that name (tables are
+// fixed by the configuration: no lock is needed).
+func (v *flowVault) hasTable(name string) bool {
+	_, ok := v.tables[name]
+	return ok
 }
 
 func (v *flowVault) table(name string) (*flowTable, *elemError) {
@@ -474,6 +485,7 @@ func (v *flowVault) updateRecord(w *flowWrite, tableName, id string, data map[st
 type readSpec struct {
 	columns    []string          // nil: every column
 	redactions map[string]string // column to masking style ("" plain, "redacted", or a mask)
+	cap        string            // the request's redaction cap for the table ("" none)
 }
 
 // readSpecFor checks the columns and column redactions of a get against a
@@ -556,7 +568,7 @@ func (v *flowVault) read(t *flowTable, rec *flowRecord, rs *readSpec) flowRecord
 		if !named {
 			style = v.defaultStyle(t.cols[col])
 		}
-		out.Data[col] = applyStyle(style, val)
+		out.Data[col] = applyStyle(capStyle(style, rs.cap), val)
 		if list := rec.tokens[col]; len(list) > 0 {
 			out.Tokens[col] = list
 		}
@@ -574,6 +586,8 @@ type getTable struct {
 	uniques []map[string]any
 	columns []string
 	reds    []flowColumnRedaction
+	refused *elemError // the roles may not read the table: every lookup fails with it
+	cap     string     // the roles' redaction cap for the table
 }
 
 // get answers a get: one element per lookup, or a page.
@@ -589,6 +603,19 @@ func (v *flowVault) get(lookups []getTable, page bool, offset, limit int) ([]flo
 		rs, err := v.readSpecFor(t, gt.columns, gt.reds)
 		if err != nil {
 			return nil, err
+		}
+		rs.cap = gt.cap
+		if gt.refused != nil {
+			if page {
+				return nil, newError(gt.refused.code, "%s", gt.refused.msg)
+			}
+			for _, id := range gt.ids {
+				out = append(out, flowRecordOut{SkyflowID: id, TableName: t.name, Error: gt.refused.msg, HTTPCode: gt.refused.code})
+			}
+			for range gt.uniques {
+				out = append(out, flowRecordOut{TableName: t.name, Error: gt.refused.msg, HTTPCode: gt.refused.code})
+			}
+			continue
 		}
 		if page {
 			recs := t.sorted()
@@ -700,12 +727,9 @@ type flowQueryMetadata struct {
 }
 
 // runQuery runs a SELECT (the SQL subset of package query) on a table.
-// Values come back as stored, each column with its default redaction.
-func (v *flowVault) runQuery(src string) (*flowQueryOut, *apiError) {
-	sel, err := query.Parse(src)
-	if err != nil {
-		return nil, badRequest("%v", err)
-	}
+// Values come back as stored, each column with its default redaction
+// (capped at cap).
+func (v *flowVault) runQuery(sel *query.Select, cap string) (*flowQueryOut, *apiError) {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	t, e := v.table(sel.Table)
@@ -745,7 +769,7 @@ func (v *flowVault) runQuery(src string) (*flowQueryOut, *apiError) {
 		for _, c := range cols {
 			if val, ok := get(c); ok {
 				if c != "skyflowID" {
-					val = applyStyle(v.defaultStyle(t.cols[c]), val)
+					val = applyStyle(capStyle(v.defaultStyle(t.cols[c]), cap), val)
 				}
 				data[c] = val
 			}
@@ -784,8 +808,10 @@ func (v *flowVault) groupStyles(reds []flowColumnRedaction) (map[string]string, 
 	return out, nil
 }
 
-// detokenize answers one element per token.
-func (v *flowVault) detokenize(tokens []string, styles map[string]string) []flowDetokenizeOut {
+// detokenize answers one element per token; a token the roles may not
+// detokenize fails on its own (403), and a value is capped as its table's
+// (its group's tables', for a token of no record) redaction cap says.
+func (v *flowVault) detokenize(g flowGuard, tokens []string, styles map[string]string) []flowDetokenizeOut {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	out := make([]flowDetokenizeOut, len(tokens))
@@ -793,6 +819,17 @@ func (v *flowVault) detokenize(tokens []string, styles map[string]string) []flow
 		e, ok := v.tokens[tok]
 		if !ok {
 			out[i] = flowDetokenizeOut{Token: tok, Error: "Detokenize failed. Token " + tok + " is invalid. Specify a valid token.", HTTPCode: http.StatusNotFound}
+			continue
+		}
+		var refused *elemError
+		var cap string
+		if e.table != "" {
+			refused, cap = g.refuse(e.table, permDetokenize), g.cap(e.table)
+		} else {
+			refused, cap = g.refuseGroup(v, e.group, permDetokenize), g.groupCap(v, e.group)
+		}
+		if refused != nil {
+			out[i] = flowDetokenizeOut{Token: tok, Error: refused.msg, HTTPCode: refused.code}
 			continue
 		}
 		val := e.value
@@ -805,7 +842,7 @@ func (v *flowVault) detokenize(tokens []string, styles map[string]string) []flow
 		if !named {
 			style = v.groups[e.group].defaultStyle()
 		}
-		out[i] = flowDetokenizeOut{Token: tok, Value: applyStyle(style, val), TokenGroupName: e.group, HTTPCode: http.StatusOK, Metadata: meta}
+		out[i] = flowDetokenizeOut{Token: tok, Value: applyStyle(capStyle(style, cap), val), TokenGroupName: e.group, HTTPCode: http.StatusOK, Metadata: meta}
 	}
 	return out
 }
@@ -830,14 +867,15 @@ type tokenizeItem struct {
 	token  any // a token of the caller's own
 }
 
-// tokenize answers one element per value, one token per group.
-func (v *flowVault) tokenize(w *flowWrite, items []tokenizeItem) []flowTokenizeOut {
+// tokenize answers one element per value, one token per group; a group
+// the roles may not tokenize into fails on its own (403).
+func (v *flowVault) tokenize(w *flowWrite, g flowGuard, items []tokenizeItem) []flowTokenizeOut {
 	out := make([]flowTokenizeOut, len(items))
 	for i, it := range items {
 		el := flowTokenizeOut{Value: it.value, Tokens: []flowGroupTokenOut{}}
 		for _, name := range it.groups {
 			gt := flowGroupTokenOut{TokenGroupName: name}
-			tok, e := v.tokenizeOne(w, it, name)
+			tok, e := v.tokenizeOne(w, g, it, name)
 			if e != nil {
 				gt.Error, gt.HTTPCode = e.msg, e.code
 			} else {
@@ -850,11 +888,15 @@ func (v *flowVault) tokenize(w *flowWrite, items []tokenizeItem) []flowTokenizeO
 	return out
 }
 
-func (v *flowVault) tokenizeOne(w *flowWrite, it tokenizeItem, group string) (string, *elemError) {
+func (v *flowVault) tokenizeOne(w *flowWrite, guard flowGuard, it tokenizeItem, group string) (string, *elemError) {
 	g, ok := v.groups[group]
-	switch {
-	case !ok:
+	if !ok {
 		return "", elemErr(http.StatusNotFound, "token group %s not found", group)
+	}
+	if e := guard.refuseGroup(v, group, permTokenize); e != nil {
+		return "", e
+	}
+	switch {
 	case it.value == nil:
 		return "", elemErr(http.StatusBadRequest, "value is required")
 	}
@@ -900,13 +942,23 @@ type flowDeleteTokenOut struct {
 }
 
 // deleteTokens deletes tokens: a schemaless one, or a record's token of
-// one group (the record keeps its value).
-func (v *flowVault) deleteTokens(w *flowWrite, tokens []string) []flowDeleteTokenOut {
+// one group (the record keeps its value). Deleting a token needs delete on
+// its table (every table of its group, for a token of no record); a token
+// the roles may not delete fails on its own (403).
+func (v *flowVault) deleteTokens(w *flowWrite, g flowGuard, tokens []string) []flowDeleteTokenOut {
 	out := make([]flowDeleteTokenOut, len(tokens))
 	for i, tok := range tokens {
 		e, ok := v.tokens[tok]
 		if !ok {
 			out[i] = flowDeleteTokenOut{Value: tok, Error: "token " + tok + " not found", HTTPCode: http.StatusNotFound}
+			continue
+		}
+		refused := g.refuseGroup(v, e.group, permDelete)
+		if e.table != "" {
+			refused = g.refuse(e.table, permDelete)
+		}
+		if refused != nil {
+			out[i] = flowDeleteTokenOut{Value: tok, Error: refused.msg, HTTPCode: refused.code}
 			continue
 		}
 		delete(v.tokens, tok)
@@ -933,12 +985,16 @@ func (v *flowVault) deleteTokens(w *flowWrite, tokens []string) []flowDeleteToke
 	return out
 }
 
-// metrics counts the records of each table.
-func (v *flowVault) metrics() map[string]any {
+// metrics counts the records of each table the roles may read (the
+// others are left out).
+func (v *flowVault) metrics(g flowGuard) map[string]any {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	out := map[string]any{}
 	for _, name := range v.tableOrder {
+		if !g.allows(name, permRead) {
+			continue
+		}
 		out[name] = map[string]any{"records": len(v.tables[name].records)}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/flowdbapi"
+	"github.com/skyflowgo/skyflow/test/mockserver/internal/query"
 )
 
 // flowdbAPI implements the generated strict server of the Flow DB spec.
@@ -99,7 +100,10 @@ func recordTable(reqTable, recTable string) (table string, ok bool) {
 }
 
 // FlowDBInsert inserts each record on its own: a record that fails gets
-// its error and httpCode while the others are written.
+// its error and httpCode while the others are written. A request whose
+// table (named once, for all its records) the roles may not insert into
+// (with its upsert, update too) is refused as a whole; a record naming its
+// own table, or an upsert of its own, is refused on its own.
 func (a *flowdbAPI) FlowDBInsert(ctx context.Context, req flowdbapi.FlowDBInsertRequestObject) (flowdbapi.FlowDBInsertResponseObject, error) {
 	b := req.Body
 	v, err := a.vault(ctx, b.VaultID)
@@ -110,6 +114,12 @@ func (a *flowdbAPI) FlowDBInsert(ctx context.Context, req flowdbapi.FlowDBInsert
 		return nil, badRequest("records must hold at least one record")
 	}
 	reqTable, reqUp := deref(b.TableName), upsertOf(b.Upsert)
+	g := a.guard(ctx)
+	if v.hasTable(reqTable) {
+		if err := g.permitWrite(reqTable, reqUp != nil); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]flowRecordOut, len(b.Records))
 	err = v.write(func(w *flowWrite) error {
 		for i, rec := range b.Records {
@@ -121,6 +131,10 @@ func (a *flowdbAPI) FlowDBInsert(ctx context.Context, req flowdbapi.FlowDBInsert
 			up := reqUp
 			if rec.Upsert != nil {
 				up = upsertOf(rec.Upsert)
+			}
+			if e := g.refuseWrite(table, up != nil); e != nil && v.hasTable(table) {
+				out[i] = flowRecordOut{TableName: table, Error: e.msg, HTTPCode: e.code}
+				continue
 			}
 			out[i] = v.insertRecord(w, table, deref(rec.Data), deref(rec.Tokens), up)
 		}
@@ -149,6 +163,7 @@ func (a *flowdbAPI) FlowDBGet(ctx context.Context, req flowdbapi.FlowDBGetReques
 	}
 	var lookups []getTable
 	page := false
+	g := a.guard(ctx)
 	if len(b.Records) > 0 {
 		if b.TableName != nil || len(b.SkyflowIDs) > 0 || len(b.UniqueValues) > 0 || len(b.Columns) > 0 || len(b.ColumnRedactions) > 0 {
 			return nil, badRequest("records cannot be combined with tableName, skyflowIDs, uniqueValues, columns or columnRedactions")
@@ -157,16 +172,23 @@ func (a *flowdbAPI) FlowDBGet(ctx context.Context, req flowdbapi.FlowDBGetReques
 			if len(gt.SkyflowIDs) == 0 && len(gt.UniqueValues) == 0 {
 				return nil, badRequest("each element of records needs skyflowIDs or uniqueValues")
 			}
-			lookups = append(lookups, getTable{table: deref(gt.TableName), ids: gt.SkyflowIDs, uniques: uniquesOf(gt.UniqueValues),
-				columns: gt.Columns, reds: columnRedactionsOf(gt.ColumnRedactions)})
+			table := deref(gt.TableName)
+			lookups = append(lookups, getTable{table: table, ids: gt.SkyflowIDs, uniques: uniquesOf(gt.UniqueValues),
+				columns: gt.Columns, reds: columnRedactionsOf(gt.ColumnRedactions), refused: g.refuse(table, permRead), cap: g.cap(table)})
 		}
 	} else {
 		page = len(b.SkyflowIDs) == 0 && len(b.UniqueValues) == 0
 		if !page && (offset != 0 || limit != 0) {
 			return nil, badRequest("offset and limit page through a table; they cannot be combined with skyflowIDs or uniqueValues")
 		}
-		lookups = []getTable{{table: deref(b.TableName), ids: b.SkyflowIDs, uniques: uniquesOf(b.UniqueValues),
-			columns: b.Columns, reds: columnRedactionsOf(b.ColumnRedactions)}}
+		table := deref(b.TableName)
+		if v.hasTable(table) {
+			if err := g.permit(table, permRead); err != nil {
+				return nil, err
+			}
+		}
+		lookups = []getTable{{table: table, ids: b.SkyflowIDs, uniques: uniquesOf(b.UniqueValues),
+			columns: b.Columns, reds: columnRedactionsOf(b.ColumnRedactions), cap: g.cap(table)}}
 	}
 	out, apiErr := v.get(lookups, page, offset, limit)
 	if apiErr != nil {
@@ -175,7 +197,9 @@ func (a *flowdbAPI) FlowDBGet(ctx context.Context, req flowdbapi.FlowDBGetReques
 	return flowJSON{map[string]any{"records": out}}, nil
 }
 
-// FlowDBUpdate updates each record on its own.
+// FlowDBUpdate updates each record on its own. A request whose table the
+// roles may not update is refused as a whole; a record naming its own
+// table is refused on its own.
 func (a *flowdbAPI) FlowDBUpdate(ctx context.Context, req flowdbapi.FlowDBUpdateRequestObject) (flowdbapi.FlowDBUpdateResponseObject, error) {
 	b := req.Body
 	v, err := a.vault(ctx, b.VaultID)
@@ -186,12 +210,22 @@ func (a *flowdbAPI) FlowDBUpdate(ctx context.Context, req flowdbapi.FlowDBUpdate
 		return nil, badRequest("records must hold at least one record")
 	}
 	reqTable, replace := deref(b.TableName), deref(b.UpdateType) == flowdbapi.UpdateTypeREPLACE
+	g := a.guard(ctx)
+	if v.hasTable(reqTable) {
+		if err := g.permit(reqTable, permUpdate); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]flowRecordOut, len(b.Records))
 	err = v.write(func(w *flowWrite) error {
 		for i, rec := range b.Records {
 			table, ok := recordTable(reqTable, deref(rec.TableName))
 			if !ok {
 				out[i] = flowRecordOut{SkyflowID: deref(rec.SkyflowID), TableName: table, Error: otherTable, HTTPCode: http.StatusBadRequest}
+				continue
+			}
+			if e := g.refuse(table, permUpdate); e != nil && v.hasTable(table) {
+				out[i] = flowRecordOut{SkyflowID: deref(rec.SkyflowID), TableName: table, Error: e.msg, HTTPCode: e.code}
 				continue
 			}
 			out[i] = v.updateRecord(w, table, deref(rec.SkyflowID), deref(rec.Data), deref(rec.Tokens), replace)
@@ -204,7 +238,8 @@ func (a *flowdbAPI) FlowDBUpdate(ctx context.Context, req flowdbapi.FlowDBUpdate
 	return flowJSON{map[string]any{"records": out}}, nil
 }
 
-// FlowDBDelete deletes each record on its own.
+// FlowDBDelete deletes each record on its own, in one table: a table the
+// roles may not delete from refuses the request as a whole.
 func (a *flowdbAPI) FlowDBDelete(ctx context.Context, req flowdbapi.FlowDBDeleteRequestObject) (flowdbapi.FlowDBDeleteResponseObject, error) {
 	b := req.Body
 	v, err := a.vault(ctx, b.VaultID)
@@ -213,6 +248,11 @@ func (a *flowdbAPI) FlowDBDelete(ctx context.Context, req flowdbapi.FlowDBDelete
 	}
 	if len(b.SkyflowIDs) == 0 && len(b.UniqueValues) == 0 {
 		return nil, badRequest("skyflowIDs or uniqueValues must name at least one record")
+	}
+	if table := deref(b.TableName); v.hasTable(table) {
+		if err := a.guard(ctx).permit(table, permDelete); err != nil {
+			return nil, err
+		}
 	}
 	var out []flowDeleteOut
 	err = v.write(func(w *flowWrite) error {
@@ -229,7 +269,8 @@ func (a *flowdbAPI) FlowDBDelete(ctx context.Context, req flowdbapi.FlowDBDelete
 	return flowJSON{map[string]any{"records": out}}, nil
 }
 
-// FlowDBQuery runs a SELECT.
+// FlowDBQuery runs a SELECT; it needs query on its table, whose redaction
+// cap applies.
 func (a *flowdbAPI) FlowDBQuery(ctx context.Context, req flowdbapi.FlowDBQueryRequestObject) (flowdbapi.FlowDBQueryResponseObject, error) {
 	b := req.Body
 	v, err := a.vault(ctx, b.VaultID)
@@ -239,7 +280,17 @@ func (a *flowdbAPI) FlowDBQuery(ctx context.Context, req flowdbapi.FlowDBQueryRe
 	if strings.TrimSpace(deref(b.Query)) == "" {
 		return nil, badRequest("query is required")
 	}
-	out, apiErr := v.runQuery(deref(b.Query))
+	sel, err := query.Parse(deref(b.Query))
+	if err != nil {
+		return nil, badRequest("%v", err)
+	}
+	g := a.guard(ctx)
+	if v.hasTable(sel.Table) {
+		if err := g.permit(sel.Table, permQuery); err != nil {
+			return nil, err
+		}
+	}
+	out, apiErr := v.runQuery(sel, g.cap(sel.Table))
 	if apiErr != nil {
 		return nil, apiErr
 	}
@@ -264,7 +315,7 @@ func (a *flowdbAPI) FlowDBDetokenize(ctx context.Context, req flowdbapi.FlowDBDe
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	return flowJSON{map[string]any{"response": v.detokenize(b.Tokens, styles)}}, nil
+	return flowJSON{map[string]any{"response": v.detokenize(a.guard(ctx), b.Tokens, styles)}}, nil
 }
 
 // FlowDBTokenize tokenizes each value into each group named.
@@ -306,7 +357,7 @@ func (a *flowdbAPI) tokenize(ctx context.Context, vaultID *string, items []token
 	}
 	var out []flowTokenizeOut
 	err = v.write(func(w *flowWrite) error {
-		out = v.tokenize(w, items)
+		out = v.tokenize(w, a.guard(ctx), items)
 		return nil
 	})
 	if err != nil {
@@ -327,7 +378,7 @@ func (a *flowdbAPI) FlowDBDeleteTokens(ctx context.Context, req flowdbapi.FlowDB
 	}
 	var out []flowDeleteTokenOut
 	err = v.write(func(w *flowWrite) error {
-		out = v.deleteTokens(w, b.Tokens)
+		out = v.deleteTokens(w, a.guard(ctx), b.Tokens)
 		return nil
 	})
 	if err != nil {
@@ -336,11 +387,12 @@ func (a *flowdbAPI) FlowDBDeleteTokens(ctx context.Context, req flowdbapi.FlowDB
 	return flowJSON{map[string]any{"tokens": out}}, nil
 }
 
-// FlowDBVaultMetrics reports the record count of each table.
+// FlowDBVaultMetrics reports the record count of each table the roles may
+// read.
 func (a *flowdbAPI) FlowDBVaultMetrics(ctx context.Context, req flowdbapi.FlowDBVaultMetricsRequestObject) (flowdbapi.FlowDBVaultMetricsResponseObject, error) {
 	v, err := a.vault(ctx, req.Body.VaultID)
 	if err != nil {
 		return nil, err
 	}
-	return flowJSON{map[string]any{"data": map[string]any{"tables": v.metrics()}}}, nil
+	return flowJSON{map[string]any{"data": map[string]any{"tables": v.metrics(a.guard(ctx))}}}, nil
 }

@@ -127,16 +127,43 @@ func (g *grants) table(name string) (tableGrant, bool) {
 	return own.union(all), true
 }
 
-// permit returns a 403 unless the request may do op on table.
-func (s *Server) permit(ctx context.Context, table, op string) error {
+// allows reports whether the request may do op on table ("*": what
+// only a grant on every table allows).
+func (s *Server) allows(ctx context.Context, table, op string) bool {
 	g := s.requestGrants(ctx)
 	if g == nil {
+		return true
+	}
+	tg, ok := g.table(table)
+	return ok && tg.ops[op]
+}
+
+// roleNames lists the roles of the request, for error messages.
+func (s *Server) roleNames(ctx context.Context) string {
+	if g := s.requestGrants(ctx); g != nil {
+		return strings.Join(g.roles, ", ")
+	}
+	return ""
+}
+
+// permit returns a 403 unless the request may do op on table.
+func (s *Server) permit(ctx context.Context, table, op string) error {
+	if s.allows(ctx, table, op) {
 		return nil
 	}
-	if tg, ok := g.table(table); ok && tg.ops[op] {
-		return nil
+	return forbidden("the token's roles (%s) may not %s table %s", s.roleNames(ctx), op, table)
+}
+
+// permitWrite checks an insert (and, with upsert, the update it may be:
+// whether the row exists or not, so that a refusal does not tell).
+func (s *Server) permitWrite(ctx context.Context, table string, upsert bool) error {
+	if err := s.permit(ctx, table, permInsert); err != nil {
+		return err
 	}
-	return forbidden("the token's roles (%s) may not %s table %s", strings.Join(g.roles, ", "), op, table)
+	if upsert {
+		return s.permit(ctx, table, permUpdate)
+	}
+	return nil
 }
 
 // redactionCap returns the most revealing redaction the request may see
@@ -153,11 +180,28 @@ func (s *Server) redactionCap(ctx context.Context, table string) string {
 	return tg.cap
 }
 
-// capRedaction applies a cap to the redaction a column would get.
-func capRedaction(c *column, mode, cap string) string {
-	eff := effectiveRedaction(c, mode)
-	if redactionLevel[cap] > redactionLevel[eff] {
+// strictestCap returns the least revealing of the caps of tables ("" when
+// none is capped).
+func (s *Server) strictestCap(ctx context.Context, tables []string) string {
+	out := ""
+	for _, t := range tables {
+		if c := s.redactionCap(ctx, t); redactionLevel[c] > redactionLevel[out] {
+			out = c
+		}
+	}
+	return out
+}
+
+// capMode returns the less revealing of a redaction (PLAIN_TEXT, MASKED or
+// REDACTED) and a cap.
+func capMode(mode, cap string) string {
+	if redactionLevel[cap] > redactionLevel[mode] {
 		return cap
 	}
-	return eff
+	return mode
+}
+
+// capRedaction applies a cap to the redaction a column would get.
+func capRedaction(c *column, mode, cap string) string {
+	return capMode(effectiveRedaction(c, mode), cap)
 }

@@ -110,7 +110,7 @@ func (a *vaultAPI) RecordServiceInsertRecord(ctx context.Context, req vaultapi.R
 		return nil, badRequest("records must contain at least one record")
 	}
 	opts := writeOptions{byot: string(deref(body.Byot)), upsert: deref(body.Upsert)}
-	if err := a.s.permitWrite(ctx, t.name, opts.upsert); err != nil {
+	if err := a.s.permitWrite(ctx, t.name, opts.upsert != ""); err != nil {
 		return nil, err
 	}
 	if deref(body.Homogeneous) {
@@ -164,7 +164,7 @@ func (a *vaultAPI) batchItem(ctx context.Context, v *vault, tx *tx, item vaultap
 	}
 	switch method {
 	case vaultapi.V1BatchRecordMethodPOST:
-		err = a.s.permitWrite(ctx, t.name, deref(item.Upsert))
+		err = a.s.permitWrite(ctx, t.name, deref(item.Upsert) != "")
 	case vaultapi.V1BatchRecordMethodPUT:
 		err = a.s.permit(ctx, t.name, permUpdate)
 	case vaultapi.V1BatchRecordMethodGET:
@@ -339,17 +339,6 @@ func (s *Server) formatRecord(t *table, rec *record, o readOptions) map[string]a
 		out[name] = redact(c, val, capRedaction(c, o.redaction, o.cap))
 	}
 	return out
-}
-
-// permitWrite checks an insert (and, with upsert, the update it may be).
-func (s *Server) permitWrite(ctx context.Context, table, upsert string) error {
-	if err := s.permit(ctx, table, permInsert); err != nil {
-		return err
-	}
-	if upsert != "" {
-		return s.permit(ctx, table, permUpdate)
-	}
-	return nil
 }
 
 // permitRead checks a read (and, for download URLs, files).
