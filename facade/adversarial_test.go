@@ -1,0 +1,99 @@
+package facade_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
+	"github.com/skyflowgo/skyflow/facade"
+)
+
+// Regression specs of the review of the newer APIs (Flow DB, the
+// Coalescer, the bulk engine, audit events, BIN lookup, files) as a hostile
+// server and an adversarial caller see them. Each failed before its fix.
+
+// flowDBAt is a Flow DB handle on baseURL with the given token source and
+// fast retries.
+func flowDBAt(t *testing.T, baseURL string, ts auth.TokenSource) *facade.FlowDB {
+	t.Helper()
+	c, err := facade.New(quiet,
+		facade.WithFlowDB(facade.FlowDBConfig{VaultID: "v1", BaseURL: baseURL, TokenSource: ts}),
+		facade.WithRetryPolicy(facade.RetryPolicy{MaxRetries: 2, InitialBackoff: 1, MaxBackoff: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := c.FlowDB("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// tokenFunc is a token source of the test's own.
+type tokenFunc func(ctx context.Context) (string, error)
+
+func (f tokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
+
+// A call whose context ended before anything was sent is not reported as
+// possibly applied: it failed, and matches skyflow.ErrNotSent. In a bulk
+// call, a batch a worker takes up after the context ended is not sent
+// either, as BulkInsert documents.
+func TestCallWithAnEndedContextIsReportedNotSent(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 200, `{"records":[{"skyflowID":"id-1","httpCode":200}]}`)
+	})
+	static := tokenFunc(func(context.Context) (string, error) { return testAPIKey, nil })
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := []facade.FlowRecord{{Data: map[string]any{"ssn": "123-45-6789"}}}
+	_, err := flowDBAt(t, srv.URL, static).Insert(ended, facade.FlowInsertRequest{Table: "t", Records: rec})
+	if !errors.Is(err, skyflow.ErrNotSent) || !errors.Is(err, context.Canceled) || skyflow.MaybeApplied(err) ||
+		facade.FlowOutcomeOf(err) != facade.FlowFailed {
+		t.Errorf("Flow DB insert with an ended context: %v (outcome %v), want not sent and failed", err, facade.FlowOutcomeOf(err))
+	}
+	_, err = vaultAt(t, srv.URL).Insert(ended, facade.InsertRequest{Table: "t", Records: []map[string]any{{"ssn": "123-45-6789"}}})
+	if !errors.Is(err, skyflow.ErrNotSent) || skyflow.MaybeApplied(err) {
+		t.Errorf("v2 insert with an ended context: %v, want not sent", err)
+	}
+	if n := srv.total(); n != 0 {
+		t.Fatalf("%d requests", n)
+	}
+
+	// The context ends while the second batch's token is fetched, once
+	// the worker has taken that batch up.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls atomic.Int32
+	ts := tokenFunc(func(context.Context) (string, error) {
+		if calls.Add(1) == 2 {
+			cancel()
+		}
+		return testAPIKey, nil
+	})
+	records := []facade.FlowRecord{{Data: map[string]any{"a": 1}}, {Data: map[string]any{"a": 2}}, {Data: map[string]any{"a": 3}}}
+	seq, err := flowDBAt(t, srv.URL, ts).BulkInsert(ctx, facade.FlowBulkInsertRequest{Table: "t", Records: slices.Values(records),
+		BatchSize: 1, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []facade.FlowRecordResult
+	for r := range seq {
+		got = append(got, r)
+	}
+	if len(got) != 3 || got[0].Outcome != facade.FlowDone {
+		t.Fatalf("results %+v", got)
+	}
+	for _, r := range got[1:] {
+		if r.Outcome != facade.FlowFailed || !errors.Is(r.Err, skyflow.ErrNotSent) {
+			t.Errorf("record %d: %v, %v; want failed, not sent", r.Index, r.Outcome, r.Err)
+		}
+	}
+	if n := srv.total(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
