@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
@@ -95,5 +96,42 @@ func TestCallWithAnEndedContextIsReportedNotSent(t *testing.T) {
 	}
 	if n := srv.total(); n != 1 {
 		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// A token with a line break, from the caller's token source or from a
+// hostile token endpoint, is refused before anything is sent: an
+// *skyflow.AuthError, never retried, never reported as possibly applied.
+func TestTokenWithALineBreakIsNeverSent(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"response":[]}`) })
+	var calls atomic.Int32
+	ts := tokenFunc(func(context.Context) (string, error) {
+		calls.Add(1)
+		return "tok\r\nX-Injected: 1", nil
+	})
+	db := flowDBAt(t, srv.URL, ts)
+	_, err := db.Detokenize(context.Background(), facade.FlowDetokenizeRequest{Tokens: []string{"t1"}})
+	var ae *skyflow.AuthError
+	if !errors.As(err, &ae) || !errors.Is(err, auth.ErrUnsendableToken) || skyflow.MaybeApplied(err) {
+		t.Errorf("detokenize: %v, want an *AuthError matching auth.ErrUnsendableToken", err)
+	}
+	_, err = db.Insert(context.Background(), facade.FlowInsertRequest{Table: "t", Records: []facade.FlowRecord{{Data: map[string]any{"a": 1}}}})
+	if facade.FlowOutcomeOf(err) != facade.FlowFailed {
+		t.Errorf("insert: %v is %v, want failed", err, facade.FlowOutcomeOf(err))
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("the token source was asked %d times for 2 calls (retried)", n)
+	}
+
+	tokens := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 200, `{"accessToken":"`+jwtFor(t, time.Hour)+`\r\nX-Injected: 1","tokenType":"Bearer"}`)
+	})
+	v := vaultAtWith(t, srv.URL, &auth.Credentials{CredentialsJSON: serviceAccount(t, tokens.URL+"/v1/auth/sa/oauth/token")})
+	_, err = v.LookupBIN(context.Background(), facade.BINLookupRequest{BIN: "411111"})
+	if !errors.As(err, &ae) || skyflow.MaybeApplied(err) {
+		t.Errorf("a token endpoint's token with a line break: %v, want an *AuthError", err)
+	}
+	if n := srv.total(); n != 0 {
+		t.Errorf("%d requests reached the server", n)
 	}
 }
