@@ -3,8 +3,10 @@ package facade_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -133,5 +135,55 @@ func TestTokenWithALineBreakIsNeverSent(t *testing.T) {
 	}
 	if n := srv.total(); n != 0 {
 		t.Errorf("%d requests reached the server", n)
+	}
+}
+
+// Paging through audit events stops with an error when a server ignores
+// the offset (the same page again) or the cursor (the same events under
+// new cursors), or sends the listing round a cycle of cursors.
+func TestAuditEventsStopWhenAPageMakesNoProgress(t *testing.T) {
+	page := func(next string) string {
+		body := `{"event":[{"context":{"requestID":"r-1"}},{"context":{"requestID":"r-2"}}]`
+		if next != "" {
+			body += `,"nextOps":{"changeID":"` + next + `"}`
+		}
+		return body + `}`
+	}
+	for _, c := range []struct {
+		name string
+		req  facade.AuditEventsRequest
+		// answer gives the page for the cursor asked ("" for none) and
+		// the number of the request (from 1).
+		answer func(after string, n int) string
+		events int
+	}{
+		{"the offset ignored", facade.AuditEventsRequest{AccountID: "a"}, func(string, int) string { return page("") }, 2},
+		{"the offset ignored, full pages", facade.AuditEventsRequest{AccountID: "a", PageSize: 2}, func(string, int) string { return page("") }, 2},
+		{"the cursor ignored", facade.AuditEventsRequest{AccountID: "a"}, func(_ string, n int) string { return page(fmt.Sprint("c", n)) }, 2},
+		{"a cycle of cursors", facade.AuditEventsRequest{AccountID: "a"}, func(after string, n int) string {
+			next := map[string]string{"": "A", "A": "B", "B": "A"}[after]
+			return strings.Replace(page(next), "r-1", fmt.Sprint("r-", 10*n), 1) // pages that differ
+		}, 6},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+				jsonAnswer(w, 200, c.answer(r.URL.Query().Get("afterOps.changeID"), int(n.Add(1))))
+			})
+			events := 0
+			var last error
+			for _, err := range vaultAt(t, srv.URL).AuditEvents(context.Background(), c.req) {
+				if err != nil {
+					last = err
+					break
+				}
+				if events++; events > 100 {
+					break
+				}
+			}
+			if !errors.Is(last, skyflow.ErrUnexpectedResponse) || events != c.events {
+				t.Fatalf("%d events, %d requests, error %v: want %d events and an unexpected-response error", events, srv.total(), last, c.events)
+			}
+		})
 	}
 }
