@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -185,5 +186,91 @@ func TestAuditEventsStopWhenAPageMakesNoProgress(t *testing.T) {
 				t.Fatalf("%d events, %d requests, error %v: want %d events and an unexpected-response error", events, srv.total(), last, c.events)
 			}
 		})
+	}
+}
+
+// joinedCtx reports, by closing joined, the first call of Done: a
+// Coalescer's caller waits on Done only once it has joined a batch.
+type joinedCtx struct {
+	context.Context
+	once   sync.Once
+	joined chan struct{}
+}
+
+func newJoinedCtx(parent context.Context) (*joinedCtx, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	return &joinedCtx{Context: ctx, joined: make(chan struct{})}, cancel
+}
+
+func (c *joinedCtx) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.joined) })
+	return c.Context.Done()
+}
+
+// detokenizeOne detokenizes one token through co on its own goroutine and
+// delivers the outcome on the returned channel.
+func detokenizeOne(co *facade.Coalescer, ctx context.Context, token string, red facade.RedactionType) <-chan detokenized {
+	out := make(chan detokenized, 1)
+	go func() {
+		resp, err := co.Detokenize(ctx, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: token, Redaction: red}}})
+		out <- detokenized{resp, err}
+	}()
+	return out
+}
+
+type detokenized struct {
+	resp *facade.DetokenizeResponse
+	err  error
+}
+
+// A caller that gives up before its batch is sent is not sent later with
+// the calls that come after it, and its error says whether its token
+// reaches the vault.
+func TestCoalescerNeverSendsTheTokensOfACallerThatHasGone(t *testing.T) {
+	s := newTokenServer(t)
+	co := newCoalescer(t, vaultAt(t, s.URL), 2)
+	ctx, cancel := newJoinedCtx(testCtx(t))
+	gone := detokenizeOne(co, ctx, "gone", "")
+	<-ctx.joined
+	cancel()
+	res := <-gone
+	var te *skyflow.TransportError
+	if !errors.As(res.err, &te) || !errors.Is(res.err, context.Canceled) || te.Sent {
+		t.Fatalf("the caller that left: %v, want a *TransportError, not sent, matching context.Canceled", res.err)
+	}
+	b, c := detokenizeOne(co, testCtx(t), "b", ""), detokenizeOne(co, testCtx(t), "c", "")
+	<-s.arrived
+	if reqs := s.requests(); len(reqs) != 1 || !slices.Equal(reqs[0].tokens, []string{"b", "c"}) && !slices.Equal(reqs[0].tokens, []string{"c", "b"}) {
+		t.Fatalf("requests %+v: want one of the tokens b and c alone", reqs)
+	}
+	for _, ch := range []<-chan detokenized{b, c} {
+		if r := <-ch; r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+
+	// A caller that leaves a batch others still wait for: its token goes
+	// with theirs, and its error says it was sent.
+	s = newTokenServer(t)
+	co = newCoalescer(t, vaultAt(t, s.URL), 3)
+	ctxA, cancelA := newJoinedCtx(testCtx(t))
+	a := detokenizeOne(co, ctxA, "a", "")
+	<-ctxA.joined
+	ctxB, cancelB := newJoinedCtx(testCtx(t))
+	defer cancelB()
+	b = detokenizeOne(co, ctxB, "b", "")
+	<-ctxB.joined
+	cancelA()
+	if r := <-a; !errors.As(r.err, &te) || !te.Sent {
+		t.Fatalf("a caller that left a batch others wait for: %v, want a sent *TransportError", r.err)
+	}
+	c = detokenizeOne(co, testCtx(t), "c", "")
+	for _, ch := range []<-chan detokenized{b, c} {
+		if r := <-ch; r.err != nil {
+			t.Fatal(r.err)
+		}
+	}
+	if reqs := s.requests(); len(reqs) != 1 || len(reqs[0].tokens) != 3 {
+		t.Fatalf("requests %+v", reqs)
 	}
 }

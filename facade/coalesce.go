@@ -50,7 +50,9 @@ type CoalescerOptions struct {
 //   - A caller's context ends only its own wait (the call returns a
 //     *skyflow.TransportError matching the context's error); the shared
 //     request goes on for the others, and is abandoned only once every
-//     caller in it has gone.
+//     caller in it has gone: a batch every caller left before it was sent
+//     is never sent, nor joined by later calls. The error's Sent says
+//     whether the caller's tokens reach the vault.
 //   - Detokenize batches are sent with continue-on-error, so a token the
 //     vault refuses fails alone: a caller with ContinueOnError finds it in
 //     its response's Errors (a *skyflow.RecordError); a caller without it
@@ -283,9 +285,13 @@ func (l *lane[In, Out]) run(b *batch[In, Out]) {
 	b.out, b.rid, b.err = l.send(ctx, b.items)
 }
 
-// leave records that a caller of b stopped waiting, and abandons b's
-// request if it was the last. left is false when b was answered first;
-// sent says whether b's request had started.
+// leave records that a caller of b stopped waiting, and abandons b if it
+// was the last: its request is cancelled when in flight, never sent when
+// not, and an open batch is closed at once (its timer stopped), so that
+// no later call joins it and sends the items of callers that have gone.
+// left is false when b was answered first; sent says whether b's request,
+// which carries the caller's items, has started or will start for the
+// callers still waiting.
 func (l *lane[In, Out]) leave(b *batch[In, Out]) (left, sent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -295,8 +301,17 @@ func (l *lane[In, Out]) leave(b *batch[In, Out]) (left, sent bool) {
 	default:
 	}
 	b.waiting--
-	if b.waiting == 0 && b.cancel != nil {
+	switch {
+	case b.waiting > 0:
+		return true, true
+	case b.cancel != nil:
 		b.cancel()
+		return true, true
+	case l.cur == b:
+		l.closeLocked(b)
+		b.err = context.Canceled
+		close(b.done)
 	}
-	return true, b.cancel != nil
+	// A batch closed but not yet running: run finds nobody waiting.
+	return true, false
 }
