@@ -223,6 +223,14 @@ type detokenized struct {
 	err  error
 }
 
+// value is the value of the one token detokenized ("" on an error).
+func (d detokenized) value() (string, error) {
+	if d.err != nil || len(d.resp.Records) != 1 {
+		return "", d.err
+	}
+	return d.resp.Records[0].Value, nil
+}
+
 // A caller that gives up before its batch is sent is not sent later with
 // the calls that come after it, and its error says whether its token
 // reaches the vault.
@@ -272,5 +280,38 @@ func TestCoalescerNeverSendsTheTokensOfACallerThatHasGone(t *testing.T) {
 	}
 	if reqs := s.requests(); len(reqs) != 1 || len(reqs[0].tokens) != 3 {
 		t.Fatalf("requests %+v", reqs)
+	}
+}
+
+// Two callers asking for the same token with different redactions never
+// share a request: its answers carry nothing but their order to tell them
+// apart, and a server that reorders them would give one caller the value
+// redacted as the other asked (plain text to a caller that asked for it
+// redacted).
+func TestCoalescerNeverMixesOneTokenUnderTwoRedactions(t *testing.T) {
+	s := newTokenServer(t)
+	s.reverse = true
+	co := newCoalescer(t, vaultAt(t, s.URL), 2)
+	ctxA, cancelA := newJoinedCtx(testCtx(t))
+	defer cancelA()
+	plain := detokenizeOne(co, ctxA, "t", facade.RedactionPlainText)
+	<-ctxA.joined
+	ctxB, cancelB := newJoinedCtx(testCtx(t))
+	defer cancelB()
+	redacted := detokenizeOne(co, ctxB, "t", facade.RedactionRedacted)
+	<-ctxB.joined
+	<-s.arrived
+	if v, err := (<-plain).value(); v != "PLAIN_TEXT:t" {
+		t.Fatalf("the caller that asked for plain text got %q, %v", v, err)
+	}
+	other := detokenizeOne(co, testCtx(t), "u", facade.RedactionPlainText) // fills the second batch
+	if v, err := (<-redacted).value(); v != "REDACTED:t" {
+		t.Fatalf("the caller that asked for the value redacted got %q, %v", v, err)
+	}
+	if v, err := (<-other).value(); v != "PLAIN_TEXT:u" {
+		t.Fatalf("the third caller got %q, %v", v, err)
+	}
+	if n := len(s.requests()); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
 	}
 }

@@ -66,7 +66,11 @@ type CoalescerOptions struct {
 //     error, an unusable answer) reaches every caller in it, once: the
 //     request is retried by the client's retry policy, as any call.
 //   - Tokens asking for download URLs and tokens that do not are never
-//     mixed; redactions are per token, so one batch carries several.
+//     mixed; redactions are per token, so one batch carries several, but
+//     never one token under two redactions: detokenize answers are matched
+//     to callers by token, and two answers for one token only by their
+//     order. Tokenize answers carry nothing but the token: they are
+//     matched to callers by their order, which the vault keeps.
 //
 // A Coalescer starts no goroutine of its own while idle: a batch is sent
 // by its window's timer or by the call that fills it, on a goroutine that
@@ -101,6 +105,7 @@ func (v *Vault) Coalescer(opts CoalescerOptions) (*Coalescer, error) {
 		c.detok[i].send = func(ctx context.Context, tokens []DetokenizeToken) ([]detokenizeRecord, string, error) {
 			return v.detokenize(ctx, tokens, true, downloadURL)
 		}
+		c.detok[i].clash = sameTokenOtherRedaction
 	}
 	c.tok.send = v.tokenize
 	return c, nil
@@ -161,11 +166,33 @@ func (c *Coalescer) Tokenize(ctx context.Context, req TokenizeRequest) (*Tokeniz
 // refused its batch as a whole for what may be another caller's item.
 var errAlone = errors.New("send alone")
 
+// sameTokenOtherRedaction reports whether two tokens cannot go in one
+// request for different callers: the same token with other redactions,
+// whose answers carry nothing but their order to tell which is which (a
+// server that reorders them would give one caller the value redacted as
+// the other asked).
+func sameTokenOtherRedaction(a, b DetokenizeToken) bool {
+	if a.Token != b.Token {
+		return false
+	}
+	ra, rb := a.Redaction, b.Redaction
+	if ra == "" {
+		ra = RedactionDefault
+	}
+	if rb == "" {
+		rb = RedactionDefault
+	}
+	return ra != rb
+}
+
 // lane gathers the calls of one kind (and settings) into batches.
 type lane[In, Out any] struct {
 	// send makes one request for a batch's items and returns one result
 	// per item, in order, and the request id.
 	send func(ctx context.Context, items []In) ([]Out, string, error)
+	// clash, when set, reports two items of different calls that must
+	// not share a request.
+	clash func(a, b In) bool
 
 	mu  sync.Mutex
 	cur *batch[In, Out] // the batch open to new calls (nil: none)
@@ -225,7 +252,7 @@ func refusesAnItem(e *skyflow.APIError) bool {
 func (l *lane[In, Out]) join(c *Coalescer, items []In) (*batch[In, Out], int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b := l.cur; b != nil && len(b.items)+len(items) > c.max {
+	if b := l.cur; b != nil && (len(b.items)+len(items) > c.max || l.clashes(b.items, items)) {
 		l.closeLocked(b)
 		go l.run(b)
 	}
@@ -244,6 +271,21 @@ func (l *lane[In, Out]) join(c *Coalescer, items []In) (*batch[In, Out], int) {
 		go l.run(b)
 	}
 	return b, start
+}
+
+// clashes reports whether an item of a call clashes with one of a batch.
+func (l *lane[In, Out]) clashes(batch, items []In) bool {
+	if l.clash == nil {
+		return false
+	}
+	for i := range items {
+		for k := range batch {
+			if l.clash(batch[k], items[i]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // closeLocked closes b to new calls. l.mu is held.
