@@ -315,3 +315,31 @@ func TestCoalescerNeverMixesOneTokenUnderTwoRedactions(t *testing.T) {
 		t.Fatalf("%d requests, want 2", n)
 	}
 }
+
+// A file delete whose answer was lost, and whose retry finds no file, is
+// reported deleted (Unconfirmed), not as not found, as Delete does for
+// records.
+func TestLostDeleteFileAnswerIsReportedDeleted(t *testing.T) {
+	var n atomic.Int32
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			// The vault deletes the file, then the answer is lost.
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close()
+			return
+		}
+		jsonAnswer(w, 404, `{"error":{"http_code":404,"message":"record id-1 has no file in column doc"}}`)
+	})
+	ref := facade.FileRef{Table: "t", SkyflowID: "id-1", Column: "doc"}
+	resp, err := vaultAt(t, srv.URL).DeleteFile(context.Background(), ref)
+	if err != nil || !resp.Deleted || !resp.Unconfirmed || resp.SkyflowID != "id-1" {
+		t.Fatalf("got %+v, %v; want the file reported deleted, unconfirmed", resp, err)
+	}
+	// Without a lost answer, 404 is not found.
+	_, err = vaultAt(t, serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 404, `{"error":{"message":"no file"}}`)
+	}).URL).DeleteFile(context.Background(), ref)
+	if !errors.Is(err, skyflow.ErrNotFound) {
+		t.Fatalf("got %v", err)
+	}
+}
