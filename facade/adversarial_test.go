@@ -15,6 +15,7 @@ import (
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
+	"github.com/skyflowgo/skyflow/internal/redact/redacttest"
 )
 
 // Regression specs of the review of the newer APIs (Flow DB, the
@@ -342,4 +343,33 @@ func TestLostDeleteFileAnswerIsReportedDeleted(t *testing.T) {
 	if !errors.Is(err, skyflow.ErrNotFound) {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// The Coalescer prints like a handle, with every verb: fmt's bad-verb
+// output (%s, %q, %x of its fields) printed the tokens and values of its
+// open batch.
+func TestCoalescerNeverPrintsItsBatches(t *testing.T) {
+	s := newTokenServer(t)
+	co := newCoalescer(t, vaultAt(t, s.URL), 3)
+	ctx, cancel := newJoinedCtx(testCtx(t))
+	defer cancel()
+	res := detokenizeOne(co, ctx, plantedToken, facade.RedactionPlainText)
+	<-ctx.joined
+	ctx2, cancel2 := newJoinedCtx(testCtx(t))
+	defer cancel2()
+	values := make(chan error, 1)
+	go func() {
+		_, err := co.Tokenize(ctx2, facade.TokenizeRequest{Values: []facade.TokenizeValue{{Value: plantedCard, ColumnGroup: "cards"}}})
+		values <- err
+	}()
+	<-ctx2.joined
+	redacttest.NoSecrets(t, redacttest.Printed(co), plantedToken, plantedCard, testAPIKey)
+	redacttest.NoSecrets(t, redacttest.Encoded(co), plantedToken, plantedCard, testAPIKey)
+	if got := fmt.Sprint(co); got != `facade.Coalescer{vault_id: "v1", window: 1h0m0s, max_tokens: 3}` {
+		t.Errorf("the Coalescer prints %s", got)
+	}
+	cancel()
+	cancel2()
+	<-res
+	<-values
 }

@@ -104,8 +104,9 @@
 // json.Marshal still encodes the caller's data in full (and so does
 // slog's JSON handler for a bare slice of them, such as resp.Records: log
 // the response instead). VaultConfig,
-// ConnectionConfig, Client and the Vault, Detect and Connection handles
-// print ids, URLs without their query, the kind and fingerprint of
+// ConnectionConfig, FlowDBConfig, Client, the Vault, FlowDB, Detect and
+// Connection handles and the Coalescer (never its batches) print ids,
+// URLs without their query, the kind and fingerprint of
 // credentials and the type of a token source (never what a caller's source
 // prints itself), and also implement MarshalJSON that way.
 //

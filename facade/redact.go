@@ -209,3 +209,23 @@ func (cn *Connection) LogValue() slog.Value { return cn.describe().LogValue() }
 
 // MarshalJSON encodes the connection id.
 func (cn *Connection) MarshalJSON() ([]byte, error) { return cn.describe().MarshalJSON() }
+
+func (c *Coalescer) describe() redact.Desc {
+	return redact.New("facade.Coalescer", "vault_id", c.v.id, "window", c.window, "max_tokens", c.max)
+}
+
+// String describes the Coalescer by its vault id and options; the tokens
+// and values of its open batches are never printed.
+func (c *Coalescer) String() string { return c.describe().String() }
+
+// GoString is String, so %#v does not reach the batches.
+func (c *Coalescer) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *Coalescer) Format(f fmt.State, verb rune) { c.describe().Format(f, verb) }
+
+// LogValue implements slog.LogValuer with what String shows.
+func (c *Coalescer) LogValue() slog.Value { return c.describe().LogValue() }
+
+// MarshalJSON encodes what String shows.
+func (c *Coalescer) MarshalJSON() ([]byte, error) { return c.describe().MarshalJSON() }
