@@ -2,8 +2,10 @@ package facade_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -372,4 +374,73 @@ func TestCoalescerNeverPrintsItsBatches(t *testing.T) {
 	cancel2()
 	<-res
 	<-values
+}
+
+// A record or value JSON cannot encode (NaN, an infinity, a channel) fails
+// alone in a bulk call, with a *skyflow.ValidationError naming it, like
+// any invalid item: it made the request of its whole batch fail, and every
+// valid item of the batch with it.
+func TestBulkCallsFailAnUnencodableItemAlone(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Records []json.RawMessage `json:"records"`
+			Data    []json.RawMessage `json:"data"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		var out []string
+		switch r.URL.Path {
+		case "/v2/records/insert":
+			for range in.Records {
+				out = append(out, `{"skyflowID":"id","httpCode":200}`)
+			}
+			jsonAnswer(w, 200, `{"records":[`+strings.Join(out, ",")+`]}`)
+		case "/v2/tokens/tokenize":
+			for range in.Data {
+				out = append(out, `{"tokens":[{"token":"tk","tokenGroupName":"g"}]}`)
+			}
+			jsonAnswer(w, 200, `{"response":[`+strings.Join(out, ",")+`]}`)
+		default: // v2 insert
+			for range in.Records {
+				out = append(out, `{"skyflow_id":"id"}`)
+			}
+			jsonAnswer(w, 200, `{"records":[`+strings.Join(out, ",")+`]}`)
+		}
+	})
+	static := tokenFunc(func(context.Context) (string, error) { return testAPIKey, nil })
+	db := flowDBAt(t, srv.URL, static)
+	ctx := context.Background()
+	check := func(name string, index int, failed bool, err error) {
+		t.Helper()
+		var ve *skyflow.ValidationError
+		switch {
+		case index == 1 && (!failed || !errors.As(err, &ve) || !strings.Contains(ve.Field, "[1]")):
+			t.Errorf("%s: the unencodable item: %v, want it failed with a *ValidationError naming it", name, err)
+		case index != 1 && (failed || err != nil):
+			t.Errorf("%s: item %d failed with the unencodable one: %v", name, index, err)
+		}
+	}
+	records, err := db.BulkInsert(ctx, facade.FlowBulkInsertRequest{Table: "t", Records: slices.Values([]facade.FlowRecord{
+		{Data: map[string]any{"a": 1.5}}, {Data: map[string]any{"a": math.NaN()}}, {Data: map[string]any{"a": []any{"x"}}}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range records {
+		check("Flow DB BulkInsert", r.Index, r.Outcome != facade.FlowDone, r.Err)
+	}
+	values, err := db.BulkTokenize(ctx, facade.FlowBulkTokenizeRequest{Values: slices.Values([]facade.FlowTokenizeValue{
+		{Value: "v", TokenGroups: []string{"g"}}, {Value: map[string]any{"c": make(chan int)}, TokenGroups: []string{"g"}}, {Value: 7, TokenGroups: []string{"g"}}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range values {
+		check("Flow DB BulkTokenize", r.Index, r.Outcome != facade.FlowDone, r.Err)
+	}
+	v2, err := vaultAt(t, srv.URL).BulkInsert(ctx, facade.BulkInsertRequest{Table: "t", Records: facade.BulkFields(slices.Values([]map[string]any{
+		{"a": "x"}, {"a": math.Inf(1)}, {"a": true}}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range v2 {
+		check("BulkInsert", r.Index, r.Outcome != facade.Written, r.Err)
+	}
 }
