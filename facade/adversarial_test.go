@@ -444,3 +444,26 @@ func TestBulkCallsFailAnUnencodableItemAlone(t *testing.T) {
 		check("BulkInsert", r.Index, r.Outcome != facade.Written, r.Err)
 	}
 }
+
+// A cluster id that cannot be part of a host name is refused with the
+// configuration: it was accepted, and every call then failed in net/url,
+// reported as a transport error whose request may have been sent.
+func TestClusterIDMustBeAHostLabel(t *testing.T) {
+	for _, id := range []string{"c1\r\nX-Injected: 1", "c1\t", "c1\\", "c1%2f", "c1\x00"} {
+		for _, opt := range []facade.Option{
+			facade.WithFlowDB(facade.FlowDBConfig{VaultID: "v1", ClusterID: id}),
+			facade.WithVault(facade.VaultConfig{VaultID: "v1", ClusterID: id}),
+		} {
+			_, err := facade.New(opt)
+			var ve *skyflow.ValidationError
+			if !errors.As(err, &ve) || ve.Field != "ClusterID" {
+				t.Errorf("cluster id %q: got %v, want a *ValidationError on ClusterID", id, err)
+			}
+		}
+	}
+	for _, id := range []string{"ebfc9bee4242", "my-cluster_1", "C1.eu"} {
+		if _, err := facade.New(facade.WithFlowDB(facade.FlowDBConfig{VaultID: "v1", ClusterID: id})); err != nil {
+			t.Errorf("cluster id %q: %v", id, err)
+		}
+	}
+}

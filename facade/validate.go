@@ -21,6 +21,21 @@ func checkPathParam(field, v string) error {
 	return nil
 }
 
+// hostLabel reports whether s holds only what a host name's labels hold
+// (letters, digits, '-', '_' and '.'): a cluster id becomes part of the
+// host of every request, which anything else would break at every call,
+// or move.
+func hostLabel(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // blank reports whether s is empty or white space only, like
 // strings.TrimSpace(s) == "", without trimming when s starts with a
 // printable ASCII character (a column name, a token, an id): the per-item
