@@ -467,3 +467,24 @@ func TestClusterIDMustBeAHostLabel(t *testing.T) {
 		}
 	}
 }
+
+// A call that failed before sending (no token, an invalid value) while its
+// context ended is still reported not sent: the context's error wrapped it
+// in a *TransportError marked Sent.
+func TestFailureBeforeSendingIsNotSentWhenTheContextEndsToo(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{}`) })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	refused := errors.New("the token service refused")
+	ts := tokenFunc(func(context.Context) (string, error) {
+		cancel()
+		return "", refused
+	})
+	_, err := flowDBAt(t, srv.URL, ts).Insert(ctx, facade.FlowInsertRequest{Table: "t", Records: []facade.FlowRecord{{Data: map[string]any{"a": 1}}}})
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, refused) || skyflow.MaybeApplied(err) || facade.FlowOutcomeOf(err) != facade.FlowFailed {
+		t.Errorf("got %v (outcome %v), want the context's error and the token's, not sent", err, facade.FlowOutcomeOf(err))
+	}
+	if n := srv.total(); n != 0 {
+		t.Errorf("%d requests", n)
+	}
+}
