@@ -84,7 +84,8 @@ type FlowInsertRequest struct {
 }
 
 // FlowToken is one token of a column value, in one token group. Its JSON
-// names are the wire's.
+// names are the wire's, which answers decode into; json.Marshal encodes
+// its structure, like every result (see Printing).
 type FlowToken struct {
 	// Token is the token.
 	Token string `json:"token"`

@@ -13,11 +13,12 @@ import (
 // package documentation).
 //
 // Requests and responses carry record values, tokens, text and files. They
-// print their structure only, through fmt (every verb) and log/slog: ids,
-// counts, column names, enumerations, and the dynamic type of an interface
-// field; every other string prints as <redacted>, a map as its keys, bytes
-// as a count. They have no MarshalJSON: json.Marshal still encodes every
-// field, because callers legitimately serialize their own data.
+// print their structure only, through fmt (every verb), log/slog and
+// encoding/json: ids, counts, column names, enumerations, and the dynamic
+// type of an interface field; every other string prints as <redacted>, a
+// map as its keys, bytes as a count. MarshalJSON matters for slog's JSON
+// handler, which encodes a slice or a map of them with encoding/json
+// instead of asking each element for its LogValue.
 //
 // Configurations, the client and its handles reach credentials and cached
 // tokens. They print ids, URLs without user information, query or
