@@ -285,7 +285,9 @@ type TransportError struct {
 	Operation string
 	// Sent is true when the request may have reached the server (its
 	// outcome is unknown): in this attempt or in an earlier one of the same
-	// call. It is false when no attempt did (no connection was ever made).
+	// call. It is false when no attempt did: no connection was ever made,
+	// or the call's context had ended before its first attempt (Err then
+	// matches ErrNotSent and the context's error).
 	Sent bool
 	// Err is the underlying error.
 	Err error

@@ -39,6 +39,11 @@ func CredentialHeaders() []string {
 // source returns an empty token.
 var ErrEmptyToken = errors.New("auth: token source returned an empty token")
 
+// ErrUnsendableToken is returned (inside a *skyflow.AuthError) when a token
+// source returns a token an HTTP header cannot carry: one with a control
+// character, such as a line break. Such a token is never sent.
+var ErrUnsendableToken = errors.New("auth: token source returned a token with a control character")
+
 // BearerEditor returns a request editor that sets
 // "Authorization: Bearer <token>" from ts, using the request's context. A
 // failure of ts aborts the request with a *skyflow.AuthError wrapping it.
@@ -69,12 +74,28 @@ func headerEditor(ts TokenSource, header, prefix string) RequestEditor {
 		}
 		v := last.Load()
 		if v == nil || v.token != tok {
+			if !headerSafe(tok) {
+				return &skyflow.AuthError{Err: ErrUnsendableToken}
+			}
 			v = &headerValue{token: tok, value: []string{prefix + tok}}
 			last.Store(v)
 		}
 		req.Header[header] = v.value
 		return nil
 	}
+}
+
+// headerSafe reports whether a header value holds no control character
+// but a tab: the request would otherwise fail in the HTTP client, after
+// its call had been counted as sent, or carry a header of the token's
+// making.
+func headerSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // headerValue is a credential header's value for one token.

@@ -78,7 +78,13 @@ func TestSecretsNeverPrint(t *testing.T) {
 	signedSecrets := []string{signed[0].SignedToken, strings.TrimPrefix(signed[0].SignedToken, auth.SignedTokenPrefix),
 		"tok-planted-data-token"}
 	t.Run("SignedDataToken", func(t *testing.T) {
-		redacttest.NoSecrets(t, redacttest.Printed(signed[0]), signedSecrets...)
+		printed := redacttest.Printed(signed[0])
+		// encoding/json encodes signed tokens, which are meant to be
+		// handed on; so does slog's JSON handler for a slice or map of
+		// them (see SignedDataToken).
+		delete(printed, "slog json slice")
+		delete(printed, "slog json map")
+		redacttest.NoSecrets(t, printed, signedSecrets...)
 	})
 
 	cases := []struct {

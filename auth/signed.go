@@ -27,7 +27,9 @@ type SignedDataTokensRequest struct {
 
 // SignedDataToken pairs a data token with its signed form. It prints (fmt,
 // slog) as the signed token's expiry, never the tokens; json.Marshal
-// encodes both, since signed tokens are meant to be handed on.
+// encodes both, since signed tokens are meant to be handed on (and so does
+// slog's JSON handler for a slice or map of them, such as the result of
+// GenerateSignedDataTokens: log its elements one by one).
 type SignedDataToken struct {
 	// DataToken is the vault token that was signed.
 	DataToken string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -125,15 +126,27 @@ func (v *Vault) listAuditEvents(ctx context.Context, req AuditEventsRequest, off
 // AuditEvents iterates over every audit event the request selects, page
 // after page: it follows the API's cursor when pages carry one, and the
 // offset otherwise. It stops at the first error, which it yields; a page
-// that repeats the previous cursor, or a full page that moves nowhere, is
-// an error (skyflow.ErrUnexpectedResponse) rather than an endless loop.
+// that repeats the previous page (a server that ignores the offset or the
+// cursor), or a cursor met before, is an error
+// (skyflow.ErrUnexpectedResponse) rather than an endless loop.
 func (v *Vault) AuditEvents(ctx context.Context, req AuditEventsRequest) iter.Seq2[AuditEvent, error] {
 	return func(yield func(AuditEvent, error) bool) {
-		var offset int64
+		var (
+			offset int64
+			prev   []AuditEvent
+			seen   = map[AuditCursor]bool{}
+		)
+		if req.After != nil {
+			seen[*req.After] = true
+		}
 		for {
 			page, err := v.listAuditEvents(ctx, req, offset)
 			if err != nil {
 				yield(AuditEvent{}, err)
+				return
+			}
+			if len(page.Events) > 0 && reflect.DeepEqual(page.Events, prev) {
+				yield(AuditEvent{}, noProgress("ListAuditEvents", page.RequestID))
 				return
 			}
 			for _, e := range page.Events {
@@ -144,12 +157,14 @@ func (v *Vault) AuditEvents(ctx context.Context, req AuditEventsRequest) iter.Se
 			if len(page.Events) == 0 {
 				return
 			}
+			prev = page.Events
 			switch {
 			case page.Next != nil:
-				if req.After != nil && *req.After == *page.Next {
+				if seen[*page.Next] {
 					yield(AuditEvent{}, noProgress("ListAuditEvents", page.RequestID))
 					return
 				}
+				seen[*page.Next] = true
 				req.After, offset = page.Next, 0
 			case req.PageSize > 0 && len(page.Events) < req.PageSize:
 				return

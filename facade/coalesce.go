@@ -50,7 +50,9 @@ type CoalescerOptions struct {
 //   - A caller's context ends only its own wait (the call returns a
 //     *skyflow.TransportError matching the context's error); the shared
 //     request goes on for the others, and is abandoned only once every
-//     caller in it has gone.
+//     caller in it has gone: a batch every caller left before it was sent
+//     is never sent, nor joined by later calls. The error's Sent says
+//     whether the caller's tokens reach the vault.
 //   - Detokenize batches are sent with continue-on-error, so a token the
 //     vault refuses fails alone: a caller with ContinueOnError finds it in
 //     its response's Errors (a *skyflow.RecordError); a caller without it
@@ -64,7 +66,11 @@ type CoalescerOptions struct {
 //     error, an unusable answer) reaches every caller in it, once: the
 //     request is retried by the client's retry policy, as any call.
 //   - Tokens asking for download URLs and tokens that do not are never
-//     mixed; redactions are per token, so one batch carries several.
+//     mixed; redactions are per token, so one batch carries several, but
+//     never one token under two redactions: detokenize answers are matched
+//     to callers by token, and two answers for one token only by their
+//     order. Tokenize answers carry nothing but the token: they are
+//     matched to callers by their order, which the vault keeps.
 //
 // A Coalescer starts no goroutine of its own while idle: a batch is sent
 // by its window's timer or by the call that fills it, on a goroutine that
@@ -99,6 +105,7 @@ func (v *Vault) Coalescer(opts CoalescerOptions) (*Coalescer, error) {
 		c.detok[i].send = func(ctx context.Context, tokens []DetokenizeToken) ([]detokenizeRecord, string, error) {
 			return v.detokenize(ctx, tokens, true, downloadURL)
 		}
+		c.detok[i].clash = sameTokenOtherRedaction
 	}
 	c.tok.send = v.tokenize
 	return c, nil
@@ -159,11 +166,33 @@ func (c *Coalescer) Tokenize(ctx context.Context, req TokenizeRequest) (*Tokeniz
 // refused its batch as a whole for what may be another caller's item.
 var errAlone = errors.New("send alone")
 
+// sameTokenOtherRedaction reports whether two tokens cannot go in one
+// request for different callers: the same token with other redactions,
+// whose answers carry nothing but their order to tell which is which (a
+// server that reorders them would give one caller the value redacted as
+// the other asked).
+func sameTokenOtherRedaction(a, b DetokenizeToken) bool {
+	if a.Token != b.Token {
+		return false
+	}
+	ra, rb := a.Redaction, b.Redaction
+	if ra == "" {
+		ra = RedactionDefault
+	}
+	if rb == "" {
+		rb = RedactionDefault
+	}
+	return ra != rb
+}
+
 // lane gathers the calls of one kind (and settings) into batches.
 type lane[In, Out any] struct {
 	// send makes one request for a batch's items and returns one result
 	// per item, in order, and the request id.
 	send func(ctx context.Context, items []In) ([]Out, string, error)
+	// clash, when set, reports two items of different calls that must
+	// not share a request.
+	clash func(a, b In) bool
 
 	mu  sync.Mutex
 	cur *batch[In, Out] // the batch open to new calls (nil: none)
@@ -223,7 +252,7 @@ func refusesAnItem(e *skyflow.APIError) bool {
 func (l *lane[In, Out]) join(c *Coalescer, items []In) (*batch[In, Out], int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b := l.cur; b != nil && len(b.items)+len(items) > c.max {
+	if b := l.cur; b != nil && (len(b.items)+len(items) > c.max || l.clashes(b.items, items)) {
 		l.closeLocked(b)
 		go l.run(b)
 	}
@@ -242,6 +271,21 @@ func (l *lane[In, Out]) join(c *Coalescer, items []In) (*batch[In, Out], int) {
 		go l.run(b)
 	}
 	return b, start
+}
+
+// clashes reports whether an item of a call clashes with one of a batch.
+func (l *lane[In, Out]) clashes(batch, items []In) bool {
+	if l.clash == nil {
+		return false
+	}
+	for i := range items {
+		for k := range batch {
+			if l.clash(batch[k], items[i]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // closeLocked closes b to new calls. l.mu is held.
@@ -283,9 +327,13 @@ func (l *lane[In, Out]) run(b *batch[In, Out]) {
 	b.out, b.rid, b.err = l.send(ctx, b.items)
 }
 
-// leave records that a caller of b stopped waiting, and abandons b's
-// request if it was the last. left is false when b was answered first;
-// sent says whether b's request had started.
+// leave records that a caller of b stopped waiting, and abandons b if it
+// was the last: its request is cancelled when in flight, never sent when
+// not, and an open batch is closed at once (its timer stopped), so that
+// no later call joins it and sends the items of callers that have gone.
+// left is false when b was answered first; sent says whether b's request,
+// which carries the caller's items, has started or will start for the
+// callers still waiting.
 func (l *lane[In, Out]) leave(b *batch[In, Out]) (left, sent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -295,8 +343,17 @@ func (l *lane[In, Out]) leave(b *batch[In, Out]) (left, sent bool) {
 	default:
 	}
 	b.waiting--
-	if b.waiting == 0 && b.cancel != nil {
+	switch {
+	case b.waiting > 0:
+		return true, true
+	case b.cancel != nil:
 		b.cancel()
+		return true, true
+	case l.cur == b:
+		l.closeLocked(b)
+		b.err = context.Canceled
+		close(b.done)
 	}
-	return true, b.cancel != nil
+	// A batch closed but not yet running: run finds nobody waiting.
+	return true, false
 }

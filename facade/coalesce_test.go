@@ -48,6 +48,9 @@ type tokenServer struct {
 	// fail, when it returns a status, answers the n-th request (from 1)
 	// with it.
 	fail func(n int) int
+	// reverse answers detokenize records in the reverse order of the
+	// request's tokens (a server that reorders).
+	reverse bool
 }
 
 func newTokenServer(t *testing.T) *tokenServer {
@@ -83,7 +86,7 @@ func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
-	n, gate, fail := len(s.calls), s.gate, s.fail
+	n, gate, fail, reverse := len(s.calls), s.gate, s.fail, s.reverse
 	s.mu.Unlock()
 	select {
 	case s.arrived <- struct{}{}:
@@ -127,6 +130,9 @@ func (s *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			out.Records = append(out.Records, record{Token: tok, Value: c.redactions[i] + ":" + tok, ValueType: "STRING"})
+		}
+		if reverse {
+			slices.Reverse(out.Records)
 		}
 	}
 	b, _ := json.Marshal(out)

@@ -100,11 +100,13 @@
 // DeidentifyTextRequest, ...) print their structure through fmt (every
 // verb) and log/slog: ids, counts, column names and enumerations; every
 // other string prints as <redacted>, a map as its keys, bytes as a count
-// and an interface field as its type. They have no MarshalJSON, so
-// json.Marshal still encodes the caller's data in full (and so does
-// slog's JSON handler for a bare slice of them, such as resp.Records: log
-// the response instead). VaultConfig,
-// ConnectionConfig, Client and the Vault, Detect and Connection handles
+// and an interface field as its type. json.Marshal encodes the same
+// structure (MarshalJSON), so that slog's JSON handler, which encodes a
+// slice or a map of them (resp.Records, results gathered from a bulk
+// call) with encoding/json, shows no value either; to serialize data,
+// encode the data itself (a record's Fields or Data, a token's Value).
+// VaultConfig, ConnectionConfig, FlowDBConfig, Client, the Vault, FlowDB,
+// Detect and Connection handles and the Coalescer (never its batches)
 // print ids, URLs without their query, the kind and fingerprint of
 // credentials and the type of a token source (never what a caller's source
 // prints itself), and also implement MarshalJSON that way.

@@ -2,8 +2,10 @@ package facade
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
+	"github.com/skyflowgo/skyflow"
 	gvault "github.com/skyflowgo/skyflow/gen/vault"
 )
 
@@ -33,6 +35,11 @@ type DeleteFileResponse struct {
 	SkyflowID string
 	// Deleted says whether the vault deleted a file.
 	Deleted bool
+	// Unconfirmed is set, with Deleted, when the vault's answer to the
+	// delete was lost (the connection broke after sending, or a gateway
+	// failed) and the retry found no file (404): the lost attempt deleted
+	// it, or someone else did in between. Either way it is gone.
+	Unconfirmed bool
 	// RequestID is the id of the request.
 	RequestID string
 }
@@ -40,7 +47,9 @@ type DeleteFileResponse struct {
 // DeleteFile deletes the file stored in a file column of a record; the
 // record itself stays (DELETE
 // /v1/vaults/{vaultID}/{tableName}/{ID}/files/{columnName}, operation
-// FileServiceDeleteFile).
+// FileServiceDeleteFile). It is retried like a read; when the retry of an
+// attempt whose answer was lost finds no file (404), the file is reported
+// deleted with Unconfirmed set, not as not found.
 func (v *Vault) DeleteFile(ctx context.Context, ref FileRef) (*DeleteFileResponse, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
@@ -54,6 +63,10 @@ func (v *Vault) DeleteFile(ctx context.Context, ref FileRef) (*DeleteFileRespons
 		return s.api.FileServiceDeleteFile(ctx, s.id, ref.Table, ref.SkyflowID, ref.Column, edit)
 	})
 	if err != nil {
+		var apiErr *skyflow.APIError
+		if errors.As(err, &apiErr) && apiErr.MaybeApplied && apiErr.StatusCode == http.StatusNotFound && ctx.Err() == nil {
+			return &DeleteFileResponse{SkyflowID: ref.SkyflowID, Deleted: true, Unconfirmed: true, RequestID: requestIDOf(err)}, nil
+		}
 		return nil, err
 	}
 	var parsed gvault.V1DeleteFileResponse

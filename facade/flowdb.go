@@ -78,8 +78,8 @@ func (c FlowDBConfig) validate() (string, error) {
 	if strings.TrimSpace(c.ClusterID) == "" {
 		return "", errs.Invalid("ClusterID", "is required when BaseURL is not set")
 	}
-	if strings.ContainsAny(c.ClusterID, "/:?#@ ") {
-		return "", errs.Invalid("ClusterID", "must be a bare cluster id, not a URL")
+	if !hostLabel(c.ClusterID) {
+		return "", errs.Invalid("ClusterID", "must be a bare cluster id, not a URL (letters, digits, '-', '_' and '.')")
 	}
 	domain := flowDomain(c.Env)
 	if domain == "" {

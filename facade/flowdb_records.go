@@ -84,7 +84,8 @@ type FlowInsertRequest struct {
 }
 
 // FlowToken is one token of a column value, in one token group. Its JSON
-// names are the wire's.
+// names are the wire's, which answers decode into; json.Marshal encodes
+// its structure, like every result (see Printing).
 type FlowToken struct {
 	// Token is the token.
 	Token string `json:"token"`
@@ -310,6 +311,9 @@ func checkFlowData(field func(string) string, data map[string]any, tokens map[st
 			return errs.Invalid(field(".Data"), "has an empty column name")
 		}
 	}
+	if !encodableValues(data) {
+		return errs.Invalid(field(".Data"), unencodableReason)
+	}
 	for col, tok := range tokens {
 		if _, ok := data[col]; !ok && dataRequired {
 			return errs.Invalid(field(".Tokens"), "has a token for a column the record does not write")
@@ -335,6 +339,9 @@ func checkUniqueValues(field string, values []map[string]any) error {
 			if strings.TrimSpace(k) == "" {
 				return errs.Invalid(indexed(field, i), "has an empty column name")
 			}
+		}
+		if !encodableValues(m) {
+			return errs.Invalid(indexed(field, i), unencodableReason)
 		}
 	}
 	return nil

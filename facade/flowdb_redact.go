@@ -61,12 +61,18 @@ func (v FlowRecord) Format(f fmt.State, verb rune) { structure(v).Format(f, verb
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowRecord) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowRecord) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowUpsert) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowUpsert) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowUpsert) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -75,12 +81,18 @@ func (v FlowInsertRequest) Format(f fmt.State, verb rune) { structure(v).Format(
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowInsertRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowInsertRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowToken) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowToken) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowToken) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -89,12 +101,18 @@ func (v FlowRecordResult) Format(f fmt.State, verb rune) { structure(v).Format(f
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowRecordResult) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowRecordResult) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowInsertResponse) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowInsertResponse) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowInsertResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -103,12 +121,18 @@ func (v FlowColumnRedaction) Format(f fmt.State, verb rune) { structure(v).Forma
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowColumnRedaction) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowColumnRedaction) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowGetTable) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowGetTable) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowGetTable) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -117,12 +141,18 @@ func (v FlowGetRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowGetRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowGetRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowGetResponse) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowGetResponse) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowGetResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -131,12 +161,18 @@ func (v FlowUpdateRecord) Format(f fmt.State, verb rune) { structure(v).Format(f
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowUpdateRecord) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowUpdateRecord) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowUpdateRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowUpdateRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowUpdateRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -145,12 +181,18 @@ func (v FlowUpdateResponse) Format(f fmt.State, verb rune) { structure(v).Format
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowUpdateResponse) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowUpdateResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowDeleteRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDeleteRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDeleteRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -159,12 +201,18 @@ func (v FlowDeleteResponse) Format(f fmt.State, verb rune) { structure(v).Format
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDeleteResponse) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDeleteResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowQueryRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowQueryRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowQueryRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -173,12 +221,18 @@ func (v FlowQueryResponse) Format(f fmt.State, verb rune) { structure(v).Format(
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowQueryResponse) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowQueryResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowTokenGroupRedaction) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowTokenGroupRedaction) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowTokenGroupRedaction) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -187,12 +241,18 @@ func (v FlowDetokenizeRequest) Format(f fmt.State, verb rune) { structure(v).For
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDetokenizeRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDetokenizeRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowDetokenizeResult) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDetokenizeResult) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDetokenizeResult) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -201,12 +261,18 @@ func (v FlowDetokenizeResponse) Format(f fmt.State, verb rune) { structure(v).Fo
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDetokenizeResponse) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDetokenizeResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowTokenizeValue) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowTokenizeValue) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowTokenizeValue) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -215,12 +281,18 @@ func (v FlowTokenizeRequest) Format(f fmt.State, verb rune) { structure(v).Forma
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowTokenizeRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowTokenizeRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowTokenizeResult) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowTokenizeResult) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowTokenizeResult) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -229,12 +301,18 @@ func (v FlowTokenizeResponse) Format(f fmt.State, verb rune) { structure(v).Form
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowTokenizeResponse) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowTokenizeResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowDeleteTokensRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDeleteTokensRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDeleteTokensRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -243,12 +321,18 @@ func (v FlowDeleteTokenResult) Format(f fmt.State, verb rune) { structure(v).For
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDeleteTokenResult) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDeleteTokenResult) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowDeleteTokensResponse) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowDeleteTokensResponse) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowDeleteTokensResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -257,12 +341,18 @@ func (v FlowMetricsRequest) Format(f fmt.State, verb rune) { structure(v).Format
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowMetricsRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowMetricsRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowMetricsResponse) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowMetricsResponse) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowMetricsResponse) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -271,12 +361,18 @@ func (v FlowBulkInsertRequest) Format(f fmt.State, verb rune) { structure(v).For
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowBulkInsertRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowBulkInsertRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowBulkDetokenizeRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowBulkDetokenizeRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowBulkDetokenizeRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
 
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
@@ -285,9 +381,15 @@ func (v FlowBulkTokenizeRequest) Format(f fmt.State, verb rune) { structure(v).F
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowBulkTokenizeRequest) LogValue() slog.Value { return structure(v).LogValue() }
 
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowBulkTokenizeRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }
+
 // Format implements fmt.Formatter: every verb prints the structure, never a
 // value.
 func (v FlowBulkDeleteTokensRequest) Format(f fmt.State, verb rune) { structure(v).Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the structure, never a value.
 func (v FlowBulkDeleteTokensRequest) LogValue() slog.Value { return structure(v).LogValue() }
+
+// MarshalJSON encodes the structure, never a value (see Printing).
+func (v FlowBulkDeleteTokensRequest) MarshalJSON() ([]byte, error) { return structure(v).MarshalJSON() }

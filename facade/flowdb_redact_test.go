@@ -71,14 +71,16 @@ func flowValueCases() map[string]any {
 	}
 }
 
-// TestFlowDBValuesNeverPrint prints every Flow DB request and result with
-// planted values through fmt and slog: none shows a value or a token.
+// TestFlowDBValuesNeverPrint prints and encodes every Flow DB request and
+// result with planted values through fmt, slog (alone, in a slice and in a
+// map) and encoding/json: none shows a value or a token.
 func TestFlowDBValuesNeverPrint(t *testing.T) {
 	secrets := []string{plantedCard, plantedSSN, plantedName, plantedToken, "planted"}
 	for name, v := range flowValueCases() {
 		t.Run(name, func(t *testing.T) {
 			printed := redacttest.Printed(v)
 			redacttest.NoSecrets(t, printed, secrets...)
+			redacttest.NoSecrets(t, redacttest.Encoded(v), secrets...)
 			if !strings.Contains(printed["value %v"], "facade."+name+"{") {
 				t.Errorf("%%v should show the structure: %q", printed["value %v"])
 			}

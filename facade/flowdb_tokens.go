@@ -246,6 +246,9 @@ func (v *FlowTokenizeValue) check(i int) error {
 	if s, ok := v.Value.(string); ok && strings.TrimSpace(s) == "" {
 		return errs.Invalid(indexed("Values", i)+".Value", "is blank")
 	}
+	if !encodable(v.Value) {
+		return errs.Invalid(indexed("Values", i)+".Value", unencodableReason)
+	}
 	if len(v.TokenGroups) == 0 {
 		return errs.Invalid(indexed("Values", i)+".TokenGroups", "must name at least one token group")
 	}

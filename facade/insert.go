@@ -273,6 +273,9 @@ func recordProblem(rec map[string]any) string {
 			return "has an empty column name"
 		}
 	}
+	if !encodableValues(rec) {
+		return unencodableReason
+	}
 	return ""
 }
 

@@ -164,7 +164,7 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 // with errors.As.
 func (c *Client) fail(ctx context.Context, op *operation, start time.Time, status int, requestID string, err error) error {
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		err = &skyflow.TransportError{Operation: op.name, Sent: true, Err: &ended{ctx: cerr, last: err}}
+		err = &skyflow.TransportError{Operation: op.name, Sent: sent(err), Err: &ended{ctx: cerr, last: err}}
 	}
 	if c.logger.Enabled(ctx, slog.LevelError) {
 		attrs := []slog.Attr{slog.String("operation", op.name), op.target, slog.Duration("duration", time.Since(start))}
@@ -174,6 +174,25 @@ func (c *Client) fail(ctx context.Context, op *operation, start time.Time, statu
 		c.logger.LogAttrs(ctx, slog.LevelError, "call failed", attrs...)
 	}
 	return err
+}
+
+// sent reports whether the call that failed with err may have reached the
+// server: not when no token could be had or the request was invalid, as
+// the transport error says when there is one, and otherwise (an answer
+// arrived, or a local file failed while the body was sent) yes.
+func sent(err error) bool {
+	var (
+		ae *skyflow.AuthError
+		ve *skyflow.ValidationError
+		te *skyflow.TransportError
+	)
+	switch {
+	case errors.As(err, &ae), errors.As(err, &ve):
+		return false // an AuthError's cause may be the token exchange's TransportError
+	case errors.As(err, &te):
+		return te.Sent
+	}
+	return true
 }
 
 // ended is the cause of a call whose context ended after an attempt had

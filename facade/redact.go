@@ -13,11 +13,12 @@ import (
 // package documentation).
 //
 // Requests and responses carry record values, tokens, text and files. They
-// print their structure only, through fmt (every verb) and log/slog: ids,
-// counts, column names, enumerations, and the dynamic type of an interface
-// field; every other string prints as <redacted>, a map as its keys, bytes
-// as a count. They have no MarshalJSON: json.Marshal still encodes every
-// field, because callers legitimately serialize their own data.
+// print their structure only, through fmt (every verb), log/slog and
+// encoding/json: ids, counts, column names, enumerations, and the dynamic
+// type of an interface field; every other string prints as <redacted>, a
+// map as its keys, bytes as a count. MarshalJSON matters for slog's JSON
+// handler, which encodes a slice or a map of them with encoding/json
+// instead of asking each element for its LogValue.
 //
 // Configurations, the client and its handles reach credentials and cached
 // tokens. They print ids, URLs without user information, query or
@@ -209,3 +210,23 @@ func (cn *Connection) LogValue() slog.Value { return cn.describe().LogValue() }
 
 // MarshalJSON encodes the connection id.
 func (cn *Connection) MarshalJSON() ([]byte, error) { return cn.describe().MarshalJSON() }
+
+func (c *Coalescer) describe() redact.Desc {
+	return redact.New("facade.Coalescer", "vault_id", c.v.id, "window", c.window, "max_tokens", c.max)
+}
+
+// String describes the Coalescer by its vault id and options; the tokens
+// and values of its open batches are never printed.
+func (c *Coalescer) String() string { return c.describe().String() }
+
+// GoString is String, so %#v does not reach the batches.
+func (c *Coalescer) GoString() string { return c.String() }
+
+// Format implements fmt.Formatter: every verb prints String.
+func (c *Coalescer) Format(f fmt.State, verb rune) { c.describe().Format(f, verb) }
+
+// LogValue implements slog.LogValuer with what String shows.
+func (c *Coalescer) LogValue() slog.Value { return c.describe().LogValue() }
+
+// MarshalJSON encodes what String shows.
+func (c *Coalescer) MarshalJSON() ([]byte, error) { return c.describe().MarshalJSON() }

@@ -132,6 +132,11 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if cc != nil {
 		call, ctx = cc.call, cc.parent
 	}
+	if err := ctx.Err(); err != nil {
+		// The call ended before its first attempt (for example while its
+		// token was fetched): nothing is sent, and the error says so.
+		return nil, &notStartedError{cause: err}
+	}
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 && req.GetBody != nil {
 			body, err := req.GetBody()
@@ -477,14 +482,22 @@ func (d *Doer) shouldRetry(ctx context.Context, req *http.Request, resp *http.Re
 }
 
 // NotSent reports errors that prove the request never reached the server:
-// the connection could not be made.
+// the connection could not be made, or the call had ended before its first
+// attempt.
 func NotSent(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true
 	}
-	return errors.Is(err, syscall.ECONNREFUSED)
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, skyflow.ErrNotSent)
 }
+
+// notStartedError is the error of a call whose context had ended before
+// its first attempt: it matches skyflow.ErrNotSent and the context's error.
+type notStartedError struct{ cause error }
+
+func (e *notStartedError) Error() string   { return "not sent: " + e.cause.Error() }
+func (e *notStartedError) Unwrap() []error { return []error{skyflow.ErrNotSent, e.cause} }
 
 // backoff is the full-jitter exponential backoff before retry attempt+1.
 func (d *Doer) backoff(attempt int) time.Duration {

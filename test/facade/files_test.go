@@ -9,6 +9,7 @@ import (
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
+	"github.com/skyflowgo/skyflow/test/mockserver"
 )
 
 var _ = Describe("stored files", func() {
@@ -51,6 +52,20 @@ var _ = Describe("stored files", func() {
 		got, err := e.vault.Get(ctx, facade.GetRequest{Table: "documents", IDs: []string{id}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(got.Records).To(HaveLen(1), "the record stays")
+	})
+
+	It("reports a file deleted, unconfirmed, when the answer to its delete was lost", func(ctx SpecContext) {
+		id := upload(ctx, "deleted, answer lost")
+		ref := facade.FileRef{Table: "documents", SkyflowID: id, Column: "attachment"}
+		e.srv.InjectFault("FileServiceDeleteFile", mockserver.Fault{CloseAfterCommit: true})
+		del, err := e.vault.DeleteFile(ctx, ref)
+		Expect(err).NotTo(HaveOccurred(), "the retry finds no file: not ErrNotFound")
+		Expect(del.Deleted).To(BeTrue())
+		Expect(del.Unconfirmed).To(BeTrue())
+		Expect(e.srv.Count("FileServiceDeleteFile")).To(Equal(2))
+		st, err := e.vault.FileScanStatus(ctx, ref)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Status).To(Equal(facade.ScanFileNotFound))
 	})
 
 	It("rejects a missing or traversing path segment before any call", func(ctx SpecContext) {

@@ -20,7 +20,9 @@ import (
 // Printed returns the forms of v a program prints without encoding it:
 // every verb of fmt on v, on a pointer to it and nested in a struct, a
 // slice and a map; fmt.Sprint; String and GoString when v has them; and
-// slog's text and JSON handlers. The keys name the forms.
+// slog's text and JSON handlers, of v alone and nested in a slice and a
+// map (which slog's JSON handler encodes with encoding/json). The keys
+// name the forms.
 func Printed(v any) map[string]string {
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3v"}
 	out := map[string]string{}
@@ -47,13 +49,15 @@ func Printed(v any) map[string]string {
 	if s, ok := v.(fmt.GoStringer); ok {
 		out["GoString"] = s.GoString()
 	}
-	var text, js bytes.Buffer
 	// No time attribute: a timestamp's digits could match a planted value.
 	noTime := &slog.HandlerOptions{ReplaceAttr: dropTime}
-	slog.New(slog.NewTextHandler(&text, noTime)).Info("m", "v", v)
-	slog.New(slog.NewJSONHandler(&js, noTime)).Info("m", "v", v)
-	out["slog text"] = text.String()
-	out["slog json"] = js.String()
+	for name, attr := range map[string]any{"": v, " slice": []any{v}, " map": map[string]any{"v": v}} {
+		var text, js bytes.Buffer
+		slog.New(slog.NewTextHandler(&text, noTime)).Info("m", "v", attr)
+		slog.New(slog.NewJSONHandler(&js, noTime)).Info("m", "v", attr)
+		out["slog text"+name] = text.String()
+		out["slog json"+name] = js.String()
+	}
 	return out
 }
 
