@@ -189,15 +189,7 @@ var _ = Describe("Roles on Flow DB vaults", func() {
 
 	It("gives a token exchanged without a scope every role of its service account", func() {
 		creds := loadCredentials(srv)
-		exchange := func(scope string) *client {
-			GinkgoHelper()
-			body := map[string]any{"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion(creds, time.Now(), nil)}
-			if scope != "" {
-				body["scope"] = scope
-			}
-			t := expectOK(c.withAuth("").do("POST", "/v1/auth/sa/oauth/token", body))["accessToken"].(string)
-			return c.withAuth("Bearer " + t)
-		}
+		exchange := func(scope string) *client { return exchangeToken(c, creds, scope) }
 		all := exchange("")
 		ins := flowList(expectOK(all.do("POST", "/v2/records/insert", map[string]any{"vaultID": vid, "tableName": "customers",
 			"records": []any{map[string]any{"data": map[string]any{"email": "z@example.com"}}}})), "records")

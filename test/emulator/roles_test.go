@@ -88,15 +88,7 @@ var _ = Describe("Roles", func() {
 
 	It("gives a token exchanged without a scope every role of its service account", func() {
 		creds := loadCredentials(srv)
-		exchange := func(scope string) *client {
-			GinkgoHelper()
-			body := map[string]any{"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion(creds, time.Now(), nil)}
-			if scope != "" {
-				body["scope"] = scope
-			}
-			t := expectOK(c.withAuth("").do("POST", "/v1/auth/sa/oauth/token", body))["accessToken"].(string)
-			return c.withAuth("Bearer " + t)
-		}
+		exchange := func(scope string) *client { return exchangeToken(c, creds, scope) }
 		Expect(get(exchange(""), "PLAIN_TEXT")).To(HaveKeyWithValue("cardholder_name", "John Smith"), "demo-admin is not limited")
 		Expect(get(exchange("role:support"), "PLAIN_TEXT")).To(HaveKeyWithValue("cardholder_name", "XXXX XXXXX"))
 	})

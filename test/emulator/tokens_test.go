@@ -38,6 +38,18 @@ func loadCredentials(srv *mockserver.Server) credentials {
 	return c
 }
 
+// exchangeToken exchanges a fresh assertion of creds (with scope, when not
+// empty) at the token endpoint and returns c sending the issued token.
+func exchangeToken(c *client, creds credentials, scope string) *client {
+	GinkgoHelper()
+	body := map[string]any{"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion(creds, time.Now(), nil)}
+	if scope != "" {
+		body["scope"] = scope
+	}
+	t := expectOK(c.withAuth("").do("POST", "/v1/auth/sa/oauth/token", body))["accessToken"].(string)
+	return c.withAuth("Bearer " + t)
+}
+
 // signedDataToken builds "signed_token_" + JWT as the SDKs do.
 func signedDataToken(c credentials, token string, ttl time.Duration, now time.Time) string {
 	GinkgoHelper()
