@@ -423,6 +423,20 @@ type flowLookup struct {
 	table  string
 	id     string
 	unique map[string]any
+	// redacted are the columns the request asked to see through a
+	// redaction other than plain text: the answer shows them masked or
+	// redacted, so their values cannot be compared with the lookup's.
+	redacted []FlowColumnRedaction
+}
+
+// shownAsSent reports whether the answer shows column col as it was sent.
+func (l *flowLookup) shownAsSent(col string) bool {
+	for _, cr := range l.redacted {
+		if cr.Column == col && !strings.EqualFold(cr.Redaction, "plain_text") {
+			return false
+		}
+	}
+	return true
 }
 
 // Get reads records with one request (POST /v2/records/get, operation
@@ -514,7 +528,7 @@ func (r *FlowGetRequest) validate() ([]flowLookup, error) {
 			if len(t.IDs) == 0 && len(t.UniqueValues) == 0 {
 				return nil, errs.Invalid(field, "must hold IDs or UniqueValues")
 			}
-			lookups = appendLookups(lookups, t.Table, t.IDs, t.UniqueValues)
+			lookups = appendLookups(lookups, t.Table, t.IDs, t.UniqueValues, t.ColumnRedactions)
 		}
 		return lookups, nil
 	}
@@ -529,7 +543,7 @@ func (r *FlowGetRequest) validate() ([]flowLookup, error) {
 	case (r.Offset != 0 || r.Limit != 0) && (len(r.IDs) > 0 || len(r.UniqueValues) > 0):
 		return nil, errs.Invalid("Limit", "and Offset page through a table; they cannot be combined with IDs or UniqueValues")
 	}
-	return appendLookups(nil, r.Table, r.IDs, r.UniqueValues), nil
+	return appendLookups(nil, r.Table, r.IDs, r.UniqueValues, r.ColumnRedactions), nil
 }
 
 const maxInt32 = 1<<31 - 1
@@ -563,12 +577,14 @@ func checkGetTable(prefix, table string, ids []string, unique []map[string]any, 
 	return nil
 }
 
-func appendLookups(out []flowLookup, table string, ids []string, unique []map[string]any) []flowLookup {
+// appendLookups appends the lookups of one table; reds are the column
+// redactions its answer is read with.
+func appendLookups(out []flowLookup, table string, ids []string, unique []map[string]any, reds []FlowColumnRedaction) []flowLookup {
 	for _, id := range ids {
 		out = append(out, flowLookup{table: table, id: id})
 	}
 	for _, m := range unique {
-		out = append(out, flowLookup{table: table, unique: m})
+		out = append(out, flowLookup{table: table, unique: m, redacted: reds})
 	}
 	return out
 }
@@ -577,7 +593,8 @@ func appendLookups(out []flowLookup, table string, ids []string, unique []map[st
 // answers it (order[i] is the element of lookup i). The answer must hold
 // one element per lookup. A lookup by skyflow id is answered by the element
 // carrying that id; a lookup by unique values by the next element not
-// taken, in order, whose table and values (when it carries them) fit. An
+// taken, in order, whose table and values (when it carries them, and
+// unless the request asked to see them redacted) fit. An
 // answer that does not fit is an unexpected answer; no value or id goes
 // into the error. When the answer keeps the request's order, as the API
 // does, no map is built.
@@ -594,7 +611,7 @@ func matchLookups(op string, r *reply, asked []flowLookup, n int, elem func(k in
 			return id == l.id
 		}
 		for col, want := range l.unique {
-			if got, ok := data[col]; ok && !sameValue(got, want) {
+			if got, ok := data[col]; ok && l.shownAsSent(col) && !sameValue(got, want) {
 				return false
 			}
 		}
@@ -810,7 +827,7 @@ func (f *FlowDB) Delete(ctx context.Context, req FlowDeleteRequest) (*FlowDelete
 	if len(req.IDs) == 0 && len(req.UniqueValues) == 0 {
 		return nil, errs.Invalid("IDs", "or UniqueValues must name at least one record")
 	}
-	lookups := appendLookups(nil, req.Table, req.IDs, req.UniqueValues)
+	lookups := appendLookups(nil, req.Table, req.IDs, req.UniqueValues, nil)
 	s, err := f.state()
 	if err != nil {
 		return nil, err

@@ -169,6 +169,19 @@ func TestFlowDBMatchesAnswersByWhatTheyCarry(t *testing.T) {
 		t.Errorf("the error shows a value: %v", err)
 	}
 
+	// ... unless the request asked to see that column through a redaction:
+	// the answer shows it masked, and the element is the lookup's.
+	f.on("POST /v2/records/get", ok(`{"records":[{"skyflowID":"id9","data":{"email":"XXXXX@example.com"},"httpCode":200}]}`))
+	got, err := db.Get(bg, facade.FlowGetRequest{Table: "t", UniqueValues: []map[string]any{{"email": "asked@example.com"}},
+		ColumnRedactions: []facade.FlowColumnRedaction{{Column: "email", Redaction: "mask1"}}})
+	if err != nil || got.Records[0].SkyflowID != "id9" {
+		t.Fatalf("a masked unique value: %v, %+v", err, got)
+	}
+	// Asked in plain text, it must match again.
+	_, err = db.Get(bg, facade.FlowGetRequest{Table: "t", UniqueValues: []map[string]any{{"email": "asked@example.com"}},
+		ColumnRedactions: []facade.FlowColumnRedaction{{Column: "email", Redaction: "PLAIN_TEXT"}}})
+	isUnexpected(t, err, "does not match lookup 0")
+
 	// Insert: positional, but an element of another table is not its record's.
 	f.on("POST /v2/records/insert", ok(`{"records":[{"skyflowID":"x","tableName":"orders","httpCode":200}]}`))
 	_, err = db.Insert(bg, facade.FlowInsertRequest{Table: "customers", Records: []facade.FlowRecord{{Data: map[string]any{"a": 1}}}})

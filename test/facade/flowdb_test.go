@@ -234,6 +234,17 @@ var _ = Describe("Flow DB vaults", func() {
 			Expect(recordErr(resp.Records[1].Err).StatusCode).To(Equal(http.StatusNotFound))
 		})
 
+		It("gets by a unique value it asks to see masked", func(ctx SpecContext) {
+			resp, err := e.db.Get(ctx, facade.FlowGetRequest{Table: "customers",
+				UniqueValues:     []map[string]any{{"email": "customer1@example.com"}},
+				Columns:          []string{"email"},
+				ColumnRedactions: []facade.FlowColumnRedaction{{Column: "email", Redaction: "masked"}}})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.Records[0].Outcome).To(Equal(facade.FlowDone))
+			Expect(resp.Records[0].SkyflowID).To(Equal(ids[1]))
+			Expect(resp.Records[0].Data["email"]).NotTo(Equal("customer1@example.com"), "the vault answers the value masked")
+		})
+
 		It("pages through a table with offset and limit", func(ctx SpecContext) {
 			resp, err := e.db.Get(ctx, facade.FlowGetRequest{Table: "customers", Offset: 1, Limit: 5})
 			Expect(err).NotTo(HaveOccurred())
