@@ -61,7 +61,7 @@ const maxWalk = 32
 
 func encodableAt(v any, depth int) bool {
 	switch x := v.(type) {
-	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, json.Number,
+	case nil, string, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64,
 		map[string]string, []string:
 		return true
 	case float64:
