@@ -176,3 +176,14 @@ func (t SignedDataToken) Format(f fmt.State, verb rune) { t.describe().Format(f,
 
 // LogValue implements slog.LogValuer with the expiry only.
 func (t SignedDataToken) LogValue() slog.Value { return t.describe().LogValue() }
+
+// LogValue implements slog.LogValuer: each signed token as its expiry, so
+// that no handler (slog's JSON handler encodes a plain slice with
+// encoding/json) reaches the tokens.
+func (ts SignedDataTokens) LogValue() slog.Value {
+	descs := make([]redact.Desc, len(ts))
+	for i := range ts {
+		descs[i] = ts[i].describe()
+	}
+	return slog.AnyValue(descs)
+}

@@ -86,6 +86,20 @@ func TestSecretsNeverPrint(t *testing.T) {
 		delete(printed, "slog json map")
 		redacttest.NoSecrets(t, printed, signedSecrets...)
 	})
+	t.Run("SignedDataTokens", func(t *testing.T) {
+		// What GenerateSignedDataTokens returns prints no token, slog's
+		// JSON handler included; nested in a plain slice or map, that
+		// handler encodes it with encoding/json, which hands tokens on.
+		printed := redacttest.Printed(signed)
+		delete(printed, "slog json slice")
+		delete(printed, "slog json map")
+		redacttest.NoSecrets(t, printed, signedSecrets...)
+		// json.Marshal hands the tokens on.
+		b, err := json.Marshal(signed)
+		if err != nil || !strings.Contains(string(b), signed[0].SignedToken) {
+			t.Errorf("json.Marshal(SignedDataTokens) = %s, %v: want the signed tokens", b, err)
+		}
+	})
 
 	cases := []struct {
 		name    string

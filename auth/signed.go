@@ -28,8 +28,8 @@ type SignedDataTokensRequest struct {
 // SignedDataToken pairs a data token with its signed form. It prints (fmt,
 // slog) as the signed token's expiry, never the tokens; json.Marshal
 // encodes both, since signed tokens are meant to be handed on (and so does
-// slog's JSON handler for a slice or map of them, such as the result of
-// GenerateSignedDataTokens: log its elements one by one).
+// slog's JSON handler for a plain slice or map of them; the
+// SignedDataTokens that GenerateSignedDataTokens returns logs as expiries).
 type SignedDataToken struct {
 	// DataToken is the vault token that was signed.
 	DataToken string
@@ -38,6 +38,13 @@ type SignedDataToken struct {
 	SignedToken string
 }
 
+// SignedDataTokens are the signed tokens of one GenerateSignedDataTokens
+// call, in the order of the data tokens asked. Like its elements, it
+// prints (fmt, slog, slog's JSON handler included) as the signed tokens'
+// expiries, never the tokens; json.Marshal encodes every token, to be
+// handed on.
+type SignedDataTokens []SignedDataToken
+
 // GenerateSignedDataTokens signs each data token with service-account
 // credentials, for use in place of the plain token in detokenize calls.
 // creds names the credentials (Path or CredentialsJSON; when neither is
@@ -45,7 +52,7 @@ type SignedDataToken struct {
 // TokenURI, when set, their aud claim. WithClock applies. It is local: no
 // network call is made. Errors are *skyflow.ValidationError values that
 // never contain the path or a secret.
-func GenerateSignedDataTokens(creds Credentials, req SignedDataTokensRequest, opts ...Option) ([]SignedDataToken, error) {
+func GenerateSignedDataTokens(creds Credentials, req SignedDataTokensRequest, opts ...Option) (SignedDataTokens, error) {
 	if err := checkDataTokens(req.DataTokens); err != nil {
 		return nil, err
 	}
@@ -59,13 +66,13 @@ func GenerateSignedDataTokens(creds Credentials, req SignedDataTokensRequest, op
 
 // signDataTokens signs data tokens at time t with the ctx claim ctxClaim
 // (already normalised; nil omits it).
-func (sa *serviceAccount) signDataTokens(req SignedDataTokensRequest, ctxClaim any, t time.Time) ([]SignedDataToken, error) {
+func (sa *serviceAccount) signDataTokens(req SignedDataTokensRequest, ctxClaim any, t time.Time) (SignedDataTokens, error) {
 	ttl := req.TimeToLive
 	if ttl <= 0 {
 		ttl = DefaultSignedTokenTTL
 	}
 	iat, exp := t.Unix(), t.Add(ttl).Unix()
-	out := make([]SignedDataToken, 0, len(req.DataTokens))
+	out := make(SignedDataTokens, 0, len(req.DataTokens))
 	for _, dt := range req.DataTokens {
 		claims := jwt.MapClaims{
 			"iss": "sdk",
