@@ -449,7 +449,7 @@ func TestBulkCallsFailAnUnencodableItemAlone(t *testing.T) {
 // configuration: it was accepted, and every call then failed in net/url,
 // reported as a transport error whose request may have been sent.
 func TestClusterIDMustBeAHostLabel(t *testing.T) {
-	for _, id := range []string{"c1\r\nX-Injected: 1", "c1\t", "c1\\", "c1%2f", "c1\x00"} {
+	for _, id := range []string{"c1\r\nX-Injected: 1", "c1\t", "c1\\", "c1%2f", "c1\x00", ".", "c1.", ".c1", "c1..eu"} {
 		for _, opt := range []facade.Option{
 			facade.WithFlowDB(facade.FlowDBConfig{VaultID: "v1", ClusterID: id}),
 			facade.WithVault(facade.VaultConfig{VaultID: "v1", ClusterID: id}),

@@ -22,10 +22,13 @@ func checkPathParam(field, v string) error {
 }
 
 // hostLabel reports whether s holds only what a host name's labels hold
-// (letters, digits, '-', '_' and '.'): a cluster id becomes part of the
-// host of every request, which anything else would break at every call,
-// or move.
+// (letters, digits, '-', '_', and '.' between labels): a cluster id becomes
+// part of the host of every request, which anything else would break at
+// every call, or move.
 func hostLabel(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
