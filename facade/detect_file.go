@@ -280,6 +280,10 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 	if deref(started.RunId) == "" {
 		return nil, r.unexpected(op, "the answer has no run_id", nil)
 	}
+	if checkPathParam("run_id", *started.RunId) != nil {
+		// "." or "..": the polls would name another path of the API.
+		return nil, r.unexpected(op, "the answer's run_id is not a usable path segment", nil)
+	}
 	runID := *started.RunId
 
 	out, err := d.pollRun(ctx, op, s, runID, plan.wait)

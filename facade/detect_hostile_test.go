@@ -48,3 +48,21 @@ func TestReidentifyFileWithoutOutputIsNotASuccess(t *testing.T) {
 		}
 	}
 }
+
+// A run id the server answers that a URL path would resolve away ("." or
+// "..") is refused: the polls would go to another endpoint of the API,
+// with the bearer token.
+func TestDotRunIDIsRefused(t *testing.T) {
+	for _, id := range []string{"..", ".", " .. "} {
+		f := newFake(t)
+		d := newDetect(t, f)
+		f.on(startText, ok(`{"run_id":"`+id+`"}`))
+		_, err := d.DeidentifyFile(bg, facade.DeidentifyFileRequest{Reader: strings.NewReader("Hello"), FileName: "a.txt"})
+		if !errors.Is(err, skyflow.ErrUnexpectedResponse) {
+			t.Errorf("%q: got %v", id, err)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Errorf("%q: %d requests, want only the start", id, n)
+		}
+	}
+}
