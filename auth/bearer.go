@@ -186,6 +186,11 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 	if out.AccessToken == nil || *out.AccessToken == "" {
 		return nil, badResponse("token response has no accessToken", nil)
 	}
+	if !headerSafe(*out.AccessToken) {
+		// Such a token could never be sent (see ErrUnsendableToken): a
+		// failed exchange is not cached, so the next call asks again.
+		return nil, badResponse("token response has an accessToken with a control character", nil)
+	}
 	tok := &Token{AccessToken: *out.AccessToken, TokenType: "Bearer"}
 	if out.TokenType != nil && *out.TokenType != "" {
 		tok.TokenType = *out.TokenType

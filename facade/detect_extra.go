@@ -51,7 +51,9 @@ type ReidentifyFileResponse struct {
 // ReidentifyFile turns the tokens of a de-identified file back into values
 // (POST /v1/detect/reidentify/file, operation DetectReidentifyFile). The
 // file is streamed as DeidentifyFile streams it. The answer is synchronous;
-// a FAILED status is a *RunFailedError (without run id).
+// a FAILED status is a *RunFailedError (without run id), and an answer
+// with another status than SUCCESS, or without the file, is an error
+// matching skyflow.ErrUnexpectedResponse.
 func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) (*ReidentifyFileResponse, error) {
 	src, err := fileInput(req.Reader, req.FileName, req.Path)
 	if err != nil {
@@ -102,16 +104,24 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 	}
 	rid := r.requestID
 	status := RunStatus(strings.ToUpper(string(deref(parsed.Status))))
-	if status == RunStatusFailed {
+	switch {
+	case status == RunStatusFailed:
 		return nil, &skyflow.RunFailedError{Operation: op, Status: string(status), RequestID: rid}
+	case status != RunStatusSuccess && status != "":
+		// The call is synchronous and has no run id to poll: any other
+		// status leaves the caller without the file.
+		return nil, r.unexpected(op, "the answer's status is "+strconv.Quote(string(status))+", not SUCCESS", nil)
+	case parsed.Output == nil || parsed.Output.ProcessedFile == nil:
+		return nil, r.unexpected(op, "the answer has no processed_file", nil)
 	}
-	out := &ReidentifyFileResponse{Status: status, RequestID: rid}
-	if o := parsed.Output; o != nil {
-		out.File = o.ProcessedFile
-		out.Type = string(deref(o.ProcessedFileType))
-		out.Extension = string(deref(o.ProcessedFileExtension))
-	}
-	return out, nil
+	o := parsed.Output
+	return &ReidentifyFileResponse{
+		File:      o.ProcessedFile,
+		Type:      string(deref(o.ProcessedFileType)),
+		Extension: string(deref(o.ProcessedFileExtension)),
+		Status:    status,
+		RequestID: rid,
+	}, nil
 }
 
 // CheckGuardrailsRequest checks a text before it reaches a model or a

@@ -223,7 +223,8 @@ type GetDetectRunRequest struct {
 //     with GetDetectRun;
 //   - ctx done, or a poll failed: a *skyflow.RunPollError carrying the run
 //     id and the cause (errors.Is(err, context.DeadlineExceeded) when ctx
-//     expired).
+//     expired; skyflow.ErrUnexpectedResponse for a SUCCESS answer without
+//     the run's output, or with an output that has no file).
 //
 // To get an IN_PROGRESS response rather than an error, give ctx a deadline
 // later than WaitTime.
@@ -278,6 +279,10 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 	}
 	if deref(started.RunId) == "" {
 		return nil, r.unexpected(op, "the answer has no run_id", nil)
+	}
+	if checkPathParam("run_id", *started.RunId) != nil {
+		// "." or "..": the polls would name another path of the API.
+		return nil, r.unexpected(op, "the answer's run_id is not a usable path segment", nil)
 	}
 	runID := *started.RunId
 
@@ -421,6 +426,19 @@ func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID str
 	var run gdetect.DetectRunsResponse
 	if err := r.decode(op, &run); err != nil {
 		return nil, "", err
+	}
+	if runStatus(&run) == RunStatusSuccess {
+		// A finished run carries its processed file: a SUCCESS without it
+		// would be reported (and written to OutputDirectory) as an empty
+		// file.
+		if len(run.Output) == 0 {
+			return nil, "", r.unexpected(op, "the run succeeded without any output", nil)
+		}
+		for _, o := range run.Output {
+			if o.ProcessedFile == nil {
+				return nil, "", r.unexpected(op, "an output of the run has no processedFile", nil)
+			}
+		}
 	}
 	return &run, r.requestID, nil
 }

@@ -123,10 +123,11 @@ func (s *sweep) leaks(texts map[string]string) []string {
 }
 
 // handedOn reports whether json.Marshal encodes t's secrets by design:
-// auth.SignedDataToken, whose signed tokens are meant to be handed on (so
-// slog's JSON handler encodes a slice or map of them too).
+// auth.SignedDataToken and auth.SignedDataTokens, whose signed tokens are
+// meant to be handed on (so slog's JSON handler encodes a slice or map of
+// them too).
 func handedOn(t reflect.Type) bool {
-	return t.PkgPath() == "github.com/skyflowgo/skyflow/auth" && t.Name() == "SignedDataToken"
+	return t.PkgPath() == "github.com/skyflowgo/skyflow/auth" && (t.Name() == "SignedDataToken" || t.Name() == "SignedDataTokens")
 }
 
 // sdkType reports whether t is a type of the SDK (not of its tests or
