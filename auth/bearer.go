@@ -160,9 +160,13 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 		return nil, fmt.Errorf("auth: %s: token exchange failed: %w", e.op, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse+1))
 	if err != nil {
 		return nil, fmt.Errorf("auth: %s: reading the token response: %w", e.op, err)
+	}
+	tooLarge := len(data) > maxTokenResponse
+	if tooLarge {
+		data = data[:maxTokenResponse]
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
@@ -178,6 +182,9 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 			Operation:  e.op,
 			Err:        cause,
 		}
+	}
+	if tooLarge {
+		return nil, badResponse("token response exceeds 1 MiB", nil)
 	}
 	var out oauth.V1GetAuthTokenResponse
 	if err := json.Unmarshal(data, &out); err != nil {

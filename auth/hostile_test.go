@@ -49,6 +49,24 @@ func TestUnsendableAccessTokenIsAFailedExchange(t *testing.T) {
 	}
 }
 
+// A token answer larger than the 1 MiB cap is refused as too large, read no
+// further, rather than reported as malformed JSON.
+func TestOversizedTokenAnswerIsTooLarge(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"accessToken":"tok","tokenType":"Bearer","padding":"`))
+		_, _ = w.Write([]byte(strings.Repeat("x", 2<<20)))
+		_, _ = w.Write([]byte(`"}`))
+	}))
+	defer srv.Close()
+	creds := auth.Credentials{CredentialsJSON: redacttest.CredentialsJSON(srv.URL+"/v1/auth/sa/oauth/token", redacttest.PrivateKeyPEM(t))}
+	_, err := auth.GenerateBearerToken(context.Background(), creds)
+	var apiErr *skyflow.APIError
+	if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "exceeds 1 MiB") {
+		t.Fatalf("got %v, want an *APIError saying the answer is too large", err)
+	}
+}
+
 func jsonString(s string) string {
 	out := []byte{'"'}
 	for i := 0; i < len(s); i++ {
