@@ -2,6 +2,8 @@ package mockserver
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/vaultapi"
 )
@@ -58,6 +61,105 @@ type auditLog struct {
 	events []*auditEvent // ring of at most maxAuditEvents
 	head   int           // index of the oldest event once the ring is full
 	now    func() time.Time
+	// persist, with WithDataDir, keeps the events (see persistTo).
+	persist *store
+}
+
+// bucketAudit holds the persisted audit events, keyed by sequence number.
+const bucketAudit = "audit"
+
+// storedAuditEvent is the persisted form of an audit event.
+type storedAuditEvent struct {
+	RequestID   string    `json:"request_id"`
+	Actor       string    `json:"actor,omitempty"`
+	ActorType   string    `json:"actor_type"`
+	AuthMode    string    `json:"auth_mode"`
+	AccessType  string    `json:"access_type"`
+	JwtID       string    `json:"jwt_id,omitempty"`
+	IPAddress   string    `json:"ip,omitempty"`
+	Origin      string    `json:"origin,omitempty"`
+	APIName     string    `json:"api_name"`
+	VaultID     string    `json:"vault_id,omitempty"`
+	Action      string    `json:"action"`
+	Resource    string    `json:"resource"`
+	Method      string    `json:"method"`
+	URI         string    `json:"uri"`
+	ResourceIDs []string  `json:"resource_ids,omitempty"`
+	Code        int       `json:"code"`
+	Received    time.Time `json:"received"`
+	Answered    time.Time `json:"answered"`
+}
+
+func (e *auditEvent) stored() storedAuditEvent {
+	return storedAuditEvent{RequestID: e.requestID, Actor: e.actor, ActorType: e.actorType, AuthMode: e.authMode,
+		AccessType: e.accessType, JwtID: e.jwtID, IPAddress: e.ipAddress, Origin: e.origin, APIName: e.apiName,
+		VaultID: e.vaultID, Action: e.action, Resource: e.resource, Method: e.method, URI: e.uri,
+		ResourceIDs: e.resourceIDs, Code: e.code, Received: e.received, Answered: e.answered}
+}
+
+func (se *storedAuditEvent) event(seq uint64) *auditEvent {
+	return &auditEvent{seq: seq, requestID: se.RequestID, actor: se.Actor, actorType: se.ActorType, authMode: se.AuthMode,
+		accessType: se.AccessType, jwtID: se.JwtID, ipAddress: se.IPAddress, origin: se.Origin, apiName: se.APIName,
+		vaultID: se.VaultID, action: se.Action, resource: se.Resource, method: se.Method, uri: se.URI,
+		resourceIDs: se.ResourceIDs, code: se.Code, received: se.Received, answered: se.Answered}
+}
+
+// auditChange stores the event with sequence number seq (encoded as
+// stored), or deletes it when stored is nil.
+func auditChange(seq uint64, stored []byte) change {
+	return change{raw: &op{b1: bucketAudit, key: binary.BigEndian.AppendUint64(nil, seq), val: stored, del: stored == nil}}
+}
+
+// persistTo keeps the log in st from now on, after loading what st holds:
+// the last maxAuditEvents events, their sequence numbers and the log's
+// prefix (kept through secret), so change ids and afterOps cursors stay
+// valid across restarts. Events are stored without waiting for the disk:
+// the calls served just before a crash may be missing from the log.
+func (l *auditLog) persistTo(st *store, secret func(string, func() ([]byte, error)) ([]byte, error)) error {
+	prefix, err := secret("audit_prefix", func() ([]byte, error) { return []byte(l.prefix), nil })
+	if err != nil {
+		return err
+	}
+	events, err := st.loadAudit()
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.prefix, l.persist = string(prefix), st
+	if n := len(events); n > maxAuditEvents {
+		var stale []change
+		for _, e := range events[:n-maxAuditEvents] {
+			stale = append(stale, auditChange(e.seq, nil))
+		}
+		st.enqueue(stale)
+		events = events[n-maxAuditEvents:]
+	}
+	l.events, l.head = events, 0
+	if len(events) > 0 {
+		l.seq = events[len(events)-1].seq
+	}
+	return nil
+}
+
+// loadAudit returns the stored audit events, oldest first.
+func (st *store) loadAudit() ([]*auditEvent, error) {
+	var out []*auditEvent
+	err := st.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketAudit))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, data []byte) error {
+			var se storedAuditEvent
+			if len(k) != 8 || json.Unmarshal(data, &se) != nil {
+				return fmt.Errorf("a stored audit event does not decode")
+			}
+			out = append(out, se.event(binary.BigEndian.Uint64(k)))
+			return nil
+		})
+	})
+	return out, err
 }
 
 func newAuditLog(now func() time.Time) *auditLog {
@@ -128,16 +230,31 @@ func (l *auditLog) record(st *reqState, op string, r *http.Request, status int, 
 			e.actorType, e.authMode, e.jwtID = "SERVICE_ACCOUNT", "SERVICE_ACCOUNT_JWT", p.jti
 		}
 	}
+	var stored []byte
+	if l.persist != nil {
+		stored, _ = json.Marshal(e.stored())
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.seq++
 	e.seq = l.seq
+	var dropped *auditEvent
 	if len(l.events) < maxAuditEvents {
 		l.events = append(l.events, e)
-		return
+	} else {
+		dropped = l.events[l.head]
+		l.events[l.head] = e
+		l.head = (l.head + 1) % len(l.events)
 	}
-	l.events[l.head] = e
-	l.head = (l.head + 1) % len(l.events)
+	if l.persist != nil {
+		// Queued under l.mu, so the store sees puts and deletes in
+		// sequence order; nobody waits for the disk.
+		changes := []change{auditChange(e.seq, stored)}
+		if dropped != nil {
+			changes = append(changes, auditChange(dropped.seq, nil))
+		}
+		l.persist.enqueue(changes)
+	}
 }
 
 // AuditServiceListAuditEvents pages through the calls the emulator served,

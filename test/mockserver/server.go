@@ -106,7 +106,8 @@ func WithProxy(addr string) Option { return func(o *options) { o.proxyAddr = add
 
 // WithDataDir keeps the server's state in dir, so that it outlives the
 // process: vaults (records, tokens, Detect's vault tokens, stored files),
-// Detect runs, the generated API key and the keys of the service accounts
+// Detect runs, the audit log (stored without waiting for the disk), the
+// generated API key and the keys of the service accounts
 // and of the bearer tokens (credentials and tokens stay valid across
 // restarts). A write is acknowledged once it is on disk; concurrent writes
 // are committed together. Records of the configuration are seeded only
@@ -290,6 +291,9 @@ func (s *Server) setup() error {
 	}
 	if s.store != nil {
 		if err := s.auth.persistKeys(s.persistedSecret); err != nil {
+			return err
+		}
+		if err := s.audit.persistTo(s.store, s.persistedSecret); err != nil {
 			return err
 		}
 	}
