@@ -113,8 +113,9 @@ func auditChange(seq uint64, stored []byte) change {
 // persistTo keeps the log in st from now on, after loading what st holds:
 // the last maxAuditEvents events, their sequence numbers and the log's
 // prefix (kept through secret), so change ids and afterOps cursors stay
-// valid across restarts. Events are stored without waiting for the disk:
-// the calls served just before a crash may be missing from the log.
+// valid across restarts. Events are stored without waiting for the disk,
+// with the next acknowledged write or within checkpointInterval: the calls
+// served in the last second before a crash may be missing from the log.
 func (l *auditLog) persistTo(st *store, secret func(string, func() ([]byte, error)) ([]byte, error)) error {
 	prefix, err := secret("audit_prefix", func() ([]byte, error) { return []byte(l.prefix), nil })
 	if err != nil {
@@ -132,7 +133,7 @@ func (l *auditLog) persistTo(st *store, secret func(string, func() ([]byte, erro
 		for _, e := range events[:n-maxAuditEvents] {
 			stale = append(stale, auditChange(e.seq, nil))
 		}
-		st.enqueue(stale)
+		st.enqueueLater(stale)
 		events = events[n-maxAuditEvents:]
 	}
 	l.events, l.head = events, 0
@@ -248,12 +249,13 @@ func (l *auditLog) record(st *reqState, op string, r *http.Request, status int, 
 	}
 	if l.persist != nil {
 		// Queued under l.mu, so the store sees puts and deletes in
-		// sequence order; nobody waits for the disk.
+		// sequence order; nobody waits for the disk, and a read causes
+		// no sync of its own (see enqueueLater).
 		changes := []change{auditChange(e.seq, stored)}
 		if dropped != nil {
 			changes = append(changes, auditChange(dropped.seq, nil))
 		}
-		l.persist.enqueue(changes)
+		l.persist.enqueueLater(changes)
 	}
 }
 

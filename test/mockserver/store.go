@@ -263,6 +263,15 @@ func (st *store) enqueue(changes []change) <-chan error {
 	return cs.done
 }
 
+// enqueueLater queues changes that nobody waits for: they are committed
+// with the next group of acknowledged writes, or within
+// checkpointInterval, without a commit (and a sync) of their own.
+func (st *store) enqueueLater(changes []change) {
+	st.mu.Lock()
+	st.queue = append(st.queue, &changeSet{changes: changes})
+	st.mu.Unlock()
+}
+
 // commitLoop commits the queued change sets in groups until close, and
 // checkpoints the log.
 func (st *store) commitLoop() {
@@ -274,6 +283,7 @@ func (st *store) commitLoop() {
 		case <-st.kick:
 			st.commitQueued()
 		case <-tick.C:
+			st.commitQueued() // what enqueueLater left
 			if len(st.pending) > 0 && time.Since(st.checkpoint) >= checkpointInterval {
 				_ = st.checkpointLog()
 			}
@@ -327,7 +337,9 @@ func (st *store) commitQueued() {
 		_ = st.checkpointLog()
 	}
 	for _, cs := range batch {
-		cs.done <- err
+		if cs.done != nil {
+			cs.done <- err
+		}
 	}
 	if st.walBytes >= checkpointBytes {
 		_ = st.checkpointLog()
