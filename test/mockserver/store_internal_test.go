@@ -109,3 +109,35 @@ func TestLogRecordsRoundTrip(t *testing.T) {
 		t.Fatalf("a corrupt record was decoded: %d ops", len(got))
 	}
 }
+
+// Changes queued with enqueueLater are committed with the next
+// acknowledged group: once that group is durable, a crash keeps them.
+func TestLaterChangesCommitWithTheNextGroup(t *testing.T) {
+	dir := t.TempDir()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(st.stop) // stop the commit goroutine; commit by hand below
+	<-st.done
+	st.stop, st.done = make(chan struct{}), make(chan struct{})
+
+	st.enqueueLater([]change{{metaKey: "later", metaValue: []byte("1")}})
+	done := st.enqueue([]change{{metaKey: "now", metaValue: []byte("2")}})
+	st.commitQueued()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	crash(st)
+
+	st, err = openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	for key, want := range map[string]string{"later": "1", "now": "2"} {
+		if got := string(st.meta(key)); got != want {
+			t.Errorf("meta %s = %q after the crash, want %q", key, got, want)
+		}
+	}
+}
