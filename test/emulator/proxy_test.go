@@ -69,6 +69,12 @@ var _ = Describe("HTTPS and proxy modes", func() {
 			Expect(err).To(HaveOccurred())
 		})
 
+		It("answers plain HTTP sent to the HTTPS listener with the Skyflow error body, not a silent close", func() {
+			srv := startServer(mockserver.WithTLS())
+			r := rawRequest(hostOf(srv.URL()), "GET /v1/vaults/"+srv.VaultID()+"/table1 HTTP/1.1\r\nHost: x\r\n\r\n")
+			Expect(expectError(r, http.StatusBadRequest)).To(ContainSubstring("HTTPS"))
+		})
+
 		It("reuses the CA of a CA directory, and the CA cannot vouch for other domains", func() {
 			dir := GinkgoT().TempDir()
 			a := startServer(mockserver.WithTLS(), mockserver.WithCADir(dir))
@@ -152,6 +158,30 @@ var _ = Describe("HTTPS and proxy modes", func() {
 			expectError(r, http.StatusBadGateway)
 			_, err := hc.Get("https://example.com/")
 			Expect(err).To(HaveOccurred())
+		})
+
+		It("answers plain HTTP inside a CONNECT tunnel with the Skyflow error body", func() {
+			conn, err := net.DialTimeout("tcp", hostOf(srv.ProxyURL()), 5*time.Second)
+			Expect(err).NotTo(HaveOccurred())
+			defer conn.Close()
+			Expect(conn.SetDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+			host := srv.ClusterID() + ".vault.skyflowapis.com"
+			// The CONNECT and the plain request in one write.
+			_, err = io.WriteString(conn, "CONNECT "+host+":443 HTTP/1.1\r\nHost: "+host+":443\r\n\r\n"+
+				"POST /v1/vaults/"+srv.VaultID()+"/table1 HTTP/1.1\r\nHost: "+host+"\r\nContent-Length: 2\r\n\r\n{}")
+			Expect(err).NotTo(HaveOccurred())
+			br := bufio.NewReader(conn)
+			established, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(established.StatusCode).To(Equal(http.StatusOK))
+			resp, err := http.ReadResponse(br, nil)
+			Expect(err).NotTo(HaveOccurred())
+			defer resp.Body.Close()
+			raw, err := io.ReadAll(resp.Body)
+			Expect(err).NotTo(HaveOccurred())
+			r := &response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+			_ = json.Unmarshal(raw, &r.JSON)
+			Expect(expectError(r, http.StatusBadRequest)).To(ContainSubstring("HTTPS"))
 		})
 
 		It("gives download URLs on the vault host that expire after 15 minutes", func() {

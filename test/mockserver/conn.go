@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -25,6 +26,7 @@ type serverConn struct {
 	net.Conn
 	tls       bool
 	inHandler atomic.Bool // a handler is writing: nothing to rewrite
+	plainSent atomic.Bool // the answer to plain HTTP on a TLS connection was sent
 }
 
 type connKey struct{}
@@ -65,13 +67,47 @@ func (c *serverConn) Write(p []byte) (int, error) {
 	case http.StatusNotImplemented:
 		msg = "unsupported transfer encoding"
 	}
-	body, _ := marshal(newError(status, "%s", msg).body())
-	resp := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nX-Request-Id: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
-		status, http.StatusText(status), uuid.NewString(), len(body), body)
-	if _, err := c.Conn.Write([]byte(resp)); err != nil {
+	if _, err := c.Conn.Write(rawErrorResponse(status, msg)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// rawErrorResponse is a whole HTTP/1.1 answer with the Skyflow error body,
+// an x-request-id, and Connection: close.
+func rawErrorResponse(status int, msg string) []byte {
+	body, _ := marshal(newError(status, "%s", msg).body())
+	return fmt.Appendf(nil, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nX-Request-Id: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		status, http.StatusText(status), uuid.NewString(), len(body), body)
+}
+
+// Read reads from the connection. On a TLS connection whose first bytes
+// are a plain HTTP request (a client given http:// for the HTTPS listener,
+// or speaking plain HTTP inside a CONNECT tunnel), it answers that request
+// in plain text with the Skyflow error body before the connection closes,
+// as net/http does for its own TLS connections, rather than closing it
+// without a word.
+func (c *serverConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil && c.tls {
+		var re tls.RecordHeaderError
+		if errors.As(err, &re) && re.Conn != nil && recordLooksLikeHTTP(re.RecordHeader) && c.plainSent.CompareAndSwap(false, true) {
+			_, _ = re.Conn.Write(rawErrorResponse(http.StatusBadRequest,
+				"this listener speaks HTTPS: the request was sent as plain HTTP (use https:// and trust the emulator's CA)"))
+			_ = re.Conn.Close()
+		}
+	}
+	return n, err
+}
+
+// recordLooksLikeHTTP reports whether the first five bytes of a TLS
+// connection are the start of a plain HTTP request.
+func recordLooksLikeHTTP(hdr [5]byte) bool {
+	switch string(hdr[:]) {
+	case "GET /", "HEAD ", "POST ", "PUT /", "PATCH", "DELET", "OPTIO", "CONNE":
+		return true
+	}
+	return false
 }
 
 // wrapListener makes every accepted connection a serverConn, terminating

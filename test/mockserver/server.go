@@ -43,7 +43,16 @@ type options struct {
 	proxyAddr         string
 	downloadLifetime  time.Duration
 	dataDir           string
+	idleTimeout       time.Duration // of keep-alive connections between requests
 }
+
+// defaultIdleTimeout closes a keep-alive connection (or a proxy tunnel)
+// that has carried no request for this long, so a client that vanished
+// without closing it does not hold it forever. It is longer than the idle
+// timeouts of the clients' pools that have one (Go 90 s, Node 5 s, OkHttp
+// 5 min), so they close first and do not reuse a connection the emulator
+// dropped.
+const defaultIdleTimeout = 10 * time.Minute
 
 // WithConfig serves cfg instead of the demo vault.
 func WithConfig(cfg Config) Option { return func(o *options) { c := cfg; o.cfg = &c } }
@@ -164,7 +173,8 @@ type Server struct {
 // New builds a configured server that is not listening yet: call Start, or
 // serve Handler yourself (for example with httptest.NewServer).
 func New(opts ...Option) (*Server, error) {
-	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now, downloadLifetime: 15 * time.Minute}
+	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now, downloadLifetime: 15 * time.Minute,
+		idleTimeout: defaultIdleTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -445,6 +455,7 @@ func (s *Server) newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       s.opts.idleTimeout,
 		ConnContext:       connContext,
 		ErrorLog:          log.New(io.Discard, "", 0), // net/http's own messages could quote requests
 	}

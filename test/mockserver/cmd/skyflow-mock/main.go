@@ -150,7 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		BaseURL:       srv.URL(),
 		VaultURL:      srv.VaultURL(),
 		ProxyURL:      srv.ProxyURL(),
-		CAFile:        srv.CAFile(),
+		CAFile:        absPath(srv.CAFile()),
 		DataDir:       absPath(*dataDir),
 		VaultID:       srv.VaultID(),
 		ClusterID:     srv.ClusterID(),

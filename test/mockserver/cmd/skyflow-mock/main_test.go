@@ -157,3 +157,38 @@ func TestRunProxyAndDataReadyLine(t *testing.T) {
 		t.Errorf("run: %v", err)
 	}
 }
+
+func TestRunReadyLineNamesTheCAFileAbsolutely(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", "ca"}, pw, io.Discard)
+		pw.Close()
+		done <- err
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the start-up line: %v", err)
+	}
+	var got struct {
+		CAFile string            `json:"ca_file"`
+		Env    map[string]string `json:"env"`
+	}
+	if err := json.Unmarshal([]byte(line), &got); err != nil {
+		t.Fatalf("start-up line is not JSON: %v", err)
+	}
+	// A harness reads the line from another working directory: a relative
+	// -ca-dir must still give a path it can open.
+	want := filepath.Join(dir, "ca", "ca.pem")
+	if got.CAFile != want || got.Env["SSL_CERT_FILE"] != want || got.Env["NODE_EXTRA_CA_CERTS"] != want || got.Env["REQUESTS_CA_BUNDLE"] != want {
+		t.Errorf("ca_file %q and env %v, want %q", got.CAFile, got.Env, want)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
