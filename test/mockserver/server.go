@@ -317,7 +317,11 @@ func (s *Server) setup() error {
 		s.vaultIDs = append(s.vaultIDs, vc.ID)
 	}
 	if s.store != nil {
-		s.files.sweep()
+		stored, err := s.store.storedFileIDs()
+		if err != nil {
+			return err
+		}
+		s.files.sweep(stored)
 	}
 	s.flowdbs = map[string]*flowVault{}
 	for _, fc := range s.cfg.FlowDBVaults {
@@ -890,8 +894,10 @@ func (fs *fileStore) durable() bool { return fs.keep != "" }
 
 // sweep deletes the files of the data directory that no record refers to
 // (left by a crash between a commit and the deletion of a dropped file, or
-// by an upload that was never committed).
-func (fs *fileStore) sweep() {
+// by an upload that was never committed): neither a record of a configured
+// vault nor a stored one (stored holds the file ids of every stored record,
+// those of tables no longer configured included).
+func (fs *fileStore) sweep(stored map[string]bool) {
 	entries, err := os.ReadDir(fs.keep)
 	if err != nil {
 		return
@@ -899,7 +905,7 @@ func (fs *fileStore) sweep() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for _, e := range entries {
-		if _, used := fs.byID[e.Name()]; !used {
+		if _, used := fs.byID[e.Name()]; !used && !stored[e.Name()] {
 			_ = os.Remove(filepath.Join(fs.keep, e.Name()))
 		}
 	}

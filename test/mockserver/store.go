@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -536,6 +537,39 @@ func (r *run) stored() storedRun {
 		out.Outputs = append(out.Outputs, storedOutput{Data: o.data, Kind: o.kind, Extension: o.extension})
 	}
 	return out
+}
+
+// storedFileIDs returns the ids of the files every stored record refers
+// to, in every vault and table the store holds: configured or not (a table
+// left out of the configuration keeps its records, and so its files, for
+// when it comes back).
+func (st *store) storedFileIDs() (map[string]bool, error) {
+	ids := map[string]bool{}
+	err := st.db.View(func(btx *bolt.Tx) error {
+		return btx.ForEach(func(vname []byte, vb *bolt.Bucket) error {
+			if !bytes.HasPrefix(vname, []byte("vault:")) {
+				return nil
+			}
+			return vb.ForEachBucket(func(tname []byte) error {
+				if !bytes.HasPrefix(tname, []byte("table:")) {
+					return nil
+				}
+				return vb.Bucket(tname).ForEach(func(_, data []byte) error {
+					var sr struct {
+						Files map[string]storedFileMeta `json:"f"`
+					}
+					if err := json.Unmarshal(data, &sr); err != nil {
+						return fmt.Errorf("a stored record does not decode")
+					}
+					for _, fm := range sr.Files {
+						ids[fm.ID] = true
+					}
+					return nil
+				})
+			})
+		})
+	})
+	return ids, err
 }
 
 // loadVault fills v (configured, empty) from the store and reports whether

@@ -141,3 +141,41 @@ func TestLaterChangesCommitWithTheNextGroup(t *testing.T) {
 		}
 	}
 }
+
+// The start-up sweep deletes only the files no stored record refers to: a
+// file of a table (or vault) the configuration no longer names is kept for
+// when it comes back; a file no record refers to is removed.
+func TestSweepKeepsTheFilesOfStoredRecords(t *testing.T) {
+	dir := t.TempDir()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { st.close() }()
+	rec := &record{id: "r1", files: map[string]*storedFile{"attachment": {id: "f-unconfigured", name: "a.pdf", size: 3}}}
+	if err := <-st.enqueue([]change{{vault: "gone-vault", table: "documents", seq: 1, rec: rec}}); err != nil {
+		t.Fatal(err)
+	}
+	st.close() // a restart: what the log held is in the database
+	if st, err = openStore(dir); err != nil {
+		t.Fatal(err)
+	}
+	keep := filepath.Join(dir, filesDir)
+	for _, name := range []string{"f-unconfigured", "f-registered", "f-orphan"} {
+		if err := os.WriteFile(filepath.Join(keep, name), []byte("abc"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := &fileStore{keep: keep, byID: map[string]*fileEntry{"f-registered": {}}}
+	stored, err := st.storedFileIDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.sweep(stored)
+	for name, want := range map[string]bool{"f-unconfigured": true, "f-registered": true, "f-orphan": false} {
+		_, err := os.Stat(filepath.Join(keep, name))
+		if got := err == nil; got != want {
+			t.Errorf("%s kept = %v, want %v", name, got, want)
+		}
+	}
+}
