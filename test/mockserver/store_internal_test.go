@@ -15,15 +15,23 @@ func crash(st *store) {
 	_ = st.db.Close()
 }
 
-func TestStoreReplaysTheLogAfterACrashAndDropsATornGroup(t *testing.T) {
-	dir := t.TempDir()
+// openManualStore opens the store of dir with its commit goroutine
+// stopped: the test commits by hand (commitQueued).
+func openManualStore(t *testing.T, dir string) *store {
+	t.Helper()
 	st, err := openStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	close(st.stop) // stop the commit goroutine; commit by hand below
+	close(st.stop)
 	<-st.done
 	st.stop, st.done = make(chan struct{}), make(chan struct{})
+	return st
+}
+
+func TestStoreReplaysTheLogAfterACrashAndDropsATornGroup(t *testing.T) {
+	dir := t.TempDir()
+	st := openManualStore(t, dir)
 
 	put := func(key, val string) {
 		st.enqueue([]change{{metaKey: key, metaValue: []byte(val)}})
@@ -39,7 +47,7 @@ func TestStoreReplaysTheLogAfterACrashAndDropsATornGroup(t *testing.T) {
 	}
 	crash(st)
 
-	st, err = openStore(dir)
+	st, err := openStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,13 +122,7 @@ func TestLogRecordsRoundTrip(t *testing.T) {
 // acknowledged group: once that group is durable, a crash keeps them.
 func TestLaterChangesCommitWithTheNextGroup(t *testing.T) {
 	dir := t.TempDir()
-	st, err := openStore(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	close(st.stop) // stop the commit goroutine; commit by hand below
-	<-st.done
-	st.stop, st.done = make(chan struct{}), make(chan struct{})
+	st := openManualStore(t, dir)
 
 	st.enqueueLater([]change{{metaKey: "later", metaValue: []byte("1")}})
 	done := st.enqueue([]change{{metaKey: "now", metaValue: []byte("2")}})
@@ -130,7 +132,7 @@ func TestLaterChangesCommitWithTheNextGroup(t *testing.T) {
 	}
 	crash(st)
 
-	st, err = openStore(dir)
+	st, err := openStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

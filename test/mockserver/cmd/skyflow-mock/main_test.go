@@ -14,14 +14,14 @@ import (
 	"time"
 )
 
-func TestRunPrintsOneLineAndServes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	creds := filepath.Join(t.TempDir(), "creds.json")
+// startRun runs the command with args until ctx ends and returns its
+// ready line, and the channel that gets run's result.
+func startRun(ctx context.Context, t *testing.T, args []string) (string, <-chan error) {
+	t.Helper()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-write-credentials", creds}, pw, io.Discard)
+		err := run(ctx, args, pw, io.Discard)
 		pw.Close()
 		done <- err
 	}()
@@ -29,6 +29,14 @@ func TestRunPrintsOneLineAndServes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the start-up line: %v", err)
 	}
+	return line, done
+}
+
+func TestRunPrintsOneLineAndServes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	creds := filepath.Join(t.TempDir(), "creds.json")
+	line, done := startRun(ctx, t, []string{"-addr", "127.0.0.1:0", "-write-credentials", creds})
 	var got struct {
 		BaseURL         string `json:"base_url"`
 		VaultID         string `json:"vault_id"`
@@ -111,18 +119,8 @@ func TestRunProxyAndDataReadyLine(t *testing.T) {
 	defer cancel()
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "creds.json")
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", filepath.Join(dir, "ca"),
-			"-data", filepath.Join(dir, "data"), "-write-credentials", creds}, pw, io.Discard)
-		pw.Close()
-		done <- err
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the start-up line: %v", err)
-	}
+	line, done := startRun(ctx, t, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", filepath.Join(dir, "ca"),
+		"-data", filepath.Join(dir, "data"), "-write-credentials", creds})
 	var got struct {
 		VaultURL      string            `json:"vault_url"`
 		ProxyURL      string            `json:"proxy_url"`
@@ -163,17 +161,7 @@ func TestRunReadyLineNamesTheCAFileAbsolutely(t *testing.T) {
 	t.Chdir(dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", "ca"}, pw, io.Discard)
-		pw.Close()
-		done <- err
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the start-up line: %v", err)
-	}
+	line, done := startRun(ctx, t, []string{"-addr", "127.0.0.1:0", "-proxy", "127.0.0.1:0", "-ca-dir", "ca"})
 	var got struct {
 		CAFile string            `json:"ca_file"`
 		Env    map[string]string `json:"env"`
