@@ -61,23 +61,30 @@ func (c VaultConfig) validate() (string, error) {
 			return "", err
 		}
 	}
-	if c.BaseURL != "" {
-		if err := checkURL("BaseURL", c.BaseURL, false); err != nil {
+	return resolveBaseURL(c.BaseURL, c.ClusterID, c.Env, "vault")
+}
+
+// resolveBaseURL returns the base URL of a vault: baseURL when set (checked
+// like every URL that receives credentials), else
+// https://{clusterID}.{service}.{the environment's domain}.
+func resolveBaseURL(baseURL, clusterID string, env Env, service string) (string, error) {
+	if baseURL != "" {
+		if err := checkURL("BaseURL", baseURL, false); err != nil {
 			return "", err
 		}
-		return strings.TrimRight(c.BaseURL, "/"), nil
+		return strings.TrimRight(baseURL, "/"), nil
 	}
-	if strings.TrimSpace(c.ClusterID) == "" {
+	if strings.TrimSpace(clusterID) == "" {
 		return "", errs.Invalid("ClusterID", "is required when BaseURL is not set")
 	}
-	if !hostLabel(c.ClusterID) {
+	if !hostLabel(clusterID) {
 		return "", errs.Invalid("ClusterID", "must be a bare cluster id, not a URL (letters, digits, '-', '_' and '.')")
 	}
-	domain := c.Env.domain()
-	if domain == "" {
+	suffix := env.hostSuffix(service)
+	if suffix == "" {
 		return "", errs.Invalid("Env", "must be PROD, SANDBOX, STAGE or DEV")
 	}
-	return "https://" + c.ClusterID + domain, nil
+	return "https://" + clusterID + suffix, nil
 }
 
 func (c ConnectionConfig) validate() error {

@@ -43,22 +43,6 @@ type FlowDBConfig struct {
 	TokenSource auth.TokenSource
 }
 
-// flowDomain returns the Flow DB host suffix of an environment, or "" when
-// the environment is unknown.
-func flowDomain(e Env) string {
-	switch e {
-	case EnvProd, "":
-		return ".skyvault.skyflowapis.com"
-	case EnvSandbox:
-		return ".skyvault.skyflowapis-preview.com"
-	case EnvStage:
-		return ".skyvault.skyflowapis.tech"
-	case EnvDev:
-		return ".skyvault.skyflowapis.dev"
-	}
-	return ""
-}
-
 // validate checks a Flow DB configuration and returns its base URL.
 func (c FlowDBConfig) validate() (string, error) {
 	if strings.TrimSpace(c.VaultID) == "" {
@@ -69,43 +53,13 @@ func (c FlowDBConfig) validate() (string, error) {
 			return "", err
 		}
 	}
-	if c.BaseURL != "" {
-		if err := checkURL("BaseURL", c.BaseURL, false); err != nil {
-			return "", err
-		}
-		return strings.TrimRight(c.BaseURL, "/"), nil
-	}
-	if strings.TrimSpace(c.ClusterID) == "" {
-		return "", errs.Invalid("ClusterID", "is required when BaseURL is not set")
-	}
-	if !hostLabel(c.ClusterID) {
-		return "", errs.Invalid("ClusterID", "must be a bare cluster id, not a URL (letters, digits, '-', '_' and '.')")
-	}
-	domain := flowDomain(c.Env)
-	if domain == "" {
-		return "", errs.Invalid("Env", "must be PROD, SANDBOX, STAGE or DEV")
-	}
-	return "https://" + c.ClusterID + domain, nil
+	return resolveBaseURL(c.BaseURL, c.ClusterID, c.Env, "skyvault")
 }
 
-// mergeFlowDB applies the non-zero fields of upd onto cur.
+// mergeFlowDB applies the non-zero fields of upd onto cur, as mergeVault
+// does (the two configurations have the same fields).
 func mergeFlowDB(cur, upd FlowDBConfig) FlowDBConfig {
-	if upd.ClusterID != "" {
-		cur.ClusterID = upd.ClusterID
-	}
-	if upd.Env != "" {
-		cur.Env = upd.Env
-	}
-	if upd.BaseURL != "" {
-		cur.BaseURL = upd.BaseURL
-	}
-	if upd.Credentials != nil {
-		cur.Credentials = upd.Credentials
-	}
-	if upd.TokenSource != nil {
-		cur.TokenSource = upd.TokenSource
-	}
-	return cur
+	return FlowDBConfig(mergeVault(VaultConfig(cur), VaultConfig(upd)))
 }
 
 // flowDBs holds the client's Flow DB configurations; it is guarded by the

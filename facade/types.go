@@ -16,19 +16,24 @@ const (
 	EnvDev     Env = "DEV"
 )
 
-// domain returns the host suffix of the environment, or "" when unknown.
-func (e Env) domain() string {
+// hostSuffix returns the host suffix of a service ("vault" for v2 vaults
+// and Detect, "skyvault" for Flow DB vaults) in the environment, or ""
+// when the environment is unknown.
+func (e Env) hostSuffix(service string) string {
+	var domain string
 	switch e {
 	case EnvProd, "":
-		return ".vault.skyflowapis.com"
+		domain = "skyflowapis.com"
 	case EnvSandbox:
-		return ".vault.skyflowapis-preview.com"
+		domain = "skyflowapis-preview.com"
 	case EnvStage:
-		return ".vault.skyflowapis.tech"
+		domain = "skyflowapis.tech"
 	case EnvDev:
-		return ".vault.skyflowapis.dev"
+		domain = "skyflowapis.dev"
+	default:
+		return ""
 	}
-	return ""
+	return "." + service + "." + domain
 }
 
 // RedactionType says how returned values are redacted.
