@@ -3,11 +3,8 @@ package bench
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"iter"
 	"net/http"
-	"net/http/httptest"
-	"reflect"
 	"sync"
 	"testing"
 
@@ -45,58 +42,19 @@ func remoteFlowClients(b *testing.B) *flowClients {
 // and once through the baseline and requires identical requests (see
 // TestByteIdentical).
 func TestFlowDBByteIdentical(t *testing.T) {
-	var (
-		mu   sync.Mutex
-		seen []Captured
-	)
-	srv := httptest.NewUnstartedServer(newHandler(func(c Captured) {
-		mu.Lock()
-		defer mu.Unlock()
-		if c.Path != tokenPath {
-			seen = append(seen, c)
-		}
-	}))
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
-	defer srv.Close()
-	roots := x509.NewCertPool()
-	roots.AddCert(srv.Certificate())
-	c, err := newFlowClients(srv.URL, roots)
+	srv := newCapture(t)
+	c, err := newFlowClients(srv.url, srv.roots)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	for _, w := range flowWorkloads {
-		mu.Lock()
-		seen = nil
-		mu.Unlock()
-		if err := w.sdk(ctx, c); err != nil {
-			t.Fatalf("%s: sdk: %v", w.name, err)
-		}
-		if err := w.raw(ctx, c); err != nil {
-			t.Fatalf("%s: raw: %v", w.name, err)
-		}
-		mu.Lock()
-		got := seen
-		mu.Unlock()
-		if len(got) != 2 {
-			t.Fatalf("%s: server saw %d requests, want 2", w.name, len(got))
-		}
-		sdk, raw := got[0], got[1]
-		if sdk.Proto != "HTTP/2.0" || raw.Proto != "HTTP/2.0" || sdk.Method != raw.Method || sdk.Path != raw.Path {
-			t.Errorf("%s: request lines differ: %s %s %s / %s %s %s", w.name, sdk.Proto, sdk.Method, sdk.Path, raw.Proto, raw.Method, raw.Path)
-		}
-		if !reflect.DeepEqual(sdk.Header, raw.Header) {
-			t.Errorf("%s: headers differ:\n sdk %v\n raw %v", w.name, sdk.Header, raw.Header)
-		}
-		if !bytes.Equal(sdk.Body, raw.Body) {
-			t.Errorf("%s: bodies differ:\n sdk %s\n raw %s", w.name, sdk.Body, raw.Body)
-		}
+		srv.pair(t, w.name,
+			func(ctx context.Context) error { return w.sdk(ctx, c) },
+			func(ctx context.Context) error { return w.raw(ctx, c) })
 	}
 	// The bulk workload sends the same batches.
-	mu.Lock()
-	seen = nil
-	mu.Unlock()
+	ctx := context.Background()
+	srv.take()
 	const n = 120
 	if err := sdkFlowBulk(ctx, c, n); err != nil {
 		t.Fatal(err)
@@ -104,8 +62,7 @@ func TestFlowDBByteIdentical(t *testing.T) {
 	if err := rawFlowBulk(ctx, c.raw, n); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	seen := srv.take()
 	if len(seen) != 6 {
 		t.Fatalf("server saw %d requests, want 3 batches from each client", len(seen))
 	}
