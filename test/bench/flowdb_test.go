@@ -189,30 +189,12 @@ func rawFlowBulk(ctx context.Context, r *rawClient, n int) error {
 // is sdk ≥ 0.9 × raw.
 func BenchmarkFlowDBBulkInsert(b *testing.B) {
 	c := remoteFlowClients(b)
-	run := func(b *testing.B, insert func(ctx context.Context) error) {
-		ctx := context.Background()
-		if err := insert(ctx); err != nil { // warm-up
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		b.ResetTimer()
-		cpu0 := cpuNanos()
-		for range b.N {
-			if err := insert(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-		cpu := cpuNanos() - cpu0
-		b.StopTimer()
-		b.ReportMetric(float64(flowBulkRecords*b.N)/b.Elapsed().Seconds(), "records/s")
-		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
-	}
 	for range rounds() {
 		b.Run("100000/sdk", func(b *testing.B) {
-			run(b, func(ctx context.Context) error { return sdkFlowBulk(ctx, c, flowBulkRecords) })
+			measureRecords(b, flowBulkRecords, func(ctx context.Context) error { return sdkFlowBulk(ctx, c, flowBulkRecords) })
 		})
 		b.Run("100000/raw", func(b *testing.B) {
-			run(b, func(ctx context.Context) error { return rawFlowBulk(ctx, c.raw, flowBulkRecords) })
+			measureRecords(b, flowBulkRecords, func(ctx context.Context) error { return rawFlowBulk(ctx, c.raw, flowBulkRecords) })
 		})
 	}
 }
