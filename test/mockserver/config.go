@@ -307,6 +307,18 @@ var (
 	validRunFinals  = map[string]bool{"": true, "SUCCESS": true, "FAILED": true, "UNKNOWN": true}
 )
 
+// checkName reports (through add) a name of a kind ("table", "token
+// group") at where that is invalid or already in seen, and adds it to seen.
+func checkName(add func(string, ...any), seen map[string]bool, where, kind, name string) {
+	if !namePattern.MatchString(name) {
+		add("%s: invalid %s name %q", where, kind, name)
+	}
+	if seen[name] {
+		add("%s: duplicate %s %q", where, kind, name)
+	}
+	seen[name] = true
+}
+
 // Validate checks the configuration: names, formats, references of seeds and
 // uniqueness of ids, tokens and unique values. It returns all problems found.
 func (c Config) Validate() error {
@@ -330,13 +342,7 @@ func (c Config) Validate() error {
 		tokens := map[string]string{}
 		for ti, t := range v.Tables {
 			tw := fmt.Sprintf("%s.tables[%d]", where, ti)
-			if !namePattern.MatchString(t.Name) {
-				add("%s: invalid table name %q", tw, t.Name)
-			}
-			if tables[t.Name] {
-				add("%s: duplicate table %q", tw, t.Name)
-			}
-			tables[t.Name] = true
+			checkName(add, tables, tw, "table", t.Name)
 			cols := map[string]ColumnConfig{}
 			for ci, col := range t.Columns {
 				cw := fmt.Sprintf("%s.columns[%d]", tw, ci)

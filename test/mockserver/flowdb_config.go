@@ -121,13 +121,7 @@ func validateFlowDB(list []FlowDBVaultConfig, vaultIDs map[string]bool) []error 
 		groups := map[string]bool{}
 		for gi, g := range v.TokenGroups {
 			gw := fmt.Sprintf("%s.token_groups[%d]", where, gi)
-			if !namePattern.MatchString(g.Name) {
-				add("%s: invalid token group name %q", gw, g.Name)
-			}
-			if groups[g.Name] {
-				add("%s: duplicate token group %q", gw, g.Name)
-			}
-			groups[g.Name] = true
+			checkName(add, groups, gw, "token group", g.Name)
 			for _, name := range sortedKeys(g.Redactions) {
 				switch {
 				case name == flowPlainText || name == flowRedacted:
@@ -145,13 +139,7 @@ func validateFlowDB(list []FlowDBVaultConfig, vaultIDs map[string]bool) []error 
 		tables := map[string]bool{}
 		for ti, t := range v.Tables {
 			tw := fmt.Sprintf("%s.tables[%d]", where, ti)
-			if !namePattern.MatchString(t.Name) {
-				add("%s: invalid table name %q", tw, t.Name)
-			}
-			if tables[t.Name] {
-				add("%s: duplicate table %q", tw, t.Name)
-			}
-			tables[t.Name] = true
+			checkName(add, tables, tw, "table", t.Name)
 			cols := map[string]bool{}
 			for ci, c := range t.Columns {
 				cw := fmt.Sprintf("%s.columns[%d]", tw, ci)
