@@ -409,6 +409,13 @@ func (v *flowVault) insertRecord(w *flowWrite, tableName string, data map[string
 			return out
 		}
 	}
+	return v.writeRecord(w, out, t, prev, data, byot, up != nil && up.updateType == "REPLACE")
+}
+
+// writeRecord writes data into prev (a new record when nil), merged with
+// prev's columns unless replace: the data and tokens checked, the record
+// tokenized and stored. out is the element answered, filled in.
+func (v *flowVault) writeRecord(w *flowWrite, out flowRecordOut, t *flowTable, prev *flowRecord, data, byot map[string]any, replace bool) flowRecordOut {
 	id := ""
 	if prev != nil {
 		id = prev.id
@@ -424,7 +431,7 @@ func (v *flowVault) insertRecord(w *flowWrite, tableName string, data map[string
 	rec := &flowRecord{id: id, data: map[string]any{}}
 	if prev == nil {
 		rec.id = uuid.NewString()
-	} else if up.updateType != "REPLACE" {
+	} else if !replace {
 		for k, val := range prev.data {
 			rec.data[k] = val
 		}
@@ -458,27 +465,7 @@ func (v *flowVault) updateRecord(w *flowWrite, tableName, id string, data map[st
 		out.fail(elemErr(http.StatusBadRequest, "an update must hold at least one column"))
 		return out
 	}
-	supplied, e := t.checkData(data, byot, v.tokens, id)
-	if e == nil {
-		e = t.uniqueConflict(data, id)
-	}
-	if e != nil {
-		out.fail(e)
-		return out
-	}
-	rec := &flowRecord{id: id, data: map[string]any{}}
-	if !replace {
-		for k, val := range prev.data {
-			rec.data[k] = val
-		}
-	}
-	for k, val := range data {
-		rec.data[k] = val
-	}
-	rec.tokens = v.tokenizeRecord(t, rec.data, prev, supplied)
-	v.storeRecord(w, t, prev, rec)
-	out.Tokens, out.HTTPCode = rec.tokens, http.StatusOK
-	return out
+	return v.writeRecord(w, out, t, prev, data, byot, replace)
 }
 
 // readSpec is what a get returns of each record: columns and redactions.
