@@ -18,9 +18,9 @@ type RequestEditor = func(ctx context.Context, req *http.Request) error
 // The headers that carry credentials. These editors are the only code of
 // the SDK that writes them.
 const (
-	// authorizationHeader carries "Bearer <token>" on vault and Detect
-	// calls.
-	authorizationHeader = "Authorization"
+	// AuthorizationHeader is the header that carries "Bearer <token>" on
+	// vault, Detect and token-exchange calls.
+	AuthorizationHeader = "Authorization"
 	bearerPrefix        = "Bearer "
 )
 
@@ -32,7 +32,7 @@ const ConnectionAuthHeader = "X-Skyflow-Authorization"
 // CredentialHeaders lists the request headers that carry credentials: the
 // SDK sets them and refuses them as caller-supplied headers.
 func CredentialHeaders() []string {
-	return []string{authorizationHeader, ConnectionAuthHeader}
+	return []string{AuthorizationHeader, ConnectionAuthHeader}
 }
 
 // ErrEmptyToken is returned (inside a *skyflow.AuthError) when a token
@@ -48,7 +48,7 @@ var ErrUnsendableToken = errors.New("auth: token source returned a token with a 
 // "Authorization: Bearer <token>" from ts, using the request's context. A
 // failure of ts aborts the request with a *skyflow.AuthError wrapping it.
 func BearerEditor(ts TokenSource) RequestEditor {
-	return headerEditor(ts, authorizationHeader, bearerPrefix)
+	return headerEditor(ts, AuthorizationHeader, bearerPrefix)
 }
 
 // ConnectionEditor returns a request editor for connection calls: it sets
@@ -147,7 +147,7 @@ func sentToken(req *http.Request) string {
 	if v := req.Header.Get(ConnectionAuthHeader); v != "" {
 		return v
 	}
-	v := req.Header.Get(authorizationHeader)
+	v := req.Header.Get(AuthorizationHeader)
 	if len(v) > len(bearerPrefix) && strings.EqualFold(v[:len(bearerPrefix)], bearerPrefix) {
 		return v[len(bearerPrefix):]
 	}

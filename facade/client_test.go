@@ -32,7 +32,7 @@ func TestOptionsAreValidated(t *testing.T) {
 		{facade.WithHeader("", "x"), "Header"},
 		{facade.WithHeader("Bad Header", "x"), "Header"},
 		{facade.WithHeader("authorization", "x"), "Header"},
-		{facade.WithHeader("X-Skyflow-Authorization", "x"), "Header"},
+		{facade.WithHeader(auth.ConnectionAuthHeader, "x"), "Header"},
 		{facade.WithHeader("user-agent", "x"), "Header"},
 		{facade.WithCredentials(auth.Credentials{APIKey: "nope"}), "APIKey"},
 		{facade.WithVault(facade.VaultConfig{}), "VaultID"},
@@ -255,13 +255,13 @@ func TestCredentialsPrecedence(t *testing.T) {
 	if err := c.SetCredentials(auth.Credentials{APIKey: apiKey}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get("Authorization") != "Bearer "+apiKey {
+	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get(auth.AuthorizationHeader) != "Bearer "+apiKey {
 		t.Fatalf("client credentials: %v", err)
 	}
 	if err := c.SetCredentials(auth.Credentials{APIKey: otherKey}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get("Authorization") != "Bearer "+otherKey {
+	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get(auth.AuthorizationHeader) != "Bearer "+otherKey {
 		t.Fatalf("replaced credentials: %v", err)
 	}
 	if got, ok := c.Credentials(); !ok || got.APIKey != otherKey {
@@ -275,7 +275,7 @@ func TestCredentialsPrecedence(t *testing.T) {
 	if err := c.UpdateVault(facade.VaultConfig{VaultID: vaultID, Credentials: &auth.Credentials{APIKey: apiKey}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get("Authorization") != "Bearer "+apiKey {
+	if _, err := v.Get(bg, facade.GetRequest{Table: "t"}); err != nil || f.last().Header.Get(auth.AuthorizationHeader) != "Bearer "+apiKey {
 		t.Fatalf("vault credentials: %v", err)
 	}
 	if c.TokenCacheSize() != 2 {

@@ -58,7 +58,7 @@ func TestInvokeSendsTheRequestAsConfigured(t *testing.T) {
 	if !reflect.DeepEqual(q, wantQ) {
 		t.Fatalf("query %v\nwant %v", q, wantQ)
 	}
-	if r.Header.Get("X-Skyflow-Authorization") != apiKey || r.Header.Get("Authorization") != "" || r.Header.Get("X-Trace") != "t1" ||
+	if r.Header.Get(auth.ConnectionAuthHeader) != apiKey || r.Header.Get(auth.AuthorizationHeader) != "" || r.Header.Get("X-Trace") != "t1" ||
 		r.Header.Get("X-Account") != "acc" || r.Header.Get("Content-Type") != "application/json" || string(r.Body) != `{"card":"4111"}` {
 		t.Fatalf("request %+v", r)
 	}
@@ -256,7 +256,7 @@ func TestInvokePostIsNotRepeated(t *testing.T) {
 	if _, err := cn.Invoke(bg, facade.InvokeRequest{Method: "PUT", Body: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.last(); r.Header.Get("X-Skyflow-Authorization") != "token-1" || string(r.Body) != "x" {
+	if r := f.last(); r.Header.Get(auth.ConnectionAuthHeader) != "token-1" || string(r.Body) != "x" {
 		t.Fatalf("resent %+v", r)
 	}
 }

@@ -118,7 +118,7 @@ func TestFlowDBSendsTheVaultInTheBodyWithTheCommonHeaders(t *testing.T) {
 	if string(r.Body) != `{"tokens":["t1"],"vaultID":"v1"}` {
 		t.Errorf("body %s", r.Body)
 	}
-	if r.Header.Get("Authorization") != "Bearer "+apiKey || r.Header.Get("Sky-Metadata") == "" ||
+	if r.Header.Get(auth.AuthorizationHeader) != "Bearer "+apiKey || r.Header.Get("Sky-Metadata") == "" ||
 		!strings.HasPrefix(r.Header.Get("User-Agent"), "skyflow-go/") || r.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("headers %v", r.Header)
 	}
@@ -401,8 +401,8 @@ func TestFlowDBFollowsTheClientsCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := f.requests()
-	if reqs[0].Header.Get("Authorization") != "Bearer "+apiKey || reqs[1].Header.Get("Authorization") != "Bearer "+other {
+	if reqs[0].Header.Get(auth.AuthorizationHeader) != "Bearer "+apiKey || reqs[1].Header.Get(auth.AuthorizationHeader) != "Bearer "+other {
 		t.Errorf("the second call should use the new common credentials: %q, %q",
-			reqs[0].Header.Get("Authorization"), reqs[1].Header.Get("Authorization"))
+			reqs[0].Header.Get(auth.AuthorizationHeader), reqs[1].Header.Get(auth.AuthorizationHeader))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
@@ -49,7 +50,7 @@ func TestInsertWireBodyAndAnswer(t *testing.T) {
 		t.Fatalf("body %v\nwant %v", body, wantBody)
 	}
 	h := f.last().Header
-	if h.Get("Authorization") != "Bearer "+apiKey || !strings.HasPrefix(h.Get("User-Agent"), "skyflow-go/"+facade.Version) ||
+	if h.Get(auth.AuthorizationHeader) != "Bearer "+apiKey || !strings.HasPrefix(h.Get("User-Agent"), "skyflow-go/"+facade.Version) ||
 		!strings.Contains(h.Get("Sky-Metadata"), `"sdk_name_version":"skyflow-go@`+facade.Version+`"`) || h.Get("Content-Type") != "application/json" {
 		t.Fatalf("headers %v", h)
 	}

@@ -210,7 +210,7 @@ func newPlanted(t *testing.T) *planted {
 			return
 		}
 		p.mu.Lock()
-		for _, h := range []string{"Authorization", "X-Skyflow-Authorization"} {
+		for _, h := range []string{auth.AuthorizationHeader, auth.ConnectionAuthHeader} {
 			if v := r.Header.Get(h); v != "" {
 				p.creds = append(p.creds, strings.TrimPrefix(v, "Bearer "))
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
@@ -46,7 +47,7 @@ func TestARetryCarriesTheTokenCurrentWhenItIsSent(t *testing.T) {
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests, want an attempt and a retry", len(reqs))
 	}
-	if got := reqs[1].Header.Get("Authorization"); got != "Bearer token-2" {
+	if got := reqs[1].Header.Get(auth.AuthorizationHeader); got != "Bearer token-2" {
 		t.Fatalf("the retry carries %q, want the token fetched for it", got)
 	}
 }

@@ -31,7 +31,7 @@ func newKeyServer(t *testing.T) *keyServer {
 	ks.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		ks.mu.Lock()
-		ks.last = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		ks.last = strings.TrimPrefix(r.Header.Get(auth.AuthorizationHeader), "Bearer ")
 		ks.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"records":[]}`)

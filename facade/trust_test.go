@@ -162,7 +162,7 @@ func TestSameOriginRedirectIsFollowedAndTheCallersClientIsNotChanged(t *testing.
 			http.Redirect(w, r, "/v1/vaults/v1/t", http.StatusTemporaryRedirect)
 			return
 		}
-		if r.Header.Get("Authorization") != "Bearer "+testAPIKey {
+		if r.Header.Get(auth.AuthorizationHeader) != "Bearer "+testAPIKey {
 			jsonAnswer(w, 401, `{"error":{"message":"no credential"}}`)
 			return
 		}
@@ -551,7 +551,7 @@ func TestBadInputFailsBeforeAnyRequest(t *testing.T) {
 		facade.WithHeader("X-Trace", "a\r\nInjected: 1"),
 		facade.WithHeader("X-Trace", "a\x00b"),
 		facade.WithHeader("Host", "evil.example.com"),
-		facade.WithHeader("Authorization", "Bearer x"),
+		facade.WithHeader(auth.AuthorizationHeader, "Bearer x"),
 		facade.WithUserAgentSuffix("app/1\nInjected: 1"),
 	} {
 		if _, err := facade.New(opt); !errors.Is(err, skyflow.ErrValidation) {

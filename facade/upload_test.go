@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
@@ -221,8 +222,8 @@ func TestUploadOfAPlainReaderIsNotResentAfter401(t *testing.T) {
 	}
 	reqs := f.requests()
 	first, second := reqs[len(reqs)-2], reqs[len(reqs)-1]
-	if first.Header.Get("Authorization") != "Bearer token-0" || second.Header.Get("Authorization") != "Bearer token-1" {
-		t.Fatalf("tokens %q then %q", first.Header.Get("Authorization"), second.Header.Get("Authorization"))
+	if first.Header.Get(auth.AuthorizationHeader) != "Bearer token-0" || second.Header.Get(auth.AuthorizationHeader) != "Bearer token-1" {
+		t.Fatalf("tokens %q then %q", first.Header.Get(auth.AuthorizationHeader), second.Header.Get(auth.AuthorizationHeader))
 	}
 	if parts(t, second)[3].value != "content" {
 		t.Fatal("the resent body holds the whole file")
