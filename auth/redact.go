@@ -128,9 +128,7 @@ func (s *ServiceAccountSource) describe() redact.Desc {
 	if s == nil {
 		return redact.New("auth.ServiceAccountSource(nil)")
 	}
-	s.mu.Lock()
-	cur := s.cur
-	s.mu.Unlock()
+	cur := s.cur.Load()
 	var expiry any
 	if cur != nil {
 		expiry = cur.expiry

@@ -59,7 +59,7 @@ type accepter interface {
 func (s *ServiceAccountSource) refuse(token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur == nil || s.cur.value != token {
+	if cur := s.cur.Load(); cur == nil || cur.value != token {
 		return true
 	}
 	clientID := slog.String("client_id", s.ex.sa.clientID)
@@ -70,7 +70,7 @@ func (s *ServiceAccountSource) refuse(token string) bool {
 			clientID, slog.Time("backoff_until", s.refusals.until))
 		return false
 	}
-	s.cur = nil
+	s.cur.Store(nil)
 	s.refusals.drops++
 	s.refusals.until = now.Add(refusalWait(s.refusals.drops))
 	s.refusals.backingOff.Store(true)
@@ -90,7 +90,7 @@ func (s *ServiceAccountSource) accepted(token string) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cur != nil && s.cur.value == token {
+	if cur := s.cur.Load(); cur != nil && cur.value == token {
 		s.refusals.drops = 0
 		s.refusals.until = time.Time{}
 		s.refusals.backingOff.Store(false)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/skyflowgo/skyflow"
@@ -245,8 +246,10 @@ type ServiceAccountSource struct {
 	window time.Duration
 	logger *slog.Logger
 
+	// cur is the cached token: read without the lock on the hot path
+	// (every call of every goroutine reads it), written under mu.
+	cur      atomic.Pointer[cachedToken]
 	mu       sync.Mutex
-	cur      *cachedToken
 	inflight *refreshCall
 	refusals refusals
 }
@@ -272,9 +275,14 @@ func newServiceAccountSource(sa *serviceAccount, roles []string, ctxClaim any, o
 
 // Token returns a valid bearer token, exchanging a new one when needed.
 func (s *ServiceAccountSource) Token(ctx context.Context) (string, error) {
+	// Fast path, lock-free: a token inside its refresh window. A mutex here
+	// made goroutines queue for each other on every call.
+	if cur := s.cur.Load(); cur != nil && s.now().Before(cur.refreshAt) {
+		return cur.value, nil
+	}
 	s.mu.Lock()
 	now := s.now()
-	cur := s.cur
+	cur := s.cur.Load()
 	if cur != nil && now.Before(cur.refreshAt) {
 		s.mu.Unlock()
 		return cur.value, nil
@@ -332,7 +340,7 @@ func (s *ServiceAccountSource) refresh(ctx context.Context, call *refreshCall) {
 	}
 	s.mu.Lock()
 	if err == nil {
-		s.cur = entry
+		s.cur.Store(entry)
 	}
 	call.tok, call.err = entry, err
 	s.inflight = nil

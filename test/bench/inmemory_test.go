@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -129,6 +130,24 @@ func BenchmarkTokenSource(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+		// The same from 16 goroutines at once, as a server's handlers
+		// call it: a lock on this path makes them queue.
+		b.Run(c.name+"-par16/sdk", func(b *testing.B) {
+			ctx := context.Background()
+			if _, err := c.ts.Token(ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetParallelism((parallelGoroutines + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := c.ts.Token(ctx); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 		})
 	}
 }
