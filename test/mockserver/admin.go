@@ -3,7 +3,9 @@ package mockserver
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -41,6 +43,37 @@ func (s *Server) operationNames() map[string]bool {
 		}
 	}
 	return names
+}
+
+// adminRefusal says why r may not use the admin API, or "" when it may.
+// The admin API has no authentication, and it reads records and changes
+// the server, so it guards against web pages open in the developer's
+// browser: a cross-site request carries the Origin of another host, and a
+// DNS-rebinding one (a page whose host name now resolves to 127.0.0.1)
+// names the attacker's host. So a request whose Origin is not the host it
+// is sent to is refused, and, unless the emulator listens on a
+// non-loopback address (where containers and other machines reach it by
+// name), so is a request to a host other than localhost or an IP address.
+func (s *Server) adminRefusal(r *http.Request) string {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if u, err := url.Parse(origin); err != nil || !strings.EqualFold(u.Host, r.Host) {
+			return "the admin API refuses requests from another origin"
+		}
+	}
+	if !s.exposed.Load() && !localHost(r.Host) {
+		return "the admin API answers requests to localhost or an IP address only"
+	}
+	return ""
+}
+
+// localHost reports whether hostport names localhost or an IP address.
+func localHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	return host == "localhost" || strings.HasSuffix(host, ".localhost") || net.ParseIP(host) != nil
 }
 
 func decodeAdmin(r *http.Request, v any) *apiError {

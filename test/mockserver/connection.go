@@ -149,7 +149,7 @@ func decodeConnectionBody(w http.ResponseWriter, r *http.Request) (any, string, 
 	if ctHeader == "" {
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, "", badRequest("reading the body: %v", err)
+			return nil, "", bodyReadError(err, "reading the body: %v", err)
 		}
 		if len(b) == 0 {
 			return nil, "", nil
@@ -164,7 +164,7 @@ func decodeConnectionBody(w http.ResponseWriter, r *http.Request) (any, string, 
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, mt, badRequest("reading the body: %v", err)
+			return nil, mt, bodyReadError(err, "reading the body: %v", err)
 		}
 		if len(strings.TrimSpace(string(b))) == 0 {
 			return nil, mt, nil
@@ -177,7 +177,7 @@ func decodeConnectionBody(w http.ResponseWriter, r *http.Request) (any, string, 
 	case mt == "application/x-www-form-urlencoded":
 		b, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, mt, badRequest("reading the body: %v", err)
+			return nil, mt, bodyReadError(err, "reading the body: %v", err)
 		}
 		vals, err := url.ParseQuery(string(b))
 		if err != nil {
@@ -238,7 +238,7 @@ func decodeConnectionBody(w http.ResponseWriter, r *http.Request) (any, string, 
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, mt, badRequest("reading the body: %v", err)
+		return nil, mt, bodyReadError(err, "reading the body: %v", err)
 	}
 	return string(b), mt, nil
 }

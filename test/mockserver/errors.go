@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -89,6 +90,20 @@ func unauthenticated(format string, args ...any) *apiError {
 
 func forbidden(format string, args ...any) *apiError {
 	return newError(http.StatusForbidden, format, args...)
+}
+
+// tooLarge is the answer to a request body over the limit n.
+func tooLarge(n int64) *apiError {
+	return newError(http.StatusRequestEntityTooLarge, "request body larger than %d bytes", n)
+}
+
+// bodyReadError is the answer to a failed read of a request body: 413 when
+// it went over its limit, else a 400 saying what was being read.
+func bodyReadError(err error, format string, args ...any) *apiError {
+	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+		return tooLarge(mb.Limit)
+	}
+	return badRequest(format, args...)
 }
 
 // errorBody is the wire shape of the Skyflow error body.

@@ -57,9 +57,9 @@ func (s *Server) spoolMultipart(r *http.Request, schema *openapi3.Schema, requir
 		if err != nil {
 			cleanup()
 			if parts == 0 && required {
-				return noop, badRequest("invalid request body: malformed or empty multipart body")
+				return noop, bodyReadError(err, "invalid request body: malformed or empty multipart body")
 			}
-			return noop, badRequest("invalid request body: malformed multipart body")
+			return noop, bodyReadError(err, "invalid request body: malformed multipart body")
 		}
 		parts++
 		name := part.FormName()
@@ -72,7 +72,7 @@ func (s *Server) spoolMultipart(r *http.Request, schema *openapi3.Schema, requir
 		if part.FileName() != "" || binary {
 			if _, err := io.Copy(io.Discard, part); err != nil {
 				cleanup()
-				return noop, badRequest("invalid request body: reading part %s: %v", name, err)
+				return noop, bodyReadError(err, "invalid request body: reading part %s: %v", name, err)
 			}
 			files[name] = true
 			continue

@@ -108,6 +108,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 		defer sc.inHandler.Store(false)
 	}
 	rw := &responseWriter{ResponseWriter: w}
+	if max := s.opts.maxBody; max > 0 && r.Body != nil && r.Body != http.NoBody {
+		if r.ContentLength > max {
+			writeError(rw, tooLarge(max))
+			return
+		}
+		r.Body = http.MaxBytesReader(rw, r.Body, max)
+	}
 	op := ""
 	st := &reqState{rid: rid}
 	defer func() {
@@ -163,6 +170,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 			return
 		}
 		op = "admin"
+		if why := s.adminRefusal(r); why != "" {
+			writeError(rw, forbidden("%s", why))
+			return
+		}
 		s.serveAdmin(rw, r, strings.TrimPrefix(path, adminPrefix))
 		return
 	case strings.HasPrefix(path, filesPrefix):
@@ -370,7 +381,7 @@ func (s *Server) validateRequest(r *http.Request, m *routeMatch) (func(), *apiEr
 	}
 	if m.opID == opDeidentifyFile {
 		if err := normalizeDataFormat(r); err != nil {
-			return noop, badRequest("invalid request body: %v", err)
+			return noop, bodyReadError(err, "invalid request body: %v", err)
 		}
 	}
 	bodyOpts := &openapi3filter.Options{SkipSettingDefaults: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
@@ -406,6 +417,9 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 // requestValidationError maps a kin-openapi validation error to the
 // Skyflow error body: 401 for security, 400 for everything else.
 func requestValidationError(err error) *apiError {
+	if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+		return tooLarge(mb.Limit)
+	}
 	var sec *openapi3filter.SecurityRequirementsError
 	if errors.As(err, &sec) {
 		msg := "authentication failed"

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/skyflowgo/skyflow/test/mockserver/internal/detectapi"
@@ -44,6 +45,7 @@ type options struct {
 	downloadLifetime  time.Duration
 	dataDir           string
 	idleTimeout       time.Duration // of keep-alive connections between requests
+	maxBody           int64         // of a request body
 }
 
 // defaultIdleTimeout closes a keep-alive connection (or a proxy tunnel)
@@ -53,6 +55,12 @@ type options struct {
 // 5 min), so they close first and do not reuse a connection the emulator
 // dropped.
 const defaultIdleTimeout = 10 * time.Minute
+
+// DefaultMaxRequestBody bounds the body of a request (256 MiB): JSON
+// bodies are read whole to be validated, and the largest legitimate ones,
+// files sent base64-encoded for de-identification, stay well under it. A
+// larger body is refused with 413 before it is read.
+const DefaultMaxRequestBody = 256 << 20
 
 // WithConfig serves cfg instead of the demo vault.
 func WithConfig(cfg Config) Option { return func(o *options) { c := cfg; o.cfg = &c } }
@@ -124,6 +132,10 @@ func WithProxy(addr string) Option { return func(o *options) { o.proxyAddr = add
 // in memory.
 func WithDataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
 
+// WithMaxRequestBody bounds the size of a request body (default
+// DefaultMaxRequestBody); a larger one gets 413 with Skyflow's error body.
+func WithMaxRequestBody(n int64) Option { return func(o *options) { o.maxBody = n } }
+
 // WithDownloadURLLifetime sets how long download URLs stay valid (default
 // 15 minutes, as the API documents).
 func WithDownloadURLLifetime(d time.Duration) Option {
@@ -157,6 +169,9 @@ type Server struct {
 	tlsCfg      *tls.Config    // serving certificate of the CA
 	tunnels     *chanListener  // CONNECT tunnels of the proxy
 	downloadKey []byte         // signs download URLs
+	// exposed is set by Start when the listener is not on loopback: the
+	// admin API then answers host names other than localhost.
+	exposed atomic.Bool
 
 	mu        sync.Mutex
 	listener  net.Listener
@@ -174,7 +189,7 @@ type Server struct {
 // serve Handler yourself (for example with httptest.NewServer).
 func New(opts ...Option) (*Server, error) {
 	o := options{addr: "127.0.0.1:0", tokenLifetime: time.Hour, runPolls: 1, clock: time.Now, downloadLifetime: 15 * time.Minute,
-		idleTimeout: defaultIdleTimeout}
+		idleTimeout: defaultIdleTimeout, maxBody: DefaultMaxRequestBody}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -425,6 +440,9 @@ func (s *Server) Start() error {
 		}
 	}
 	s.listener = ln
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		s.exposed.Store(true)
+	}
 	s.httpSrv = s.newHTTPServer(s.handler)
 	scheme := "http"
 	useTLS := s.opts.tls

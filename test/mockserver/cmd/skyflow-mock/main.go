@@ -105,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	caDir := fs.String("ca-dir", defaultCADir(), "directory of the emulator's CA (created on first use, then reused)")
 	proxyAddr := fs.String("proxy", "", "also listen on this address as an HTTP proxy for Skyflow's host names (e.g. 127.0.0.1:8789)")
 	downloadLifetime := fs.Duration("download-url-lifetime", 15*time.Minute, "lifetime of download URLs")
+	maxBody := fs.Int64("max-body", mockserver.DefaultMaxRequestBody, "largest request body in bytes; a larger one gets 413")
 	dataDir := fs.String("data", "", "keep vaults, records, tokens, files, runs, the audit log and keys in this directory (default: in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -118,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		mockserver.WithRunPolls(*runPolls),
 		mockserver.WithTokenLifetime(*lifetime),
 		mockserver.WithDownloadURLLifetime(*downloadLifetime),
+		mockserver.WithMaxRequestBody(*maxBody),
 	}
 	if *useTLS {
 		opts = append(opts, mockserver.WithTLS())
