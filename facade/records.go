@@ -73,7 +73,10 @@ type Record struct {
 // The API answers at most MaxGetLimit records per request. More IDs (or
 // ColumnValues) than that are asked for MaxGetLimit at a time, one request
 // after the other, so every requested record comes back; RequestID is then
-// the id of the last request.
+// the id of the last request. The answer is the one a single request would
+// give: by IDs, an id that is not there fails the call (404); by
+// ColumnValues, the records of the values that are there, and a 404 only
+// when none of them is.
 func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -88,17 +91,28 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	if req.Offset != 0 || req.Limit != 0 {
 		return nil, errs.Invalid("Limit", "cannot be combined with more than %d IDs or ColumnValues", MaxGetLimit)
 	}
-	all := *keys
+	all, byIDs := *keys, keys == &req.IDs
 	out := &GetResponse{}
+	var none error // the 404 of a page of values none of which is there
 	for lo := 0; lo < len(all); lo += MaxGetLimit {
 		page := req
-		*pageKeys(&page, keys == &req.IDs) = all[lo:min(lo+MaxGetLimit, len(all))]
+		*pageKeys(&page, byIDs) = all[lo:min(lo+MaxGetLimit, len(all))]
 		resp, err := v.getPage(ctx, &page)
+		var apiErr *skyflow.APIError
+		if !byIDs && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+			// The API answers 404 to values of which none is there; other
+			// pages may hold the others.
+			none = err
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		out.Records = append(out.Records, resp.Records...)
 		out.RequestID = resp.RequestID
+	}
+	if out.RequestID == "" && none != nil {
+		return nil, none
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package facade_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"maps"
@@ -358,6 +359,61 @@ var _ = Describe("Insert", func() {
 			}
 		})
 
+		// The README's recipe: resend the records not written, look the
+		// unknown ones up by a unique column and resend only the absent.
+		It("resumes as the README says: every record stored once, though a page of the lookup finds nothing", func(ctx SpecContext) {
+			// The second request is committed and its answer lost; the
+			// third is lost on its way. 50 records are unknown: 25 stored,
+			// 25 not.
+			lose := &loseAnswer{target: "/v1/vaults/" + e.srv.VaultID() + "/table1", nth: 2, unsent: 3}
+			e = newEnv(e.srv, &auth.Credentials{APIKey: e.srv.APIKey()}, facade.WithHTTPClient(&http.Client{Transport: lose}))
+			seq, err := e.vault.BulkInsert(ctx, facade.BulkInsertRequest{Table: "table1", Records: records(100), Concurrency: 1})
+			Expect(err).NotTo(HaveOccurred())
+			var notWritten, unknown []string
+			for r := range seq {
+				switch r.Outcome {
+				case facade.NotWritten:
+					notWritten = append(notWritten, card(r.Index)["email"].(string))
+				case facade.Unknown:
+					unknown = append(unknown, card(r.Index)["email"].(string))
+				}
+			}
+			Expect(unknown).To(HaveLen(50))
+			Expect(e.srv.Records("table1")).To(HaveLen(75))
+
+			found := map[string]bool{}
+			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", Column: "email", ColumnValues: unknown, Redaction: facade.RedactionPlainText})
+			Expect(err).NotTo(HaveOccurred())
+			for _, r := range resp.Records {
+				found[fmt.Sprint(r.Fields["email"])] = true
+			}
+			resend := notWritten
+			for _, email := range unknown {
+				if !found[email] {
+					resend = append(resend, email)
+				}
+			}
+			Expect(resend).To(HaveLen(25))
+			byEmail := map[string]map[string]any{}
+			for i := range 100 {
+				byEmail[card(i)["email"].(string)] = card(i)
+			}
+			var again []map[string]any
+			for _, email := range resend {
+				again = append(again, byEmail[email])
+			}
+			_, err = e.vault.Insert(ctx, facade.InsertRequest{Table: "table1", Records: again})
+			Expect(err).NotTo(HaveOccurred())
+			stored := map[any]int{}
+			for _, row := range e.srv.Records("table1") {
+				stored[row["email"]]++
+			}
+			Expect(stored).To(HaveLen(100))
+			for email, n := range stored {
+				Expect(n).To(Equal(1), "%v stored %d times", email, n)
+			}
+		})
+
 		It("reports records not sent once ctx has ended, and every input record gets an outcome", func(ctx SpecContext) {
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
@@ -422,12 +478,26 @@ var _ = Describe("Insert", func() {
 type loseAnswer struct {
 	target string
 	nth    int32
+	// unsent, when set, is the POST to target that fails without reaching
+	// the server (as a connection that breaks while the request is
+	// written: the client cannot know how far it got).
+	unsent int32
 	seen   atomic.Int32
 }
 
 func (l *loseAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	var n int32
+	if r.Method == http.MethodPost && r.URL.Path == l.target {
+		n = l.seen.Add(1)
+	}
+	if n != 0 && n == l.unsent {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, errors.New("write: broken pipe (test: lost before the server saw it)")
+	}
 	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err == nil && r.Method == http.MethodPost && r.URL.Path == l.target && l.seen.Add(1) == l.nth {
+	if err == nil && n != 0 && n == l.nth {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		_ = resp.Body.Close()
 		return nil, errors.New("connection reset by peer (test: answer lost after the commit)")

@@ -2,8 +2,10 @@ package facade_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -77,6 +79,37 @@ var _ = Describe("reading", func() {
 				got = append(got, r.SkyflowID)
 			}
 			Expect(got).To(ConsistOf(ids[0], ids[2]))
+		})
+
+		// More values than a request takes go in pages of MaxGetLimit; the
+		// API answers 404 to a page none of whose values is there, which
+		// must not hide the matches of the other pages (a resumed bulk job
+		// looks its unknown records up this way).
+		It("gets by more unique values than a request takes, when a whole page matches nothing", func(ctx SpecContext) {
+			var values []string
+			for i := range 2*facade.MaxGetLimit + 10 {
+				values = append(values, fmt.Sprintf("absent%d@example.com", i))
+			}
+			values[3] = "holder1@example.com"                      // first page
+			values[2*facade.MaxGetLimit+5] = "holder3@example.com" // third page; the second matches nothing
+			resp, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", Column: "email", ColumnValues: values})
+			Expect(err).NotTo(HaveOccurred())
+			var got []string
+			for _, r := range resp.Records {
+				got = append(got, r.SkyflowID)
+			}
+			Expect(got).To(ConsistOf(ids[0], ids[2]))
+			Expect(e.srv.Count("RecordServiceBulkGetRecord")).To(Equal(3))
+
+			_, err = e.vault.Get(ctx, facade.GetRequest{Table: "table1", Column: "email", ColumnValues: values[4 : 2*facade.MaxGetLimit]})
+			Expect(err).To(MatchError(skyflow.ErrNotFound), "none of the values is there: 404, as from one request")
+		})
+
+		It("fails a get by more ids than a request takes when one of them is not there, as one request would", func(ctx SpecContext) {
+			idList := slices.Repeat([]string{ids[0]}, facade.MaxGetLimit)
+			idList = append(idList, "0f0f0f0f-0000-0000-0000-000000000000")
+			_, err := e.vault.Get(ctx, facade.GetRequest{Table: "table1", IDs: idList})
+			Expect(err).To(MatchError(skyflow.ErrNotFound))
 		})
 
 		It("limits the columns, pages with offset and limit, and orders", func(ctx SpecContext) {
