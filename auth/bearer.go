@@ -79,7 +79,10 @@ type Token struct {
 // transport and context errors are wrapped with %w.
 func GenerateBearerToken(ctx context.Context, creds Credentials, opts ...Option) (*Token, error) {
 	const op = "GenerateBearerToken"
-	o := buildOptions(opts)
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	r, err := serviceAccountCredentials(creds, o)
 	if err != nil {
 		return nil, err

@@ -56,7 +56,10 @@ func GenerateSignedDataTokens(creds Credentials, req SignedDataTokensRequest, op
 	if err := checkDataTokens(req.DataTokens); err != nil {
 		return nil, err
 	}
-	o := buildOptions(opts)
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	r, err := serviceAccountCredentials(creds, o)
 	if err != nil {
 		return nil, err

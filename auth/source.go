@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/internal/logging"
 )
 
 // TokenSource supplies the bearer token for a request. Implementations must
@@ -44,23 +45,34 @@ type options struct {
 	now       func() time.Time
 	window    time.Duration
 	logger    *slog.Logger
+	level     skyflow.LogLevel
 	lookupEnv func(string) (string, bool)
 }
 
-func buildOptions(opts []Option) *options {
+// buildOptions applies opts; an invalid option value is a
+// *skyflow.ValidationError.
+func buildOptions(opts []Option) (*options, error) {
 	o := &options{}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(o)
 		}
 	}
+	if err := logging.Check(o.level); err != nil {
+		return nil, err
+	}
 	if o.now == nil {
 		o.now = time.Now
 	}
-	if o.logger == nil {
+	// The SDK's logging rule (as the facade's): silent by default; a
+	// logger alone is used as is.
+	switch {
+	case o.level != "":
+		o.logger = logging.New(o.logger, o.level).Logger()
+	case o.logger == nil:
 		o.logger = slog.New(slog.DiscardHandler)
 	}
-	return o
+	return o, nil
 }
 
 // WithHTTPClient sets what sends token exchanges (an *http.Client or any
@@ -78,9 +90,17 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 func WithRefreshWindow(d time.Duration) Option { return func(o *options) { o.window = d } }
 
 // WithLogger sets the logger for token events (refreshes and refresh
-// failures, with client id and expiry). Secrets are never logged. The
-// default discards everything.
+// failures, with client id and expiry), whose handler decides the level
+// (WithLogLevel, when also given, filters first). Secrets are never
+// logged. By default nothing is logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithLogLevel sets the level of token events: without WithLogger, records
+// at that level and above go to stderr as text; with it, the level filters
+// what reaches the logger; skyflow.LogLevelOff silences them. A level that
+// is none of skyflow's is a *skyflow.ValidationError from the call that
+// takes the option.
+func WithLogLevel(level skyflow.LogLevel) Option { return func(o *options) { o.level = level } }
 
 // WithEnvLookup replaces os.LookupEnv when NewTokenSource falls back to the
 // SKYFLOW_CREDENTIALS environment variable.
@@ -95,7 +115,10 @@ func WithEnvLookup(lookup func(key string) (string, bool)) Option {
 // JSON of SKYFLOW_CREDENTIALS is used instead, with creds' Roles, Context and
 // TokenURI. Errors are *skyflow.ValidationError values (see Credentials.Validate).
 func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
-	o := buildOptions(opts)
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, err
+	}
 	r, err := resolveWithEnv(creds, o)
 	if err != nil {
 		return nil, err
@@ -165,7 +188,11 @@ func (s apiKeySource) Token(context.Context) (string, error) { return s.key, nil
 // WithClock among the options has an effect. The source prints (fmt, slog,
 // encoding/json) as its kind, fingerprint and expiry, never as the token.
 func StaticTokenSource(token string, opts ...Option) (TokenSource, error) {
-	s, err := newStaticSource(token, buildOptions(opts).now)
+	o, err := buildOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newStaticSource(token, o.now)
 	if err != nil {
 		return nil, err
 	}

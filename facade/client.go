@@ -11,8 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/internal/errs"
+	"github.com/skyflowgo/skyflow/internal/logging"
 	"github.com/skyflowgo/skyflow/internal/transport"
 )
 
@@ -51,7 +53,7 @@ type Client struct {
 	// default, attemptTimeout, bounds every other call).
 	fileTimeout time.Duration
 
-	logs   *logState
+	logs   *logging.State
 	logger *slog.Logger
 }
 
@@ -63,7 +65,7 @@ type settings struct {
 	conns          []ConnectionConfig
 	flowdbs        []FlowDBConfig
 	creds          *auth.Credentials
-	level          LogLevel
+	level          skyflow.LogLevel
 	logger         *slog.Logger
 	httpClient     *http.Client
 	retry          *RetryPolicy
@@ -175,10 +177,10 @@ func WithCredentials(creds auth.Credentials) Option {
 // WithLogLevel sets the client's log level. Without WithLogger, records at
 // that level and above go to stderr as text; with it, the level filters
 // what reaches the logger. By default the client logs nothing.
-func WithLogLevel(level LogLevel) Option {
+func WithLogLevel(level skyflow.LogLevel) Option {
 	return func(s *settings) error {
-		if !level.valid() {
-			return errs.Invalid("LogLevel", "must be DEBUG, INFO, WARN, ERROR or OFF")
+		if err := logging.Check(level); err != nil {
+			return err
 		}
 		s.level = level
 		return nil
@@ -340,8 +342,8 @@ func New(opts ...Option) (*Client, error) {
 	if c.lookupEnv == nil {
 		c.lookupEnv = os.LookupEnv
 	}
-	c.logs = newLogState(s.logger, s.level)
-	c.logger = c.logs.logger()
+	c.logs = logging.New(s.logger, s.level)
+	c.logger = c.logs.Logger()
 
 	// The SDK's HTTP policy (no redirect to another origin) applies to a
 	// copy of the caller's client; the caller's client is never changed.

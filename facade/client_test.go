@@ -51,7 +51,7 @@ func TestOptionsAreValidated(t *testing.T) {
 			t.Errorf("want a validation error on %q, got %v", c.field, err)
 		}
 	}
-	if _, err := facade.New(nil, facade.WithLogLevel(facade.LogLevelOff)); err != nil {
+	if _, err := facade.New(nil, facade.WithLogLevel(skyflow.LogLevelOff)); err != nil {
 		t.Fatalf("nil options are skipped: %v", err)
 	}
 }
@@ -488,9 +488,9 @@ func TestLogs(t *testing.T) {
 
 	// The level is changed at runtime; OFF silences the client.
 	for _, c2 := range []struct {
-		level facade.LogLevel
+		level skyflow.LogLevel
 		lines int // lines for one success and one failure
-	}{{facade.LogLevelInfo, 1}, {facade.LogLevelWarn, 1}, {facade.LogLevelError, 1}, {facade.LogLevelOff, 0}, {facade.LogLevelDebug, 2}} {
+	}{{skyflow.LogLevelInfo, 1}, {skyflow.LogLevelWarn, 1}, {skyflow.LogLevelError, 1}, {skyflow.LogLevelOff, 0}, {skyflow.LogLevelDebug, 2}} {
 		if err := c.SetLogLevel(c2.level); err != nil || c.LogLevel() != c2.level {
 			t.Fatalf("SetLogLevel(%s): %v, now %s", c2.level, err, c.LogLevel())
 		}
@@ -508,8 +508,8 @@ func TestLogs(t *testing.T) {
 
 	// A handler with attributes and groups keeps the client's filter.
 	grouped := &logsHandler{}
-	c3, err := facade.New(facade.WithLogger(slog.New(grouped).WithGroup("g").With("k", "v")), facade.WithLogLevel(facade.LogLevelError))
-	if err != nil || c3.LogLevel() != facade.LogLevelError {
+	c3, err := facade.New(facade.WithLogger(slog.New(grouped).WithGroup("g").With("k", "v")), facade.WithLogLevel(skyflow.LogLevelError))
+	if err != nil || c3.LogLevel() != skyflow.LogLevelError {
 		t.Fatal(err)
 	}
 	c4, _ := facade.New()

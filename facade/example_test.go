@@ -26,7 +26,7 @@ func ExampleNew() {
 		// Service-account credentials: the client mints, caches and
 		// refreshes bearer tokens itself.
 		facade.WithCredentials(auth.Credentials{Path: "credentials.json"}),
-		facade.WithLogLevel(facade.LogLevelError),
+		facade.WithLogLevel(skyflow.LogLevelError),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -349,7 +349,7 @@ func ExampleVault_UploadFile() {
 
 func ExampleClient_SetLogLevel() {
 	var client *facade.Client // from facade.New, see ExampleNew
-	if err := client.SetLogLevel(facade.LogLevelDebug); err != nil {
+	if err := client.SetLogLevel(skyflow.LogLevelDebug); err != nil {
 		log.Fatal(err)
 	}
 }

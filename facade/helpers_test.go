@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
@@ -162,7 +163,7 @@ func (l *logs) String() string {
 var noRetries = facade.WithRetryPolicy(facade.RetryPolicy{})
 
 // quiet keeps a client without a test logger off stderr.
-var quiet = facade.WithLogLevel(facade.LogLevelOff)
+var quiet = facade.WithLogLevel(skyflow.LogLevelOff)
 
 // newClient is a client with the fake's URL as the vault's base URL, an
 // API key, no retries and JSON logs at debug level into the returned sink.
@@ -173,7 +174,7 @@ func newClient(t *testing.T, f *fake, opts ...facade.Option) (*facade.Client, *l
 		facade.WithVault(facade.VaultConfig{VaultID: vaultID, BaseURL: f.srv.URL, Credentials: &auth.Credentials{APIKey: apiKey}}),
 		noRetries,
 		facade.WithLogger(slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		facade.WithLogLevel(facade.LogLevelDebug),
+		facade.WithLogLevel(skyflow.LogLevelDebug),
 	}
 	c, err := facade.New(append(all, opts...)...)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
 )
 
@@ -54,7 +55,7 @@ func TestDefaultClientWritesNothing(t *testing.T) {
 
 func TestLogLevelWithoutLoggerWritesTextToStderr(t *testing.T) {
 	out := captureStderr(t, func() {
-		v := failingVault(t, facade.WithLogLevel(facade.LogLevelError))
+		v := failingVault(t, facade.WithLogLevel(skyflow.LogLevelError))
 		_, _ = v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	})
 	if !strings.Contains(out, `msg="call failed"`) || !strings.Contains(out, "operation=Get") {
@@ -78,7 +79,7 @@ func TestLoggerDecidesTheLevelUnlessOneIsSet(t *testing.T) {
 
 	// A level, when given too, filters first.
 	buf.Reset()
-	v = vaultAt(t, srv.URL, facade.WithLogger(debug), facade.WithLogLevel(facade.LogLevelError))
+	v = vaultAt(t, srv.URL, facade.WithLogger(debug), facade.WithLogLevel(skyflow.LogLevelError))
 	if _, err := v.Get(context.Background(), facade.GetRequest{Table: "t"}); err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestUnauthorizedStorm(t *testing.T) {
 		facade.WithVault(facade.VaultConfig{VaultID: "v", BaseURL: p.srv.URL,
 			Credentials: &auth.Credentials{CredentialsJSON: p.credentialsJSON()}}),
 		facade.WithRetryPolicy(facade.RetryPolicy{}),
-		facade.WithLogLevel(facade.LogLevelOff),
+		facade.WithLogLevel(skyflow.LogLevelOff),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
@@ -94,7 +95,7 @@ func main() {
 		log.Fatal(err)
 	}
 	missing := facade.GetRequest{Table: "table1", IDs: []string{"00000000-0000-4000-8000-000000000000"}}
-	for _, level := range []facade.LogLevel{facade.LogLevelDebug, facade.LogLevelError, facade.LogLevelOff} {
+	for _, level := range []skyflow.LogLevel{skyflow.LogLevelDebug, skyflow.LogLevelError, skyflow.LogLevelOff} {
 		if err := client.SetLogLevel(level); err != nil {
 			log.Fatal(err)
 		}

@@ -100,10 +100,10 @@ var _ = Describe("the client configuration", func() {
 		c, err := facade.New()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.LogLevel()).To(BeEmpty(), "no level by default: the client logs nothing")
-		Expect(c.SetLogLevel(facade.LogLevelOff)).To(Succeed())
-		Expect(c.LogLevel()).To(Equal(facade.LogLevelOff))
-		Expect(c.SetLogLevel(facade.LogLevelInfo)).To(Succeed())
-		Expect(c.LogLevel()).To(Equal(facade.LogLevelInfo))
+		Expect(c.SetLogLevel(skyflow.LogLevelOff)).To(Succeed())
+		Expect(c.LogLevel()).To(Equal(skyflow.LogLevelOff))
+		Expect(c.SetLogLevel(skyflow.LogLevelInfo)).To(Succeed())
+		Expect(c.LogLevel()).To(Equal(skyflow.LogLevelInfo))
 		Expect(c.SetLogLevel("LOUD")).To(MatchError(skyflow.ErrValidation))
 	})
 
@@ -194,7 +194,7 @@ var _ = Describe("the client configuration", func() {
 				id := fmt.Sprintf("extra-%d", i)
 				Expect(e.client.AddVault(facade.VaultConfig{VaultID: id, ClusterID: "c1"})).To(Succeed())
 				Expect(e.client.UpdateVault(facade.VaultConfig{VaultID: e.srv.VaultID(), BaseURL: e.srv.URL()})).To(Succeed())
-				Expect(e.client.SetLogLevel(facade.LogLevelInfo)).To(Succeed())
+				Expect(e.client.SetLogLevel(skyflow.LogLevelInfo)).To(Succeed())
 				Expect(e.client.RemoveVault(id)).To(Succeed())
 			}
 			wg.Wait()

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"
@@ -42,7 +43,7 @@ func newEnv(srv *mockserver.Server, creds *auth.Credentials, clientOpts ...facad
 		facade.WithVault(facade.VaultConfig{VaultID: srv.VaultID(), BaseURL: srv.URL(), Credentials: creds}),
 		facade.WithRetryPolicy(fastRetries),
 		facade.WithLogger(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-		facade.WithLogLevel(facade.LogLevelDebug),
+		facade.WithLogLevel(skyflow.LogLevelDebug),
 	}
 	client, err := facade.New(append(opts, clientOpts...)...)
 	Expect(err).NotTo(HaveOccurred())

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 	"github.com/skyflowgo/skyflow/test/mockserver"
@@ -80,7 +81,7 @@ var _ = Describe("the secrets sweep", func() {
 					slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 					slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 				})),
-				facade.WithLogLevel(facade.LogLevelDebug),
+				facade.WithLogLevel(skyflow.LogLevelDebug),
 			)
 			Expect(err).NotTo(HaveOccurred())
 			vault, err := client.Vault("")

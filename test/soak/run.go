@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/auth"
 	"github.com/skyflowgo/skyflow/facade"
 )
@@ -91,7 +92,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (ok bool, err error) {
 		facade.WithHTTPClient(&http.Client{Transport: obs}),
 		facade.WithRequestTimeout(attemptTimeout),
 		facade.WithLogger(slog.New(logs)),
-		facade.WithLogLevel(facade.LogLevelWarn),
+		facade.WithLogLevel(skyflow.LogLevelWarn),
 	)
 	if err != nil {
 		return false, err
