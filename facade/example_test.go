@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 	"time"
 
@@ -163,6 +164,39 @@ func ExampleVault_Detokenize() {
 	for _, e := range resp.Errors {
 		fmt.Println(e.Index, e.Message)
 	}
+}
+
+// A web service that detokenizes one token per incoming request shares
+// one Coalescer between its handlers: calls made within the window go
+// out together, up to MaxTokens per request, and each caller gets its own
+// values and errors.
+func ExampleVault_Coalescer() {
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	co, err := vault.Coalescer(facade.CoalescerOptions{}) // DefaultCoalesceWindow, DefaultCoalesceMaxTokens
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /card", func(w http.ResponseWriter, r *http.Request) {
+		resp, err := co.Detokenize(r.Context(), facade.DetokenizeRequest{
+			Tokens: []facade.DetokenizeToken{{Token: r.URL.Query().Get("token"), Redaction: facade.RedactionMasked}},
+		})
+		if err != nil {
+			http.Error(w, "cannot read the card", http.StatusBadGateway)
+			return
+		}
+		fmt.Fprintln(w, resp.Records[0].Value)
+	})
+	go func() { log.Fatal(http.ListenAndServe("localhost:8080", mux)) }()
+
+	// Tokenize calls coalesce the same way.
+	resp, err := co.Tokenize(context.Background(), facade.TokenizeRequest{
+		Values: []facade.TokenizeValue{{Value: "4111111111111111", ColumnGroup: "card_number_group"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.Tokens)
 }
 
 func ExampleVault_Get() {
