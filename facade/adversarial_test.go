@@ -488,3 +488,35 @@ func TestFailureBeforeSendingIsNotSentWhenTheContextEndsToo(t *testing.T) {
 		t.Errorf("%d requests", n)
 	}
 }
+
+// A token exchange made for a call is a request of its own: a transient
+// failure of the token endpoint is retried as such, and the call goes on
+// with the token. (Run under the call's description, the exchange's retry
+// waited for the refresh it was itself part of, and every later call of
+// the client timed out.)
+func TestTransientTokenExchangeFailureIsRetriedNotDeadlocked(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"records":[]}`) })
+	var exchanges atomic.Int32
+	tokens := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		if exchanges.Add(1) == 1 {
+			jsonAnswer(w, 503, `{"error":{"message":"try again"}}`)
+			return
+		}
+		jsonAnswer(w, 200, `{"accessToken":"`+jwtFor(t, time.Hour)+`","tokenType":"Bearer"}`)
+	})
+	v := vaultAtWith(t, srv.URL, &auth.Credentials{CredentialsJSON: serviceAccount(t, tokens.URL+"/v1/auth/sa/oauth/token")})
+	for i := range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := v.Get(ctx, facade.GetRequest{Table: "t"})
+		cancel()
+		if err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n := exchanges.Load(); n != 2 {
+		t.Errorf("%d exchanges, want 2 (the 503, then its retry)", n)
+	}
+	if n := srv.total(); n != 3 {
+		t.Errorf("%d calls reached the vault, want 3", n)
+	}
+}

@@ -739,7 +739,9 @@ func (c *Client) endpointFor(target slog.Attr, ts auth.TokenSource, authEdit aut
 		authFirst: authFirst,
 		edit: func(ctx context.Context, req *http.Request) error {
 			c.setCommonHeaders(req)
-			return authEdit(ctx, req)
+			// The token (and any exchange it takes) is not part of the
+			// call: it must not run under the call's description.
+			return authEdit(transport.Unbound(ctx), req)
 		},
 	}
 }

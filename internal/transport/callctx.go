@@ -29,6 +29,8 @@ type CallContext struct {
 	body bufferedBody
 	// maybeApplied is set by the Doer (see MaybeApplied).
 	maybeApplied bool
+	// unbound is the context without the call (see Unbound).
+	unbound unbound
 }
 
 // MaybeApplied reports whether an attempt of the call that may have
@@ -69,6 +71,7 @@ func (c *CallContext) Release() {
 // call Release once the answer is read.
 func (d *Doer) Begin(ctx context.Context, c Call) *CallContext {
 	cc := &CallContext{Context: ctx, parent: ctx, call: c}
+	cc.unbound.Context = cc
 	timeout := d.timeoutFor(ctx, c)
 	switch {
 	case timeout <= 0:
@@ -80,6 +83,36 @@ func (d *Doer) Begin(ctx context.Context, c Call) *CallContext {
 		cc.Context, cc.cancel = context.WithTimeout(ctx, timeout)
 	}
 	return cc
+}
+
+// Unbound returns ctx without the call it belongs to: work done for a
+// call but not part of it (fetching the call's token, which may exchange
+// one with a request of its own) then runs as its own request, under ctx's
+// deadline, cancellation and other values, with the Doer's default policy.
+// Under the call's description, such a request would take the call's
+// retry rules, size limit and editor; the editor fetches the token again,
+// and a retry of the exchange would wait for the exchange itself.
+func Unbound(ctx context.Context) context.Context {
+	cc, ready := callOf(ctx)
+	switch {
+	case cc == nil:
+		return ctx
+	case ready:
+		// The CallContext itself: its own unbound view, set by Begin (no
+		// allocation, never written again).
+		return &cc.unbound
+	}
+	return &unbound{ctx}
+}
+
+// unbound hides the call description of its context.
+type unbound struct{ context.Context }
+
+func (u *unbound) Value(key any) any {
+	if key == (callKey{}) {
+		return nil
+	}
+	return u.Context.Value(key)
 }
 
 // callOf returns the call a request belongs to (nil: none described) and

@@ -159,3 +159,37 @@ func TestNoTimeoutWhenTheCallersDeadlineComesFirst(t *testing.T) {
 		t.Fatal("a timer was armed although the caller's deadline comes first")
 	}
 }
+
+// Unbound hides the call, keeps the caller's values, deadline and
+// cancellation, and costs nothing for a CallContext itself.
+func TestUnboundHidesTheCallOnly(t *testing.T) {
+	d := newTestDoer(time.Minute)
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
+	cc := d.Begin(parent, Call{Limit: 7})
+	defer cc.Release()
+	wrapped := context.WithValue(cc, struct{}{}, 1) // a context derived from the call's
+	for name, ctx := range map[string]context.Context{"call": Unbound(cc), "derived": Unbound(wrapped)} {
+		if c, _ := callOf(ctx); c != nil {
+			t.Errorf("%s: the call is still visible", name)
+		}
+		if c, _ := callOf(context.WithoutCancel(ctx)); c != nil {
+			t.Errorf("%s: the call is visible through WithoutCancel", name)
+		}
+		if ctx.Value(ctxKey{}) != "v" {
+			t.Errorf("%s: lost the caller's value", name)
+		}
+		if _, ok := ctx.Deadline(); !ok {
+			t.Errorf("%s: lost the attempt's deadline", name)
+		}
+	}
+	if plain := context.Background(); Unbound(plain) != plain {
+		t.Error("a context without a call is returned as is")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = Unbound(cc) }); n != 0 {
+		t.Errorf("Unbound(CallContext) allocates %v times", n)
+	}
+	cancel()
+	if Unbound(cc).Err() == nil {
+		t.Error("the caller's cancellation does not reach the unbound context")
+	}
+}
