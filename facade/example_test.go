@@ -171,8 +171,9 @@ func ExampleVault_Detokenize() {
 // out together, up to MaxTokens per request, and each caller gets its own
 // values and errors.
 func ExampleVault_Coalescer() {
-	var vault *facade.Vault                               // from client.Vault, see ExampleClient_Vault
-	co, err := vault.Coalescer(facade.CoalescerOptions{}) // DefaultCoalesceWindow, DefaultCoalesceMaxTokens
+	var vault *facade.Vault // from client.Vault, see ExampleClient_Vault
+	// Zero options: DefaultCoalesceWindow, DefaultCoalesceMaxTokens.
+	co, err := vault.Coalescer(facade.CoalescerOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
