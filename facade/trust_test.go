@@ -13,6 +13,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -333,6 +334,78 @@ func TestPagingStopsWhenTheServerIgnoresTheOffset(t *testing.T) {
 	}
 	if !errors.Is(last, skyflow.ErrUnexpectedResponse) || n != 25 || srv.total() != 2 {
 		t.Fatalf("records %d, requests %d, err %v: want one page, two requests and an error", n, srv.total(), last)
+	}
+}
+
+// A server that sends pages round a cycle (A, B, A, ...), or records
+// without ids, is stopped too: a page that repeats any earlier one is an
+// error. Pages that follow each other legitimately are not.
+func TestPagingStopsWhenPagesCycle(t *testing.T) {
+	pageOf := func(prefix string, withIDs bool) string {
+		recs := make([]string, 25)
+		for i := range recs {
+			if withIDs {
+				recs[i] = `{"fields":{"skyflow_id":"` + prefix + strconv.Itoa(i) + `","n":` + strconv.Itoa(i) + `}}`
+			} else {
+				recs[i] = `{"fields":{"name":"` + prefix + strconv.Itoa(i) + `"}}`
+			}
+		}
+		return `{"records":[` + strings.Join(recs, ",") + `]}`
+	}
+	for name, tc := range map[string]struct {
+		pages []string // answered in turn, round and round
+		want  int      // records yielded before the error
+	}{
+		"alternating pages":        {[]string{pageOf("a", true), pageOf("b", true)}, 50},
+		"a cycle of three":         {[]string{pageOf("a", true), pageOf("b", true), pageOf("c", true)}, 75},
+		"records without ids":      {[]string{pageOf("a", false)}, 25},
+		"alternating, without ids": {[]string{pageOf("a", false), pageOf("b", false)}, 50},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+				jsonAnswer(w, 200, tc.pages[int(n.Add(1)-1)%len(tc.pages)])
+			})
+			v := vaultAt(t, srv.URL)
+			// The bound only turns a regression into a failure, not a hang.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			got := 0
+			var last error
+			for _, err := range v.Records(ctx, facade.GetRequest{Table: "t"}) {
+				if err != nil {
+					last = err
+					break
+				}
+				got++
+			}
+			if !errors.Is(last, skyflow.ErrUnexpectedResponse) || got != tc.want || srv.total() != tc.want/25+1 {
+				t.Fatalf("records %d, requests %d, err %v: want %d records, then an error", got, srv.total(), last, tc.want)
+			}
+		})
+	}
+
+	// Distinct pages, then a short one: every record, no error.
+	var n atomic.Int32
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		switch n.Add(1) {
+		case 1:
+			jsonAnswer(w, 200, pageOf("a", false))
+		case 2:
+			jsonAnswer(w, 200, pageOf("b", false))
+		default:
+			jsonAnswer(w, 200, `{"records":[{"fields":{"name":"last"}}]}`)
+		}
+	})
+	got := 0
+	for _, err := range vaultAt(t, srv.URL).Records(context.Background(), facade.GetRequest{Table: "t"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got++
+	}
+	if got != 51 {
+		t.Fatalf("%d records, want 51", got)
 	}
 }
 
