@@ -185,10 +185,15 @@ func MaybeApplied(err error) bool {
 		return false
 	}
 	var (
+		au *AuthError
 		te *TransportError
 		ae *APIError
 	)
 	switch {
+	case errors.As(err, &au):
+		// No token, so nothing was sent; the errors of the token
+		// exchange it wraps say nothing of the call.
+		return false
 	case errors.As(err, &te):
 		return te.Sent
 	case errors.As(err, &ae):

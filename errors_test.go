@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -19,6 +20,8 @@ func TestMaybeAppliedSaysWhenAFailureMayHaveTakenEffect(t *testing.T) {
 		{"nil", nil, false},
 		{"invalid input", &skyflow.ValidationError{Field: "Table", Reason: "is blank"}, false},
 		{"no token", &skyflow.AuthError{Err: errors.New("exchange refused")}, false},
+		{"no token: the exchange's gateway failed", &skyflow.AuthError{Err: &skyflow.APIError{StatusCode: 503}}, false},
+		{"no token: the exchange's answer was lost", &skyflow.AuthError{Err: &skyflow.TransportError{Sent: true, Err: io.ErrUnexpectedEOF}}, false},
 		{"never sent", fmt.Errorf("chunk 3: %w", skyflow.ErrNotSent), false},
 		{"connection refused", &skyflow.TransportError{Operation: "Insert", Err: errors.New("refused")}, false},
 		{"answer lost", &skyflow.TransportError{Operation: "Insert", Sent: true, Err: context.DeadlineExceeded}, true},

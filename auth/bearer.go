@@ -3,9 +3,11 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -144,6 +146,22 @@ func (e *exchanger) assertion(now time.Time) (string, error) {
 	return s, nil
 }
 
+// noAnswer is the error of an exchange that got no usable answer: a
+// *skyflow.TransportError (or the *skyflow.ValidationError the request
+// could not be built for), without the request's URL, which net/http's
+// errors quote.
+func (e *exchanger) noAnswer(what string, err error) error {
+	var ve *skyflow.ValidationError
+	if errors.As(err, &ve) {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return &skyflow.TransportError{Operation: e.op, Sent: !transport.NotSent(err), Err: fmt.Errorf("%s: %w", what, err)}
+}
+
 // exchange performs one token exchange. The response is read by hand rather
 // than through the generated response parser, because that parser fails
 // (losing status and request id) on error bodies of the plain-string form
@@ -160,12 +178,12 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 	}
 	resp, err := e.client.GetAuthToken(ctx, body, acceptJSON)
 	if err != nil {
-		return nil, fmt.Errorf("auth: %s: token exchange failed: %w", e.op, err)
+		return nil, e.noAnswer("token exchange failed", err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse+1))
 	if err != nil {
-		return nil, fmt.Errorf("auth: %s: reading the token response: %w", e.op, err)
+		return nil, e.noAnswer("reading the token response", err)
 	}
 	tooLarge := len(data) > maxTokenResponse
 	if tooLarge {

@@ -385,7 +385,12 @@ func TestGenerateBearerTokenFailures(t *testing.T) {
 		t.Errorf("a cancelled call: %v", err)
 	}
 	e.srv.Close()
-	if _, err := GenerateBearerToken(context.Background(), creds, opts...); err == nil || !strings.Contains(err.Error(), "token exchange failed") {
+	// An unreachable endpoint: a *skyflow.TransportError, not sent, whose
+	// text does not quote the token URI (net/http's errors do).
+	_, err = GenerateBearerToken(context.Background(), creds, opts...)
+	var te *skyflow.TransportError
+	if !errors.As(err, &te) || te.Sent || !strings.Contains(err.Error(), "token exchange failed") ||
+		strings.Contains(err.Error(), "/v1/auth/sa/oauth/token") || strings.Contains(err.Error(), "http://") {
 		t.Errorf("an unreachable endpoint: %v", err)
 	}
 
