@@ -83,25 +83,25 @@ func (sa *serviceAccount) LogValue() slog.Value { return sa.describe().LogValue(
 // MarshalJSON encodes the client and key ids only, never the private key.
 func (sa *serviceAccount) MarshalJSON() ([]byte, error) { return sa.describe().MarshalJSON() }
 
-func (s apiKeySource) describe() redact.Desc {
+func (s *apiKeySource) describe() redact.Desc {
 	return redact.New("auth.APIKeySource", "kind", kindAPIKey.String(),
 		"fingerprint", Credentials{APIKey: s.key}.Fingerprint())
 }
 
 // String describes the source by kind and fingerprint, never by the key.
-func (s apiKeySource) String() string { return s.describe().String() }
+func (s *apiKeySource) String() string { return s.describe().String() }
 
 // GoString is String, so %#v prints no key.
-func (s apiKeySource) GoString() string { return s.String() }
+func (s *apiKeySource) GoString() string { return s.String() }
 
 // Format implements fmt.Formatter: every verb prints String.
-func (s apiKeySource) Format(f fmt.State, verb rune) { s.describe().Format(f, verb) }
+func (s *apiKeySource) Format(f fmt.State, verb rune) { s.describe().Format(f, verb) }
 
 // LogValue implements slog.LogValuer with the kind and fingerprint only.
-func (s apiKeySource) LogValue() slog.Value { return s.describe().LogValue() }
+func (s *apiKeySource) LogValue() slog.Value { return s.describe().LogValue() }
 
 // MarshalJSON encodes the kind and fingerprint only.
-func (s apiKeySource) MarshalJSON() ([]byte, error) { return s.describe().MarshalJSON() }
+func (s *apiKeySource) MarshalJSON() ([]byte, error) { return s.describe().MarshalJSON() }
 
 func (s *staticSource) describe() redact.Desc {
 	return redact.New("auth.StaticTokenSource", "kind", kindToken.String(),

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +131,28 @@ func TestSecretsNeverPrint(t *testing.T) {
 				t.Errorf("%%v should name the type: %q", printed["value %v"])
 			}
 		})
+	}
+}
+
+// %p bypasses every method of a value that is not a pointer (fmt prints
+// its fields; go vet reports the misuse). The token sources are pointers,
+// so %p of one, alone or inside a configuration, prints an address.
+func TestTokenSourcesArePointers(t *testing.T) {
+	const apiKey = "sky-ab12c-0123456789abcdef0123456789abcdef"
+	key, err := auth.APIKeySource(apiKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCreds, err := auth.NewTokenSource(auth.Credentials{APIKey: apiKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range []auth.TokenSource{key, fromCreds} {
+		for _, v := range []any{ts, struct{ TS auth.TokenSource }{ts}} {
+			if out := fmt.Sprintf("%p", v); strings.Contains(out, apiKey) {
+				t.Errorf("%%p prints the key: %s", out)
+			}
+		}
 	}
 }
 

@@ -125,7 +125,7 @@ func NewTokenSource(creds Credentials, opts ...Option) (TokenSource, error) {
 	}
 	switch r.kind {
 	case kindAPIKey:
-		return apiKeySource{key: r.secret}, nil
+		return &apiKeySource{key: r.secret}, nil
 	case kindToken:
 		s, err := newStaticSource(r.secret, o.now)
 		if err != nil {
@@ -168,7 +168,7 @@ func APIKeySource(key string) (TokenSource, error) {
 	if err := checkAPIKey(key); err != nil {
 		return nil, err
 	}
-	return apiKeySource{key: key}, nil
+	return &apiKeySource{key: key}, nil
 }
 
 // apiKeySource is the TokenSource of an API key. It prints as its kind and
@@ -178,7 +178,7 @@ type apiKeySource struct {
 }
 
 // Token returns the API key.
-func (s apiKeySource) Token(context.Context) (string, error) { return s.key, nil }
+func (s *apiKeySource) Token(context.Context) (string, error) { return s.key, nil }
 
 // StaticTokenSource returns a TokenSource for a bearer token obtained
 // elsewhere. The token must be a JWT with an exp claim. It is refused at
