@@ -49,7 +49,8 @@ type Credentials struct {
 	Context any
 	// TokenURI overrides the tokenURI of the service-account credentials: it
 	// becomes both the aud claim and the host of the token exchange. It must
-	// be https, except for loopback hosts (127.0.0.0/8, ::1, localhost).
+	// be https, except for loopback hosts (127.0.0.0/8, ::1, localhost), with
+	// no user information, query or fragment.
 	TokenURI string
 }
 

@@ -126,6 +126,10 @@ func TestCheckTokenURI(t *testing.T) {
 		"/v1/auth/sa/oauth/token",
 		"https://",
 		"https://user:pw@example.com/",
+		"https://example.com/token?key=secret",
+		"https://example.com/token?",
+		"https://example.com/token#frag",
+		"https://example.com/token#",
 		"://bad",
 		"",
 	}

@@ -261,7 +261,8 @@ func stringField(fields map[string]json.RawMessage, camel, snake string) (string
 
 // checkTokenURI accepts an absolute https URL with a host, or an http URL
 // whose host is loopback (127.0.0.0/8, ::1 or localhost) so local emulators
-// work. The URI itself never appears in the error.
+// work; without user information, a query or a fragment (the rule of every
+// URL that receives credentials). The URI itself never appears in the error.
 func checkTokenURI(field, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -272,6 +273,9 @@ func checkTokenURI(field, raw string) (*url.URL, error) {
 	}
 	if u.User != nil {
 		return nil, invalid(field, ErrInvalidTokenURI, "must not contain user information")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, invalid(field, ErrInvalidTokenURI, "must not hold a query or a fragment")
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
