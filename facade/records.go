@@ -96,6 +96,7 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 	all, byIDs := *keys, keys == &req.IDs
 	out := &GetResponse{}
 	var none error // the 404 of a page of values none of which is there
+	answered := false
 	for lo := 0; lo < len(all); lo += MaxGetLimit {
 		page := req
 		*pageKeys(&page, byIDs) = all[lo:min(lo+MaxGetLimit, len(all))]
@@ -112,8 +113,9 @@ func (v *Vault) Get(ctx context.Context, req GetRequest) (*GetResponse, error) {
 		}
 		out.Records = append(out.Records, resp.Records...)
 		out.RequestID = resp.RequestID
+		answered = true
 	}
-	if out.RequestID == "" && none != nil {
+	if !answered && none != nil {
 		return nil, none
 	}
 	return out, nil
