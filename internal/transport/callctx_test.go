@@ -167,7 +167,7 @@ func TestUnboundHidesTheCallOnly(t *testing.T) {
 	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
 	cc := d.Begin(parent, Call{Limit: 7})
 	defer cc.Release()
-	wrapped := context.WithValue(cc, struct{}{}, 1) // a context derived from the call's
+	wrapped := context.WithValue(cc, otherKey{}, 1) // a context derived from the call's
 	for name, ctx := range map[string]context.Context{"call": Unbound(cc), "derived": Unbound(wrapped)} {
 		if c, _ := callOf(ctx); c != nil {
 			t.Errorf("%s: the call is still visible", name)
@@ -193,3 +193,5 @@ func TestUnboundHidesTheCallOnly(t *testing.T) {
 		t.Error("the caller's cancellation does not reach the unbound context")
 	}
 }
+
+type otherKey struct{}
