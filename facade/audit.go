@@ -103,7 +103,7 @@ func (v *Vault) listAuditEvents(ctx context.Context, req AuditEventsRequest, off
 		return nil, err
 	}
 	params := req.params(s.id, offset)
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.AuditServiceListAuditEvents(ctx, params, edit)
 	})
 	if err != nil {

@@ -74,7 +74,7 @@ func (v *Vault) LookupBIN(ctx context.Context, req BINLookupRequest) (*BINLookup
 			CardNumber: &c.NumberColumn, CardLastFourDigits: optional(c.LastFourColumn), CardExpiry: optional(c.ExpiryColumn),
 		}}
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.BINListServiceListCardsOfBIN(ctx, body, edit)
 	})
 	if err != nil {

@@ -59,7 +59,7 @@ func (v *Vault) DeleteFile(ctx context.Context, ref FileRef) (*DeleteFileRespons
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, rewrites), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FileServiceDeleteFile(ctx, s.id, ref.Table, ref.SkyflowID, ref.Column, edit)
 	})
 	if err != nil {
@@ -116,7 +116,7 @@ func (v *Vault) FileScanStatus(ctx context.Context, ref FileRef) (*FileScanStatu
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FileServiceGetFileScanStatus(ctx, s.id, ref.Table, ref.SkyflowID, ref.Column, edit)
 	})
 	if err != nil {

@@ -304,9 +304,9 @@ func (f *FlowDB) state() (*flowState, error) {
 }
 
 // run sends one Flow DB request: JSON, replayable, the default size
-// limit. idempotent says it may be repeated without harm.
-func (f *FlowDB) run(ctx context.Context, s *flowState, name string, idempotent bool, send sendFunc) (*reply, error) {
-	op := &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: f.c.maxResponse}
+// limit, and what it does (e).
+func (f *FlowDB) run(ctx context.Context, s *flowState, name string, e effect, send sendFunc) (*reply, error) {
+	op := &operation{endpoint: s.ep, name: name, replayable: true, idempotent: e != writes, read: e == reads, limit: f.c.maxResponse}
 	return f.c.run(ctx, op, send)
 }
 

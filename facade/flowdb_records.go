@@ -190,7 +190,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 	}
 	// An insert whose every record upserts writes the same rows when sent
 	// twice: it may be repeated. Otherwise it could write duplicates.
-	r, err := f.run(ctx, s, opFlowInsert, upserts, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowInsert, insertEffect(upserts), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBInsert(ctx, body, edit)
 	})
 	if err != nil {
@@ -465,7 +465,7 @@ func (f *FlowDB) Get(ctx context.Context, req FlowGetRequest) (*FlowGetResponse,
 		body.Columns, body.ColumnRedactions = req.Columns, wireColumnRedactions(req.ColumnRedactions)
 		body.Offset, body.Limit = int32(req.Offset), int32(req.Limit)
 	}
-	r, err := f.run(ctx, s, opFlowGet, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowGet, reads, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBGet(ctx, body, edit)
 	})
 	if err != nil {
@@ -736,7 +736,7 @@ func (f *FlowDB) Update(ctx context.Context, req FlowUpdateRequest) (*FlowUpdate
 		rec := &req.Records[i]
 		body.Records[i] = gflow.UpdateRecord{SkyflowID: rec.SkyflowID, TableName: rec.Table, Data: rec.Data, Tokens: rec.Tokens}
 	}
-	r, err := f.run(ctx, s, opFlowUpdate, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowUpdate, rewrites, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBUpdate(ctx, body, edit)
 	})
 	if err != nil {
@@ -835,7 +835,7 @@ func (f *FlowDB) Delete(ctx context.Context, req FlowDeleteRequest) (*FlowDelete
 	body := gflow.DeleteRequest{VaultID: s.id, TableName: req.Table, SkyflowIDs: req.IDs, UniqueValues: wireUniqueValues(req.UniqueValues)}
 	// Not repeated after a lost answer: a second request would report the
 	// records the first one deleted as not found.
-	r, err := f.run(ctx, s, opFlowDelete, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDelete, writes, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDelete(ctx, body, edit)
 	})
 	if err != nil {
@@ -894,7 +894,7 @@ func (f *FlowDB) Query(ctx context.Context, req FlowQueryRequest) (*FlowQueryRes
 		return nil, err
 	}
 	body := gflow.QueryRequest{VaultID: s.id, Query: req.Query}
-	r, err := f.run(ctx, s, opFlowQuery, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowQuery, reads, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBQuery(ctx, body, edit)
 	})
 	if err != nil {

@@ -106,7 +106,7 @@ func (f *FlowDB) detokenize(ctx context.Context, tokens []string, reds []gflow.T
 		return nil, err
 	}
 	body := gflow.DetokenizeRequest{VaultID: s.id, Tokens: tokens, TokenGroupRedactions: reds}
-	r, err := f.run(ctx, s, opFlowDetokenize, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDetokenize, reads, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDetokenize(ctx, body, edit)
 	})
 	if err != nil {
@@ -278,7 +278,7 @@ func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base 
 	}
 	// Not repeated after a lost answer: a group that issues a new token
 	// per request would give a value a second token.
-	r, err := f.run(ctx, s, opFlowTokenize, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowTokenize, writes, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBTokenize(ctx, body, edit)
 	})
 	if err != nil {
@@ -412,7 +412,7 @@ func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int) (*
 	body := gflow.DeleteTokensRequest{VaultID: s.id, Tokens: tokens}
 	// Not repeated after a lost answer: a second request would report the
 	// tokens the first one deleted as not found.
-	r, err := f.run(ctx, s, opFlowDeleteTokens, false, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowDeleteTokens, writes, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBDeleteTokens(ctx, body, edit)
 	})
 	if err != nil {
@@ -462,7 +462,7 @@ func (f *FlowDB) Metrics(ctx context.Context, _ FlowMetricsRequest) (*FlowMetric
 		return nil, err
 	}
 	body := gflow.VaultMetricsRequest{VaultID: s.id}
-	r, err := f.run(ctx, s, opFlowMetrics, true, func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowMetrics, reads, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBVaultMetrics(ctx, body, edit)
 	})
 	if err != nil {

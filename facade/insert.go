@@ -154,7 +154,7 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 	}
 	// With upsert, a second write of the same records updates the first:
 	// the call may be repeated. Otherwise it could write duplicates.
-	call := s.op(v.c, op, o.upsert != "")
+	call := s.op(v.c, op, insertEffect(o.upsert != ""))
 	r, err := v.c.run(ctx, call, send)
 	if err != nil {
 		return nil, err
@@ -329,4 +329,13 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// insertEffect is what an insert does: an upsert may be applied twice
+// without harm, a plain insert would write its records twice.
+func insertEffect(upsert bool) effect {
+	if upsert {
+		return rewrites
+	}
+	return writes
 }

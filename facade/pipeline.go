@@ -52,6 +52,19 @@ type endpoint struct {
 	authFirst bool
 }
 
+// effect is what a call can do to the vault.
+type effect uint8
+
+const (
+	// reads: the call changes nothing.
+	reads effect = iota
+	// rewrites: a write that may be applied twice without harm (an
+	// update, an upsert).
+	rewrites
+	// writes: a write that, applied twice, has two effects.
+	writes
+)
+
 // operation describes one call.
 type operation struct {
 	*endpoint
@@ -62,6 +75,9 @@ type operation struct {
 	replayable bool
 	// idempotent says the server may apply the request twice without harm.
 	idempotent bool
+	// read says the call changes nothing: a failure after a retry never
+	// means an earlier attempt was applied.
+	read bool
 	// limit caps the size of the success body, in bytes.
 	limit int64
 	// timeout bounds each attempt (0: the client's request timeout).
@@ -115,6 +131,9 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 		cc = c.doer.Begin(ctx, call)
 		resp, err = send(cc, op.edit)
 		maybeApplied = maybeApplied || cc.MaybeApplied()
+	}
+	if op.read {
+		maybeApplied = false // a read applies nothing
 	}
 	// The answer is read whole below: the first attempt's timeout can go
 	// once run returns.

@@ -137,7 +137,7 @@ func (v *Vault) getPage(ctx context.Context, req *GetRequest) (*GetResponse, err
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkGetRecord(ctx, s.id, req.Table, params, edit)
 	})
 	if err != nil {
@@ -373,7 +373,7 @@ func (v *Vault) Update(ctx context.Context, req UpdateRequest) (*UpdateResponse,
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, rewrites), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceUpdateRecord(ctx, s.id, req.Table, id, body, edit)
 	})
 	if err != nil {
@@ -472,7 +472,7 @@ func (v *Vault) Delete(ctx context.Context, req DeleteRequest) (*DeleteResponse,
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, rewrites), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.RecordServiceBulkDeleteRecord(ctx, s.id, req.Table, body, edit)
 	})
 	if err != nil {
@@ -528,7 +528,7 @@ func (v *Vault) Query(ctx context.Context, req QueryRequest) (*QueryResponse, er
 	if err != nil {
 		return nil, err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.QueryServiceExecuteQuery(ctx, s.id, body, edit)
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -49,6 +50,24 @@ func TestARetryCarriesTheTokenCurrentWhenItIsSent(t *testing.T) {
 	}
 	if got := reqs[1].Header.Get(auth.AuthorizationHeader); got != "Bearer token-2" {
 		t.Fatalf("the retry carries %q, want the token fetched for it", got)
+	}
+}
+
+// A read applies nothing: refused on its retry after a 503, its error does
+// not say an earlier attempt may have been applied.
+func TestARefusedReadNeverSaysItMayHaveBeenApplied(t *testing.T) {
+	f := newFake(t)
+	v := newVault(t, f, oneRetry)
+	f.on("GET "+vaultPath("/t"), reply(503, `{"error":"busy"}`), reply(400, `{"error":{"http_code":400,"message":"bad"}}`))
+	_, err := v.Get(bg, facade.GetRequest{Table: "t"})
+	var apiErr *skyflow.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.MaybeApplied || strings.Contains(err.Error(), "may have been applied") {
+		t.Fatalf("got %v, want the 400 alone", err)
+	}
+	f.on("POST "+vaultPath("/detokenize"), reply(503, `{"error":"busy"}`), reply(404, `{"error":{"http_code":404,"message":"no token"}}`))
+	_, err = v.Detokenize(bg, facade.DetokenizeRequest{Tokens: []facade.DetokenizeToken{{Token: "t1"}}})
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.MaybeApplied {
+		t.Fatalf("got %v, want the 404 alone", err)
 	}
 }
 

@@ -100,7 +100,7 @@ func (v *Vault) detokenize(ctx context.Context, tokens []DetokenizeToken, coe, d
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceDetokenize(ctx, s.id, body, edit)
 	})
 	if err != nil {
@@ -251,7 +251,7 @@ func (v *Vault) tokenize(ctx context.Context, values []TokenizeValue) ([]string,
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := v.c.run(ctx, s.op(v.c, op, true), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := v.c.run(ctx, s.op(v.c, op, reads), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.TokenServiceTokenize(ctx, s.id, body, edit)
 	})
 	if err != nil {

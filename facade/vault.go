@@ -94,7 +94,7 @@ func (c *Client) vaultState(id string) (*vaultState, error) {
 }
 
 // op describes a call to the vault API: JSON, replayable, the default size
-// limit. idempotent says it can be repeated without harm.
-func (s *vaultState) op(c *Client, name string, idempotent bool) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: idempotent, limit: c.maxResponse}
+// limit, and what it does (e).
+func (s *vaultState) op(c *Client, name string, e effect) *operation {
+	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: e != writes, read: e == reads, limit: c.maxResponse}
 }
