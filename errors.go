@@ -188,12 +188,15 @@ func MaybeApplied(err error) bool {
 		au *AuthError
 		te *TransportError
 		ae *APIError
+		re *RecordError
 	)
 	switch {
 	case errors.As(err, &au):
 		// No token, so nothing was sent; the errors of the token
 		// exchange it wraps say nothing of the call.
 		return false
+	case errors.As(err, &re):
+		return re.MaybeApplied
 	case errors.As(err, &te):
 		return te.Sent
 	case errors.As(err, &ae):
@@ -227,6 +230,12 @@ type RecordError struct {
 	Message string
 	// RequestID is the id of the request that carried the element.
 	RequestID string
+	// MaybeApplied is true when the element of a write may have taken
+	// effect although it failed: its status is 5xx, or an earlier attempt
+	// of the request that carried it may have been applied (a retry then
+	// finds its own work done, a duplicate or a token already gone). See
+	// MaybeApplied (the function).
+	MaybeApplied bool
 }
 
 // Error implements error. The text holds the operation, the position, the
@@ -245,6 +254,9 @@ func (e *RecordError) Error() string {
 		b.WriteString(e.Message)
 	}
 	writeRequestID(&b, e.RequestID)
+	if e.MaybeApplied {
+		b.WriteString("; it may have been applied")
+	}
 	return b.String()
 }
 

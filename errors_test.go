@@ -31,6 +31,8 @@ func TestMaybeAppliedSaysWhenAFailureMayHaveTakenEffect(t *testing.T) {
 		{"gateway error", &skyflow.APIError{StatusCode: 502}, true},
 		{"unusable answer", &skyflow.APIError{StatusCode: 200, Err: skyflow.ErrUnexpectedResponse}, true},
 		{"wrapped", fmt.Errorf("saving: %w", &skyflow.APIError{StatusCode: 409, MaybeApplied: true}), true},
+		{"element refused", &skyflow.RecordError{StatusCode: 409}, false},
+		{"element that may have been applied", &skyflow.RecordError{StatusCode: 500, MaybeApplied: true}, true},
 	} {
 		if got := skyflow.MaybeApplied(c.err); got != c.want {
 			t.Errorf("%s: MaybeApplied(%v) = %v, want %v", c.name, c.err, got, c.want)

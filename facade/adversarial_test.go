@@ -520,3 +520,36 @@ func TestTransientTokenExchangeFailureIsRetriedNotDeadlocked(t *testing.T) {
 		t.Errorf("%d calls reached the vault, want 3", n)
 	}
 }
+
+// An element of a write answered 5xx inside a 200 may have been applied,
+// as a whole 5xx answer: unknown, not failed. A read's 5xx element is a
+// failure (nothing to apply).
+func TestA5xxElementOfAWriteIsUnknown(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v2/records/insert":
+			jsonAnswer(w, 200, `{"records":[{"skyflowID":"id-1","tableName":"t","httpCode":200},{"tableName":"t","error":"internal error","httpCode":500},{"tableName":"t","error":"duplicate","httpCode":409}]}`)
+		default:
+			jsonAnswer(w, 200, `{"response":[{"token":"t1","error":"internal error","httpCode":500}]}`)
+		}
+	})
+	db := flowDBAt(t, srv.URL, tokenFunc(func(context.Context) (string, error) { return "tok", nil }))
+	resp, err := db.Insert(context.Background(), facade.FlowInsertRequest{Table: "t", Records: []facade.FlowRecord{
+		{Data: map[string]any{"a": 1}}, {Data: map[string]any{"a": 2}}, {Data: map[string]any{"a": 3}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []facade.FlowOutcome{facade.FlowDone, facade.FlowUnknown, facade.FlowFailed}
+	for i, r := range resp.Records {
+		if r.Outcome != want[i] || (i > 0 && skyflow.MaybeApplied(r.Err) != (i == 1)) {
+			t.Errorf("record %d: %v (%v), want %v", i, r.Outcome, r.Err, want[i])
+		}
+	}
+	det, err := db.Detokenize(context.Background(), facade.FlowDetokenizeRequest{Tokens: []string{"t1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if det.Tokens[0].Outcome != facade.FlowFailed || skyflow.MaybeApplied(det.Tokens[0].Err) {
+		t.Errorf("detokenize: %v (%v), want failed", det.Tokens[0].Outcome, det.Tokens[0].Err)
+	}
+}

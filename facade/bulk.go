@@ -208,7 +208,7 @@ func (v *Vault) insertChunk(ctx context.Context, o *insertOptions, mode TokenMod
 	for _, re := range resp.Errors {
 		r := &results[positions[re.Index]]
 		re.Index = r.Index
-		r.Outcome, r.Err, r.RequestID = NotWritten, re, resp.RequestID
+		r.Outcome, r.Err, r.RequestID = failedOutcome(re), re, resp.RequestID
 	}
 	return results
 }

@@ -373,7 +373,19 @@ func elementFailed(msg string, code int32) bool {
 	return msg != "" || code >= 400
 }
 
-// recordError is the *skyflow.RecordError of a failed answer element.
-func recordError(op string, index int, msg string, code int32, rid string) *skyflow.RecordError {
-	return &skyflow.RecordError{Operation: op, Index: index, StatusCode: int(code), Message: msg, RequestID: rid}
+// elementError is the *skyflow.RecordError of a failed element of r. The
+// element of a write may have been applied when its status is 5xx (as a
+// whole answer's 5xx) or when an earlier attempt of r's request may have
+// been: a refusal then can be the retry finding its own work done.
+func (r *reply) elementError(op string, index int, msg string, code int32) *skyflow.RecordError {
+	return &skyflow.RecordError{Operation: op, Index: index, StatusCode: int(code), Message: msg, RequestID: r.requestID,
+		MaybeApplied: r.write && (r.maybeApplied || code >= 500)}
+}
+
+// elementOutcome is the Flow DB outcome of a failed element.
+func elementOutcome(err *skyflow.RecordError) FlowOutcome {
+	if err.MaybeApplied {
+		return FlowUnknown
+	}
+	return FlowFailed
 }

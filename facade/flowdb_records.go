@@ -216,16 +216,17 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 		if !elementFailed(el.Error, el.HTTPCode) && el.SkyflowID == "" {
 			return nil, r.unexpected(opFlowInsert, fmt.Sprintf("record %d of the answer has neither a skyflowID nor an error", i), nil)
 		}
-		recordResult(&out.Records[i], opFlowInsert, base+i, table, el, r.requestID)
+		recordResult(&out.Records[i], opFlowInsert, base+i, table, el, r)
 	}
 	return out, nil
 }
 
-// recordResult fills res from an answer element.
-func recordResult(res *FlowRecordResult, op string, index int, table string, el *recordWire, rid string) {
-	res.Index, res.Table, res.SkyflowID, res.RequestID = index, table, el.SkyflowID, rid
+// recordResult fills res from an element of r.
+func recordResult(res *FlowRecordResult, op string, index int, table string, el *recordWire, r *reply) {
+	res.Index, res.Table, res.SkyflowID, res.RequestID = index, table, el.SkyflowID, r.requestID
 	if elementFailed(el.Error, el.HTTPCode) {
-		res.Outcome, res.Err = FlowFailed, recordError(op, index, el.Error, el.HTTPCode, rid)
+		e := r.elementError(op, index, el.Error, el.HTTPCode)
+		res.Outcome, res.Err = elementOutcome(e), e
 		return
 	}
 	res.Outcome = FlowDone
@@ -483,7 +484,7 @@ func (f *FlowDB) Get(ctx context.Context, req FlowGetRequest) (*FlowGetResponse,
 			if table == "" {
 				table = req.Table
 			}
-			recordResult(&out.Records[i], opFlowGet, i, table, el, r.requestID)
+			recordResult(&out.Records[i], opFlowGet, i, table, el, r)
 		}
 		return out, nil
 	}
@@ -495,7 +496,7 @@ func (f *FlowDB) Get(ctx context.Context, req FlowGetRequest) (*FlowGetResponse,
 		return nil, err
 	}
 	for i, k := range order {
-		recordResult(&out.Records[i], opFlowGet, i, lookups[i].table, &parsed.Records[k], r.requestID)
+		recordResult(&out.Records[i], opFlowGet, i, lookups[i].table, &parsed.Records[k], r)
 	}
 	return out, nil
 }
@@ -755,7 +756,7 @@ func (f *FlowDB) Update(ctx context.Context, req FlowUpdateRequest) (*FlowUpdate
 	}
 	out := &FlowUpdateResponse{Records: make([]FlowRecordResult, len(order)), RequestID: r.requestID}
 	for i, k := range order {
-		recordResult(&out.Records[i], opFlowUpdate, i, lookups[i].table, &parsed.Records[k], r.requestID)
+		recordResult(&out.Records[i], opFlowUpdate, i, lookups[i].table, &parsed.Records[k], r)
 	}
 	return out, nil
 }
@@ -857,7 +858,8 @@ func (f *FlowDB) Delete(ctx context.Context, req FlowDeleteRequest) (*FlowDelete
 		res := &out.Records[i]
 		res.Index, res.Table, res.SkyflowID, res.RequestID = i, req.Table, el.SkyflowID, r.requestID
 		if elementFailed(el.Error, el.HttpCode) {
-			res.Outcome, res.Err = FlowFailed, recordError(opFlowDelete, i, el.Error, el.HttpCode, r.requestID)
+			e := r.elementError(opFlowDelete, i, el.Error, el.HttpCode)
+			res.Outcome, res.Err = elementOutcome(e), e
 			continue
 		}
 		if el.SkyflowID == "" {

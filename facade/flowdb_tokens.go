@@ -127,7 +127,7 @@ func (f *FlowDB) detokenize(ctx context.Context, tokens []string, reds []gflow.T
 		res := &out.Tokens[i]
 		res.Index, res.Token, res.TokenGroup, res.RequestID = base+i, tokens[i], el.TokenGroupName, rid
 		if elementFailed(el.Error, el.HttpCode) {
-			res.Outcome, res.Err = FlowFailed, recordError(opFlowDetokenize, base+i, el.Error, el.HttpCode, rid)
+			res.Outcome, res.Err = FlowFailed, r.elementError(opFlowDetokenize, base+i, el.Error, el.HttpCode)
 			continue
 		}
 		res.Outcome, res.Value, res.Metadata = FlowDone, el.Value, el.Metadata
@@ -308,7 +308,7 @@ func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base 
 				return nil, r.unexpected(opFlowTokenize, fmt.Sprintf("element %d of the answer names a token group that was not asked for, or one twice", i), nil)
 			}
 			if elementFailed(gt.Error, gt.HttpCode) {
-				re := recordError(opFlowTokenize, base+i, gt.Error, gt.HttpCode, rid)
+				re := r.elementError(opFlowTokenize, base+i, gt.Error, gt.HttpCode)
 				if res.GroupErrors == nil {
 					res.GroupErrors = map[string]*skyflow.RecordError{}
 				}
@@ -433,7 +433,8 @@ func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int) (*
 		res := &out.Tokens[i]
 		res.Index, res.Token, res.RequestID = base+i, tokens[i], rid
 		if elementFailed(el.Error, el.HttpCode) {
-			res.Outcome, res.Err = FlowFailed, recordError(opFlowDeleteTokens, base+i, el.Error, el.HttpCode, rid)
+			e := r.elementError(opFlowDeleteTokens, base+i, el.Error, el.HttpCode)
+			res.Outcome, res.Err = elementOutcome(e), e
 			continue
 		}
 		res.Outcome = FlowDone

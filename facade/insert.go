@@ -46,7 +46,9 @@ type InsertResponse struct {
 	// Inserted lists the inserted records, in input order.
 	Inserted []InsertedRecord
 	// Errors lists the records the vault refused (with ContinueOnError),
-	// in input order, each with its status and the vault's message.
+	// in input order, each with its status and the vault's message. One
+	// whose status is 5xx, or that a retry after a lost answer found
+	// refused, may have been written: skyflow.MaybeApplied(err) says so.
 	Errors []*skyflow.RecordError
 	// RequestID is the id of the request.
 	RequestID string
@@ -235,7 +237,7 @@ func batchOutcome(op string, r *reply, sent, base int) (*InsertResponse, error) 
 		if msg == "" {
 			msg = strings.ToLower(http.StatusText(status))
 		}
-		out.Errors = append(out.Errors, &skyflow.RecordError{Operation: op, Index: base + i, StatusCode: status, Message: msg, RequestID: r.requestID})
+		out.Errors = append(out.Errors, r.elementError(op, base+i, msg, int32(status)))
 	}
 	return out, nil
 }

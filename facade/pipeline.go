@@ -98,6 +98,11 @@ type reply struct {
 	header    http.Header
 	body      []byte
 	requestID string
+	// maybeApplied says an earlier attempt of a write may have been
+	// applied before this answer (see skyflow.RecordError.MaybeApplied).
+	maybeApplied bool
+	// write says the call was a write (not a read).
+	write bool
 }
 
 // maxErrorBody caps how much of an error answer is read.
@@ -173,7 +178,8 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 	}
 	// The reply lives in the operation, which the caller holds (on its
 	// stack): no allocation of its own.
-	op.reply = reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid}
+	op.reply = reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid,
+		maybeApplied: maybeApplied, write: !op.read}
 	return &op.reply, nil
 }
 
