@@ -183,6 +183,30 @@ func TestSameOriginRedirectIsFollowedAndTheCallersClientIsNotChanged(t *testing.
 	}
 }
 
+// A same-origin 307 or 308 of a POST would send it (body and credential)
+// again, after the route may have acted on it: refused, the route saw the
+// request once.
+func TestSameOriginRedirectOfAPostIsRefused(t *testing.T) {
+	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		gateway := serve(t, true, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/cards/other", status)
+		})
+		c, err := facade.New(facade.WithConnection(facade.ConnectionConfig{ConnectionID: "c1", URL: gateway.URL + "/cards/1",
+			Credentials: &auth.Credentials{APIKey: testAPIKey}}), facade.WithHTTPClient(gateway.Client()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, _ := c.Connection("")
+		_, err = conn.Invoke(context.Background(), facade.InvokeRequest{Body: map[string]any{"card_number": "4111111111111111"}})
+		if !errors.Is(err, skyflow.ErrUnsafeRedirect) || !strings.Contains(err.Error(), "POST") {
+			t.Fatalf("%d: got %v, want a refused redirect", status, err)
+		}
+		if gateway.total() != 1 {
+			t.Fatalf("%d: the route received %d requests, want 1", status, gateway.total())
+		}
+	}
+}
+
 func TestTokenExchangeRedirectIsRefused(t *testing.T) {
 	var stolen atomic.Int32
 	thief := serve(t, false, func(w http.ResponseWriter, r *http.Request) { stolen.Add(1) })

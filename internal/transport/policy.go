@@ -15,7 +15,9 @@ const maxRedirects = 10
 // WithPolicy returns a copy of hc (a new client when hc is nil) that never
 // follows a redirect to another scheme or host: credentials and record
 // values stay on the origin they were sent to. Redirects within the same
-// origin are followed (at most 10). A redirect policy of hc's own still
+// origin are followed (at most 10) for GET and HEAD only: following one of
+// any other request would send it again (307 and 308 resend its body),
+// after the server may have acted on it. A redirect policy of hc's own still
 // runs for the redirects this one allows. hc itself is not changed.
 func WithPolicy(hc *http.Client) *http.Client {
 	cp := &http.Client{}
@@ -45,6 +47,9 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if !strings.EqualFold(to.Scheme, from.Scheme) || !strings.EqualFold(to.Host, from.Host) {
 		return &RedirectError{Status: status, Host: to.Hostname(), Scheme: to.Scheme}
 	}
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		return &RedirectError{Status: status, Host: to.Hostname(), Scheme: to.Scheme, Method: m}
+	}
 	if len(via) >= maxRedirects {
 		return &RedirectError{Status: status, Host: to.Hostname(), Scheme: to.Scheme, TooMany: true}
 	}
@@ -61,12 +66,18 @@ type RedirectError struct {
 	Scheme, Host string
 	// TooMany says the same-origin redirects exceeded the limit.
 	TooMany bool
+	// Method, when set, is the method of a request whose redirect was
+	// refused because following it would send the request again.
+	Method string
 }
 
 // Error implements error.
 func (e *RedirectError) Error() string {
 	if e.TooMany {
 		return "stopped after " + strconv.Itoa(maxRedirects) + " redirects"
+	}
+	if e.Method != "" {
+		return "refused redirect (status " + strconv.Itoa(e.Status) + ") of a " + e.Method + " request: following it would send the request again"
 	}
 	return "refused redirect (status " + strconv.Itoa(e.Status) + ") to another origin: " + e.Scheme + "://" + e.Host
 }
