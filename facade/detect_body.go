@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	gdetect "github.com/skyflowgo/skyflow/gen/detect"
+	"github.com/skyflowgo/skyflow/internal/errs"
 )
 
 // fileMarker stands for the file's base64 text while the request is
@@ -98,7 +99,7 @@ func splitAtMarker(v any) (prefix, suffix []byte, err error) {
 	marker := []byte(fileMarker)
 	i := bytes.Index(data, marker)
 	if i < 0 || bytes.Count(data, marker) != 1 {
-		return nil, nil, errors.New("skyflow: cannot build the request body: a request value contains the SDK's file marker")
+		return nil, nil, errs.Invalid("DeidentifyFileRequest", "a value holds the text the SDK reserves for the place of the file in the body (%s)", fileMarker)
 	}
 	return data[:i], data[i+len(marker):], nil
 }

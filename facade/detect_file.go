@@ -290,7 +290,7 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 	if err != nil || out.Status != RunStatusSuccess || plan.outDir == "" {
 		return out, err
 	}
-	out.OutputFiles, err = writeOutputs(plan.outDir, plan.src.name, out)
+	out.OutputFiles, err = writeOutputs(ctx, plan.outDir, plan.src.name, out)
 	if err != nil {
 		return out, err
 	}

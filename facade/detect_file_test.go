@@ -337,3 +337,53 @@ func TestFileMarkerInARequestValue(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// An answer may list at most a run's handful of outputs: one that lists
+// more writes nothing and is an unexpected answer (thousands of files, one
+// fsync each, were written before). Repeated output types get distinct
+// names in linear time.
+func TestDeidentifyFileOutputsAreBounded(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString([]byte("x"))
+	outputs := func(n int) string {
+		return `{"status":"SUCCESS","output":[{"processedFile":"` + b64 + `","processedFileExtension":"txt"}` +
+			strings.Repeat(`,{"processedFile":"`+b64+`"}`, n) + `]}`
+	}
+	f := newFake(t)
+	f.on(startText, ok(`{"run_id":"run-1"}`))
+	f.on(getRun, ok(outputs(5000)))
+	d := newDetect(t, f)
+	out := t.TempDir()
+	_, err := d.DeidentifyFile(bg, facade.DeidentifyFileRequest{Reader: strings.NewReader("a"), FileName: "a.txt", OutputDirectory: out})
+	if !errors.Is(err, skyflow.ErrUnexpectedResponse) {
+		t.Fatalf("got %v, want an unexpected answer", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("%d files written", len(entries))
+	}
+
+	f.on(getRun, ok(outputs(63)))
+	resp, err := d.DeidentifyFile(bg, facade.DeidentifyFileRequest{Reader: strings.NewReader("a"), FileName: "a.txt", OutputDirectory: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range resp.OutputFiles {
+		seen[filepath.Base(p)] = true
+	}
+	if len(seen) != 64 || !seen["processed-a.output-63.bin"] {
+		t.Fatalf("%d distinct names", len(seen))
+	}
+}
+
+// A request value holding the text that marks the file's place in the body
+// is refused as a *skyflow.ValidationError, before any request.
+func TestDeidentifyFileRefusesTheFileMarkerInAValue(t *testing.T) {
+	f := newFake(t)
+	d := newDetect(t, f)
+	_, err := d.DeidentifyFile(bg, facade.DeidentifyFileRequest{Reader: strings.NewReader("hello"), FileName: "a.txt",
+		AllowRegex: []string{"@@skyflow-go-file-base64@@"}})
+	var ve *skyflow.ValidationError
+	if !errors.As(err, &ve) || len(f.requests()) != 0 {
+		t.Fatalf("got %v after %d requests, want a *skyflow.ValidationError before any", err, len(f.requests()))
+	}
+}

@@ -1,8 +1,11 @@
 package facade
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,15 +39,27 @@ func checkOutputDirectory(dir string) (string, error) {
 	return abs, nil
 }
 
+// maxOutputFiles bounds the files a run's answer may have written: a run
+// has a processed file and a few other outputs (an entities report, a
+// transcript), so an answer that lists more is not believed.
+const maxOutputFiles = 64
+
 // writeOutputs writes the processed file and the other outputs of a run
-// into dir, and returns the paths written.
-func writeOutputs(dir, inputName string, r *DeidentifyFileResponse) ([]string, error) {
+// into dir, and returns the paths written. It stops when ctx ends.
+func writeOutputs(ctx context.Context, dir, inputName string, r *DeidentifyFileResponse) ([]string, error) {
+	if n := 1 + len(r.Entities); n > maxOutputFiles {
+		return nil, unexpected("DeidentifyFile", http.StatusOK, nil,
+			fmt.Sprintf("the run lists %d output files, more than the %d a run has", n, maxOutputFiles), nil)
+	}
 	base := safeBaseName(inputName)
 	inputExt := strings.TrimPrefix(filepath.Ext(inputName), ".")
-	used := map[string]bool{}
+	var names nameSet
 	var written []string
 	write := func(i int, name string, data []byte) error {
-		name = uniqueName(name, used)
+		if err := ctx.Err(); err != nil {
+			return &skyflow.FileError{Operation: "DeidentifyFile", Op: "write", Output: i, Err: err}
+		}
+		name = names.unique(name)
 		path, err := insideDir(dir, name)
 		if err == nil {
 			err = writeFileAtomic(dir, path, data)
@@ -128,15 +143,27 @@ func safeWord(s, extra string, limit int) string {
 	return b.String()
 }
 
-// uniqueName adds -2, -3, ... before the extension when name was already
-// used in this call.
-func uniqueName(name string, used map[string]bool) string {
-	cand := name
-	for n := 2; used[cand]; n++ {
+// nameSet hands out the names of one call's output files.
+type nameSet struct {
+	used map[string]bool
+	next map[string]int // the next suffix to try, per name asked for
+}
+
+// unique returns name, or name with -2, -3, ... before its extension when
+// it was already used in this call. Each name's suffixes continue where
+// they stopped, so n copies of a name cost n steps, not n².
+func (s *nameSet) unique(name string) string {
+	if s.used == nil {
+		s.used, s.next = map[string]bool{}, map[string]int{}
+	}
+	cand, n := name, max(s.next[name], 2)
+	for s.used[cand] {
 		ext := filepath.Ext(name)
 		cand = strings.TrimSuffix(name, ext) + "-" + strconv.Itoa(n) + ext
+		n++
 	}
-	used[cand] = true
+	s.next[name] = n
+	s.used[cand] = true
 	return cand
 }
 
