@@ -553,3 +553,34 @@ func TestA5xxElementOfAWriteIsUnknown(t *testing.T) {
 		t.Errorf("detokenize: %v (%v), want failed", det.Tokens[0].Outcome, det.Tokens[0].Err)
 	}
 }
+
+// An answer that echoes an integer beyond 2^53 decodes it rounded: it
+// still matches the value sent, while another value does not.
+func TestLargeIntegersInAnswersMatchTheValueSent(t *testing.T) {
+	var echo atomic.Value
+	echo.Store("9007199254740993")
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 200, `{"response":[{"value":`+echo.Load().(string)+`,"tokens":[{"tokenGroupName":"g","token":"tok-1","httpCode":200}]}]}`)
+	})
+	db := flowDBAt(t, srv.URL, tokenFunc(func(context.Context) (string, error) { return "tok", nil }))
+	req := facade.FlowTokenizeRequest{Values: []facade.FlowTokenizeValue{{Value: int64(9007199254740993), TokenGroups: []string{"g"}}}}
+	resp, err := db.Tokenize(context.Background(), req)
+	if err != nil || resp.Values[0].Tokens["g"] != "tok-1" {
+		t.Fatalf("exact echo: %v", err)
+	}
+	for _, v := range []any{uint64(9007199254740993), float32(0.5), json.Number("9007199254740993")} {
+		if v == any(float32(0.5)) {
+			echo.Store("0.5")
+		}
+		req.Values[0].Value = v
+		if _, err := db.Tokenize(context.Background(), req); err != nil {
+			t.Fatalf("%T echo: %v", v, err)
+		}
+		echo.Store("9007199254740993")
+	}
+	echo.Store("9007199254740000")
+	req.Values[0].Value = int64(9007199254740993)
+	if _, err := db.Tokenize(context.Background(), req); !errors.Is(err, skyflow.ErrUnexpectedResponse) {
+		t.Fatalf("another value: %v, want an unexpected answer", err)
+	}
+}
