@@ -584,3 +584,27 @@ func TestLargeIntegersInAnswersMatchTheValueSent(t *testing.T) {
 		t.Fatalf("another value: %v, want an unexpected answer", err)
 	}
 }
+
+// A Flow DB insert answer in another order than the request, whose data
+// shows it, is an unexpected answer, not mapped by position.
+func TestReorderedInsertAnswerIsDetectedByItsData(t *testing.T) {
+	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 200, `{"records":[{"skyflowID":"id-b","tableName":"c","data":{"email":"b@x"}},{"skyflowID":"id-a","tableName":"c","data":{"email":"a@x"}}]}`)
+	})
+	db := flowDBAt(t, srv.URL, tokenFunc(func(context.Context) (string, error) { return "tok", nil }))
+	_, err := db.Insert(context.Background(), facade.FlowInsertRequest{Table: "c", Records: []facade.FlowRecord{
+		{Data: map[string]any{"email": "a@x"}}, {Data: map[string]any{"email": "b@x"}}}})
+	if !errors.Is(err, skyflow.ErrUnexpectedResponse) || facade.FlowOutcomeOf(err) != facade.FlowUnknown {
+		t.Fatalf("got %v, want an unexpected answer (outcome unknown)", err)
+	}
+	// Values the vault returns transformed are not a swap.
+	srv2 := serve(t, false, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, 200, `{"records":[{"skyflowID":"id-a","tableName":"c","data":{"email":"XXX"}},{"skyflowID":"id-b","tableName":"c","data":{"email":"XXX"}}]}`)
+	})
+	db2 := flowDBAt(t, srv2.URL, tokenFunc(func(context.Context) (string, error) { return "tok", nil }))
+	resp, err := db2.Insert(context.Background(), facade.FlowInsertRequest{Table: "c", Records: []facade.FlowRecord{
+		{Data: map[string]any{"email": "a@x"}}, {Data: map[string]any{"email": "b@x"}}}})
+	if err != nil || resp.Records[0].SkyflowID != "id-a" {
+		t.Fatalf("transformed values: %v", err)
+	}
+}

@@ -216,6 +216,9 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 		if !elementFailed(el.Error, el.HTTPCode) && el.SkyflowID == "" {
 			return nil, r.unexpected(opFlowInsert, fmt.Sprintf("record %d of the answer has neither a skyflowID nor an error", i), nil)
 		}
+		if j := swappedWith(records, i, el.Data); j >= 0 {
+			return nil, r.unexpected(opFlowInsert, fmt.Sprintf("record %d of the answer carries the values of record %d sent", i, j), nil)
+		}
 		recordResult(&out.Records[i], opFlowInsert, base+i, table, el, r)
 	}
 	return out, nil
@@ -941,4 +944,24 @@ func asFloat(v any) (float64, bool) {
 		return rv.Float(), true
 	}
 	return 0, false
+}
+
+// swappedWith returns the position of another record sent whose value of
+// some column the answer element for records[i] carries in place of
+// records[i]'s own, or -1. A value that merely differs from the one sent
+// (the vault may return it transformed) is not evidence of a swap; a value
+// of another record of the request is.
+func swappedWith(records []FlowRecord, i int, data map[string]any) int {
+	for col, got := range data {
+		own, ok := records[i].Data[col]
+		if !ok || sameJSON(got, own) {
+			continue
+		}
+		for j := range records {
+			if other, ok := records[j].Data[col]; j != i && ok && sameJSON(got, other) {
+				return j
+			}
+		}
+	}
+	return -1
 }
