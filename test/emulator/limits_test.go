@@ -2,10 +2,12 @@ package emulator_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -136,5 +138,32 @@ var _ = Describe("The admin API refuses requests a web page could make", func() 
 		Expect(err).NotTo(HaveOccurred())
 		req.Host = "skyflow-mock:" + u.Port()
 		expectOK(newClient(exposed).send(req))
+	})
+})
+
+var _ = Describe("Requests in flight", func() {
+	It("counts a request held by a Delay fault until its client goes, admin requests aside", func() {
+		srv := startServer()
+		c := newClient(srv)
+		Expect(srv.InFlight()).To(BeZero())
+		srv.InjectFault("RecordServiceBulkGetRecord", mockserver.Fault{Delay: time.Hour})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+vaultPath(srv, "/table1"), nil)
+			req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+		Eventually(srv.InFlight).Should(Equal(1))
+		r := c.withAuth("").do("GET", "/__admin/counters", nil)
+		Expect(expectOK(r)).To(HaveKeyWithValue("in_flight", BeNumerically("==", 1)))
+		cancel()
+		Eventually(done).Should(Receive(HaveOccurred()))
+		Eventually(srv.InFlight).Should(BeZero())
 	})
 })

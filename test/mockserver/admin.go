@@ -131,7 +131,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, rest string)
 		s.ClearFaults()
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 	case "GET counters":
-		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts(), "faults": s.FaultCounts()})
+		writeJSON(w, http.StatusOK, map[string]any{"counts": s.Counts(), "faults": s.FaultCounts(), "in_flight": s.InFlight()})
 	case "DELETE counters":
 		s.ResetCounts()
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})

@@ -163,6 +163,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, o origin) {
 		writeError(rw, notFound("no API route matches this path on host %s", o.host))
 	}
 
+	if !strings.HasPrefix(path, adminPrefix) {
+		s.inFlight.Add(1)
+		defer s.inFlight.Add(-1)
+	}
 	switch {
 	case strings.HasPrefix(path, adminPrefix):
 		if o.surface != surfaceDirect {

@@ -172,6 +172,9 @@ type Server struct {
 	// exposed is set by Start when the listener is not on loopback: the
 	// admin API then answers host names other than localhost.
 	exposed atomic.Bool
+	// inFlight counts the API requests being handled (admin requests
+	// aside): see InFlight.
+	inFlight atomic.Int64
 
 	mu        sync.Mutex
 	listener  net.Listener
@@ -697,6 +700,13 @@ func (s *Server) IssueToken(lifetime time.Duration, roles ...string) (string, er
 // RecordServiceInsertRecord, TokenServiceDetokenize, GetAuthToken,
 // DetectGetRun) and InvokeConnection.
 func (s *Server) Count(operation string) int { return s.faults.count(operation) }
+
+// InFlight returns how many API requests the server is handling (admin
+// requests aside): a request held by a Delay fault counts until it is
+// answered or its client goes. A test that reconciles the server's state
+// with its clients' view waits for 0 first, so that no write its clients
+// gave up on lands afterwards.
+func (s *Server) InFlight() int { return int(s.inFlight.Load()) }
 
 // Counts returns a copy of all operation counters.
 func (s *Server) Counts() map[string]int { return s.faults.snapshot() }

@@ -215,6 +215,31 @@ func (e *emulator) counters() (counts, faults map[string]int, err error) {
 	return out.Counts, out.Faults, err
 }
 
+// idle waits until the emulator handles no API request: a request a
+// client gave up on (a Delay fault longer than its attempt timeout) may
+// still commit after the client's call ended. It gives up after limit.
+func (e *emulator) idle(limit time.Duration) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	end := time.After(limit)
+	for {
+		var out struct {
+			InFlight int `json:"in_flight"`
+		}
+		if err := e.call(http.MethodGet, "counters", nil, &out); err != nil {
+			return err
+		}
+		if out.InFlight == 0 {
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-end:
+			return fmt.Errorf("the emulator still handles %d requests after %v", out.InFlight, limit)
+		}
+	}
+}
+
 // records returns the rows of a table, as the emulator stores them.
 func (e *emulator) records(table string) ([]map[string]any, error) {
 	var out struct {

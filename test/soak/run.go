@@ -172,6 +172,11 @@ func run(ctx context.Context, cfg config, out io.Writer) (ok bool, err error) {
 	if err := emu.clearFaults(); err != nil {
 		return false, err
 	}
+	// Requests the workers gave up on may still be held by a Delay fault,
+	// and commit once it ends: the table is read after they are done.
+	if err := emu.idle(30 * time.Second); err != nil {
+		return false, err
+	}
 
 	// Reconcile, then count.
 	rc, err := reconcile(ctx, c.vault, emu, workers)
