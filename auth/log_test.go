@@ -3,37 +3,14 @@ package auth
 import (
 	"bytes"
 	"errors"
-	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/skyflowgo/skyflow"
+	"github.com/skyflowgo/skyflow/internal/redact/redacttest"
 )
-
-// withStderr runs fn with os.Stderr redirected and returns what was
-// written to it.
-func withStderr(t *testing.T, fn func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
-	defer func() { os.Stderr = saved }()
-	fn()
-	_ = w.Close()
-	os.Stderr = saved
-	return <-done
-}
 
 // refreshOnce builds a service-account source with opts and fetches one
 // token: one "refreshed" event at INFO.
@@ -52,17 +29,17 @@ func refreshOnce(t *testing.T, opts ...Option) {
 // auth follows the facade's logging rule: silent by default, text on
 // stderr with a level alone, the caller's logger filtered by the level.
 func TestLoggingRule(t *testing.T) {
-	if out := withStderr(t, func() { refreshOnce(t) }); out != "" {
+	if out := redacttest.Stderr(t, func() { refreshOnce(t) }); out != "" {
 		t.Fatalf("the default wrote to stderr: %q", out)
 	}
 
-	out := withStderr(t, func() { refreshOnce(t, WithLogLevel(skyflow.LogLevelInfo)) })
+	out := redacttest.Stderr(t, func() { refreshOnce(t, WithLogLevel(skyflow.LogLevelInfo)) })
 	if !strings.Contains(out, "level=INFO") || !strings.Contains(out, `msg="service-account token refreshed"`) || !strings.Contains(out, "sdk=skyflow-go") {
 		t.Fatalf("a level alone writes text to stderr: %q", out)
 	}
 
 	for _, level := range []skyflow.LogLevel{skyflow.LogLevelWarn, skyflow.LogLevelOff} {
-		if out := withStderr(t, func() { refreshOnce(t, WithLogLevel(level)) }); out != "" {
+		if out := redacttest.Stderr(t, func() { refreshOnce(t, WithLogLevel(level)) }); out != "" {
 			t.Fatalf("level %s let an INFO event through: %q", level, out)
 		}
 	}
@@ -77,7 +54,7 @@ func TestLoggingRule(t *testing.T) {
 	if !strings.Contains(buf.String(), "service-account token refreshed") {
 		t.Fatalf("the caller's handler decides without a level: %q", buf.String())
 	}
-	if out := withStderr(t, func() { refreshOnce(t, WithLogger(debug)) }); out != "" {
+	if out := redacttest.Stderr(t, func() { refreshOnce(t, WithLogger(debug)) }); out != "" {
 		t.Fatalf("a caller's logger writes nothing to stderr: %q", out)
 	}
 }

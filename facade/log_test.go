@@ -3,38 +3,15 @@ package facade_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/skyflowgo/skyflow"
 	"github.com/skyflowgo/skyflow/facade"
+	"github.com/skyflowgo/skyflow/internal/redact/redacttest"
 )
-
-// captureStderr runs fn with os.Stderr redirected and returns what was
-// written to it.
-func captureStderr(t *testing.T, fn func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
-	defer func() { os.Stderr = saved }()
-	fn()
-	_ = w.Close()
-	os.Stderr = saved
-	return <-done
-}
 
 func failingVault(t *testing.T, opts ...facade.Option) *facade.Vault {
 	srv := serve(t, false, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 400, `{"error":{"message":"bad"}}`) })
@@ -42,7 +19,7 @@ func failingVault(t *testing.T, opts ...facade.Option) *facade.Vault {
 }
 
 func TestDefaultClientWritesNothing(t *testing.T) {
-	out := captureStderr(t, func() {
+	out := redacttest.Stderr(t, func() {
 		v := failingVault(t)
 		if _, err := v.Get(context.Background(), facade.GetRequest{Table: "t"}); err == nil {
 			t.Error("the call should fail")
@@ -54,7 +31,7 @@ func TestDefaultClientWritesNothing(t *testing.T) {
 }
 
 func TestLogLevelWithoutLoggerWritesTextToStderr(t *testing.T) {
-	out := captureStderr(t, func() {
+	out := redacttest.Stderr(t, func() {
 		v := failingVault(t, facade.WithLogLevel(skyflow.LogLevelError))
 		_, _ = v.Get(context.Background(), facade.GetRequest{Table: "t"})
 	})

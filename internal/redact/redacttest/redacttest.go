@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -123,6 +125,28 @@ func CredentialsJSON(tokenURI, pemText string) string {
 		"clientID": "client-id-1", "keyID": "key-id-1", "tokenURI": tokenURI, "privateKey": pemText,
 	})
 	return string(data)
+}
+
+// Stderr runs fn with os.Stderr redirected to a pipe and returns what was
+// written to it: what a program shows its user without being asked.
+func Stderr(t testing.TB, fn func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = w
+	done := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		done <- string(b)
+	}()
+	defer func() { os.Stderr = saved }()
+	fn()
+	_ = w.Close()
+	os.Stderr = saved
+	return <-done
 }
 
 // dropTime removes the record's time from a handler's output.

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -84,5 +86,14 @@ func TestPlantedCredentials(t *testing.T) {
 	}
 	if creds["tokenURI"] != "https://t.example/token" || creds["privateKey"] != pemText || creds["clientID"] == "" || creds["keyID"] == "" {
 		t.Fatalf("CredentialsJSON = %v", creds)
+	}
+}
+
+// Stderr returns what fn writes to os.Stderr and puts os.Stderr back.
+func TestStderr(t *testing.T) {
+	saved := os.Stderr
+	out := Stderr(t, func() { fmt.Fprint(os.Stderr, "to stderr") })
+	if out != "to stderr" || os.Stderr != saved {
+		t.Fatalf("Stderr = %q (os.Stderr restored: %v)", out, os.Stderr == saved)
 	}
 }
