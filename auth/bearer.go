@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -192,9 +193,18 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
 		apiErr.Operation = e.op
+		// The assertion is a credential for its lifetime: an endpoint that
+		// quotes it back must not put it into the error (nor a log line).
+		apiErr.Message = scrub(apiErr.Message, assertion)
+		for _, d := range apiErr.Details {
+			scrubMap(d, assertion)
+		}
 		return nil, apiErr
 	}
 	badResponse := func(msg string, cause error) *skyflow.APIError {
+		// A success answer the SDK cannot use matches
+		// skyflow.ErrUnexpectedResponse, its decoding error behind it.
+		cause = errors.Join(skyflow.ErrUnexpectedResponse, cause)
 		return &skyflow.APIError{
 			StatusCode: resp.StatusCode,
 			HTTPStatus: http.StatusText(resp.StatusCode),
@@ -225,4 +235,37 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 	}
 	tok.Expiry, _ = Expiry(tok.AccessToken)
 	return tok, nil
+}
+
+// redactedAssertion replaces a signed assertion quoted by a server.
+const redactedAssertion = "<assertion>"
+
+// scrub returns s with every occurrence of secret replaced.
+func scrub(s, secret string) string {
+	if secret == "" || !strings.Contains(s, secret) {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, redactedAssertion)
+}
+
+// scrubMap scrubs secret from the strings of m, nested maps and lists
+// included.
+func scrubMap(m map[string]any, secret string) {
+	for k, v := range m {
+		m[k] = scrubValue(v, secret)
+	}
+}
+
+func scrubValue(v any, secret string) any {
+	switch v := v.(type) {
+	case string:
+		return scrub(v, secret)
+	case map[string]any:
+		scrubMap(v, secret)
+	case []any:
+		for i := range v {
+			v[i] = scrubValue(v[i], secret)
+		}
+	}
+	return v
 }

@@ -292,10 +292,28 @@ func checkTokenURI(field, raw string) (*url.URL, error) {
 // parsePrivateKey decodes a PEM RSA private key in PKCS#1 or PKCS#8 form.
 // Errors never include key material.
 func parsePrivateKey(text string) (*rsa.PrivateKey, error) {
+	k, err := parseRSAKey(text)
+	if err != nil {
+		return nil, err
+	}
+	// crypto/rsa refuses to sign with a smaller key: found here, it is a
+	// clear error at Validate, not a failure of every exchange.
+	if k.N.BitLen() < minKeyBits {
+		return nil, invalid("privateKey", ErrInvalidPrivateKey, fmt.Sprintf("the RSA key has %d bits, fewer than the %d required", k.N.BitLen(), minKeyBits))
+	}
+	return k, nil
+}
+
+// minKeyBits is the smallest RSA key crypto/rsa signs with.
+const minKeyBits = 1024
+
+func parseRSAKey(text string) (*rsa.PrivateKey, error) {
 	block, _ := pem.Decode([]byte(text))
 	if block == nil && strings.Contains(text, `\n`) {
-		// A PEM whose line breaks were escaped twice ("\\n" in the JSON).
-		block, _ = pem.Decode([]byte(strings.ReplaceAll(text, `\n`, "\n")))
+		// A PEM whose line breaks were escaped twice ("\\n" or "\\r\\n" in
+		// the JSON).
+		unescaped := strings.ReplaceAll(strings.ReplaceAll(text, `\r`, ""), `\n`, "\n")
+		block, _ = pem.Decode([]byte(unescaped))
 	}
 	if block == nil {
 		return nil, invalid("privateKey", ErrInvalidPrivateKey, "not a PEM encoded key")
