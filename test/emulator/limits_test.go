@@ -167,3 +167,15 @@ var _ = Describe("Requests in flight", func() {
 		Eventually(srv.InFlight).Should(BeZero())
 	})
 })
+
+var _ = Describe("OPTIONS *", func() {
+	It("gets Skyflow's error body and a request id on the listener and on the proxy, not net/http's empty 200", func() {
+		srv := startServer(mockserver.WithProxy("127.0.0.1:0"), mockserver.WithCADir(GinkgoT().TempDir()))
+		for _, addr := range []string{hostOf(srv.URL()), hostOf(srv.ProxyURL())} {
+			r := rawRequest(addr, "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")
+			Expect(r.Status).To(BeNumerically(">=", 400), "%s: %s", addr, r.Raw)
+			expectCommonHeaders(r)
+			Expect(r.JSON).To(HaveKey("error"))
+		}
+	})
+})

@@ -53,6 +53,17 @@ var _ = Describe("Roles", func() {
 		Expect(records(body)[0]).To(HaveKeyWithValue("value", "jXXX@example.com"))
 	})
 
+	It("refuses a card lookup by skyflow_id, which reads plain values, to a role capped below plain text", func() {
+		body := map[string]any{"skyflow_id": id, "vault_schema_config": map[string]any{"id": srv.VaultID(), "table_name": "table1",
+			"mapping": map[string]any{"card_number": "card_number", "card_expiry": "email", "card_last_four_digits": "cardholder_name"}}}
+		expectOK(c.do("PUT", vaultPath(srv, "/table1/"+id), map[string]any{"record": map[string]any{"fields": map[string]any{"card_number": "4111111111111111"}}}))
+		r := as("support").do("POST", "/v1/card_lookup", body)
+		Expect(expectError(r, http.StatusForbidden)).To(ContainSubstring("table1"))
+		Expect(string(r.Raw)).NotTo(ContainSubstring("john@example.com"))
+		Expect(string(r.Raw)).NotTo(ContainSubstring("John Smith"))
+		expectOK(c.do("POST", "/v1/card_lookup", body)) // an API key is not limited
+	})
+
 	It("answers 403 with the Skyflow error body to an operation the roles do not allow", func() {
 		support := as("support")
 		msg := expectError(support.do("POST", vaultPath(srv, "/table1"), map[string]any{

@@ -483,6 +483,9 @@ func (s *Server) newHTTPServer(h http.Handler) *http.Server {
 		IdleTimeout:       s.opts.idleTimeout,
 		ConnContext:       connContext,
 		ErrorLog:          log.New(io.Discard, "", 0), // net/http's own messages could quote requests
+		// "OPTIONS *" reaches the handler, for the error body, rather
+		// than net/http's empty 200.
+		DisableGeneralOptionsHandler: true,
 	}
 }
 

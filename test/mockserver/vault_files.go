@@ -195,6 +195,11 @@ func (a *vaultAPI) BINListServiceListCardsOfBIN(ctx context.Context, req vaultap
 		if err := a.s.permit(ctx, t.name, permRead); err != nil {
 			return nil, err
 		}
+		// The lookup reads the mapped columns in plain text (and answers
+		// with digits of the card): a role capped below plain text may not.
+		if cp := a.s.redactionCap(ctx, t.name); cp != "" {
+			return nil, forbidden("the token's roles see table %s only %s: a card lookup by skyflow_id reads plain values", t.name, cp)
+		}
 		for _, col := range []string{deref(cfg.Mapping.CardNumber), deref(cfg.Mapping.CardExpiry), deref(cfg.Mapping.CardLastFourDigits)} {
 			if _, ok := t.cols[col]; col != "" && !ok {
 				return nil, badRequest("vault_schema_config.mapping names %s, which is not a column of table %s", col, t.name)
