@@ -529,6 +529,8 @@ func TestA5xxElementOfAWriteIsUnknown(t *testing.T) {
 		switch r.URL.Path {
 		case "/v2/records/insert":
 			jsonAnswer(w, 200, `{"records":[{"skyflowID":"id-1","tableName":"t","httpCode":200},{"tableName":"t","error":"internal error","httpCode":500},{"tableName":"t","error":"duplicate","httpCode":409}]}`)
+		case "/v2/tokens/tokenize":
+			jsonAnswer(w, 200, `{"response":[{"tokens":[{"tokenGroupName":"g1","token":"tok-1","httpCode":200},{"tokenGroupName":"g2","error":"internal error","httpCode":500},{"tokenGroupName":"g3","error":"no group","httpCode":404}]}]}`)
 		default:
 			jsonAnswer(w, 200, `{"response":[{"token":"t1","error":"internal error","httpCode":500}]}`)
 		}
@@ -544,6 +546,13 @@ func TestA5xxElementOfAWriteIsUnknown(t *testing.T) {
 		if r.Outcome != want[i] || (i > 0 && skyflow.MaybeApplied(r.Err) != (i == 1)) {
 			t.Errorf("record %d: %v (%v), want %v", i, r.Outcome, r.Err, want[i])
 		}
+	}
+	tr, err := db.Tokenize(context.Background(), facade.FlowTokenizeRequest{Values: []facade.FlowTokenizeValue{{Value: "v", TokenGroups: []string{"g1", "g2", "g3"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.Values[0]; got.Outcome != facade.FlowUnknown || got.Tokens["g1"] != "tok-1" || !skyflow.MaybeApplied(got.GroupErrors["g2"]) || skyflow.MaybeApplied(got.GroupErrors["g3"]) {
+		t.Errorf("tokenize: %v %v %v, want unknown (a group answered 500)", got.Outcome, got.Tokens, got.GroupErrors)
 	}
 	det, err := db.Detokenize(context.Background(), facade.FlowDetokenizeRequest{Tokens: []string{"t1"}})
 	if err != nil {

@@ -327,8 +327,12 @@ func (f *FlowDB) tokenize(ctx context.Context, values []FlowTokenizeValue, base 
 			res.Tokens[gt.TokenGroupName] = gt.Token
 		}
 		res.Outcome = FlowDone
-		if res.Err != nil {
-			res.Outcome = FlowFailed
+		for _, ge := range res.GroupErrors {
+			// A group that may have been tokenized makes the value's
+			// outcome unknown; otherwise a failed group makes it failed.
+			if o := elementOutcome(ge); o == FlowUnknown || res.Outcome == FlowDone {
+				res.Outcome = o
+			}
 		}
 	}
 	return out, nil
