@@ -197,7 +197,8 @@ type FlowTokenizeResult struct {
 	Index int
 	// Outcome is FlowDone when every token group gave a token, FlowFailed
 	// when at least one did not (Tokens then holds the others), FlowUnknown
-	// when the answer was lost.
+	// when the answer was lost or a group failed in a way that may have
+	// tokenized it (a 5xx, or a refusal after a retry).
 	Outcome FlowOutcome
 	// Value is the value, as sent.
 	Value any
@@ -225,7 +226,8 @@ type FlowTokenizeResponse struct {
 // Tokenize tokenizes values into token groups with one request (POST
 // /v2/tokens/tokenize, operation FlowDBTokenize): each value gets one
 // token per group named. A group can fail alone (the value is then
-// FlowFailed, with the tokens of its other groups).
+// FlowFailed, or FlowUnknown when the group may have been tokenized, with
+// the tokens of its other groups).
 func (f *FlowDB) Tokenize(ctx context.Context, req FlowTokenizeRequest) (*FlowTokenizeResponse, error) {
 	if len(req.Values) == 0 {
 		return nil, errs.Invalid("Values", "must hold at least one value")
