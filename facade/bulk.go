@@ -47,8 +47,11 @@ const (
 	NotWritten
 	// Unknown: the request carrying the record was sent and its answer was
 	// lost (the connection broke, the context ended, a gateway failed, or
-	// the answer could not be read): the record may have been written.
-	// Check with a Get by a unique column before sending it again.
+	// the answer could not be read), or the vault answered the record with
+	// a 5xx, or refused it on a retry after an attempt that may have been
+	// applied (Err is then a *skyflow.RecordError with MaybeApplied): the
+	// record may have been written. Check with a Get by a unique column
+	// before sending it again.
 	Unknown
 )
 

@@ -328,8 +328,10 @@ const (
 	// FlowUnknown: the request carrying the element was sent and its
 	// answer was lost or unusable (the connection broke, the context
 	// ended, a gateway answered 5xx, or the answer did not match the
-	// request): the element may have taken effect. Look it up before
-	// sending it again.
+	// request), or the vault answered the element of a write with a 5xx,
+	// or refused it on a retry after an attempt that may have been
+	// applied (Err is then a *skyflow.RecordError with MaybeApplied): the
+	// element may have taken effect. Look it up before sending it again.
 	FlowUnknown
 )
 
