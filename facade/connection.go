@@ -160,7 +160,7 @@ func (cn *Connection) Invoke(ctx context.Context, req InvokeRequest) (*InvokeRes
 		endpoint:   st.ep,
 		name:       op,
 		replayable: true,
-		idempotent: method != http.MethodPost && method != http.MethodPatch,
+		effect:     connectionEffect(method),
 		limit:      cn.c.maxResponse,
 	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return st.invoke(ctx, method, body, setURL, edit)
@@ -358,4 +358,14 @@ func decodeInvokeData(contentType string, raw []byte) any {
 		return nil // trailing data: not one JSON value
 	}
 	return v
+}
+
+// connectionEffect is what a connection call does, by its method: the
+// route is another service's, so every call may change something; POST
+// and PATCH may do it twice when sent twice.
+func connectionEffect(method string) effect {
+	if method == http.MethodPost || method == http.MethodPatch {
+		return writes
+	}
+	return rewrites
 }

@@ -53,7 +53,7 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // op describes a Detect call with a JSON body.
 func (s *vaultState) detectOp(c *Client, name string) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: true, limit: c.maxResponse}
+	return &operation{endpoint: s.ep, name: name, replayable: true, effect: rewrites, limit: c.maxResponse}
 }
 
 // TokenType is a style of the tokens that replace detected entities.

@@ -84,7 +84,7 @@ func (d *Detect) ReidentifyFile(ctx context.Context, req ReidentifyFileRequest) 
 		endpoint:   s.ep,
 		name:       op,
 		replayable: src.replayable(),
-		idempotent: true,
+		effect:     rewrites,
 		limit:      d.c.maxFileResponse,
 		timeout:    d.c.fileAttemptTimeout(),
 	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {

@@ -259,7 +259,7 @@ func (d *Detect) DeidentifyFile(ctx context.Context, req DeidentifyFileRequest) 
 		endpoint:   s.ep,
 		name:       op,
 		replayable: plan.src.replayable(),
-		idempotent: true, // a second run does no harm
+		effect:     rewrites, // a second run does no harm
 		limit:      d.c.maxResponse,
 		timeout:    d.c.fileAttemptTimeout(),
 	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {
@@ -414,7 +414,7 @@ func (d *Detect) getRun(ctx context.Context, op string, s *vaultState, runID str
 		endpoint:   s.ep,
 		name:       op,
 		replayable: true,
-		idempotent: true,
+		effect:     reads,
 		limit:      d.c.maxFileResponse,
 		timeout:    d.c.fileAttemptTimeout(),
 	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {

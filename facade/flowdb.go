@@ -306,7 +306,7 @@ func (f *FlowDB) state() (*flowState, error) {
 // run sends one Flow DB request: JSON, replayable, the default size
 // limit, and what it does (e).
 func (f *FlowDB) run(ctx context.Context, s *flowState, name string, e effect, send sendFunc) (*reply, error) {
-	op := &operation{endpoint: s.ep, name: name, replayable: true, idempotent: e != writes, read: e == reads, limit: f.c.maxResponse}
+	op := &operation{endpoint: s.ep, name: name, replayable: true, effect: e, limit: f.c.maxResponse}
 	return f.c.run(ctx, op, send)
 }
 
@@ -375,13 +375,10 @@ func elementFailed(msg string, code int32) bool {
 	return msg != "" || code >= 400
 }
 
-// elementError is the *skyflow.RecordError of a failed element of r. The
-// element of a write may have been applied when its status is 5xx (as a
-// whole answer's 5xx) or when an earlier attempt of r's request may have
-// been: a refusal then can be the retry finding its own work done.
-func (r *reply) elementError(op string, index int, msg string, code int32) *skyflow.RecordError {
-	return &skyflow.RecordError{Operation: op, Index: index, StatusCode: int(code), Message: msg, RequestID: r.requestID,
-		MaybeApplied: r.write && (r.maybeApplied || code >= 500)}
+// failure is the outcome and error of a failed element of r.
+func (r *reply) failure(op string, index int, msg string, code int32) (FlowOutcome, error) {
+	e := r.elementError(op, index, msg, code)
+	return elementOutcome(e), e
 }
 
 // elementOutcome is the Flow DB outcome of a failed element.

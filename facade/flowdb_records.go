@@ -190,7 +190,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 	}
 	// An insert whose every record upserts writes the same rows when sent
 	// twice: it may be repeated. Otherwise it could write duplicates.
-	r, err := f.run(ctx, s, opFlowInsert, insertEffect(upserts), func(ctx context.Context, edit editorFn) (*http.Response, error) {
+	r, err := f.run(ctx, s, opFlowInsert, writeEffect(upserts), func(ctx context.Context, edit editorFn) (*http.Response, error) {
 		return s.api.FlowDBInsert(ctx, body, edit)
 	})
 	if err != nil {
@@ -228,8 +228,7 @@ func (f *FlowDB) insert(ctx context.Context, req *FlowInsertRequest, records []F
 func recordResult(res *FlowRecordResult, op string, index int, table string, el *recordWire, r *reply) {
 	res.Index, res.Table, res.SkyflowID, res.RequestID = index, table, el.SkyflowID, r.requestID
 	if elementFailed(el.Error, el.HTTPCode) {
-		e := r.elementError(op, index, el.Error, el.HTTPCode)
-		res.Outcome, res.Err = elementOutcome(e), e
+		res.Outcome, res.Err = r.failure(op, index, el.Error, el.HTTPCode)
 		return
 	}
 	res.Outcome = FlowDone
@@ -868,8 +867,7 @@ func (f *FlowDB) Delete(ctx context.Context, req FlowDeleteRequest) (*FlowDelete
 		res := &out.Records[i]
 		res.Index, res.Table, res.SkyflowID, res.RequestID = i, req.Table, el.SkyflowID, r.requestID
 		if elementFailed(el.Error, el.HttpCode) {
-			e := r.elementError(opFlowDelete, i, el.Error, el.HttpCode)
-			res.Outcome, res.Err = elementOutcome(e), e
+			res.Outcome, res.Err = r.failure(opFlowDelete, i, el.Error, el.HttpCode)
 			continue
 		}
 		if el.SkyflowID == "" {

@@ -127,7 +127,7 @@ func (f *FlowDB) detokenize(ctx context.Context, tokens []string, reds []gflow.T
 		res := &out.Tokens[i]
 		res.Index, res.Token, res.TokenGroup, res.RequestID = base+i, tokens[i], el.TokenGroupName, rid
 		if elementFailed(el.Error, el.HttpCode) {
-			res.Outcome, res.Err = FlowFailed, r.elementError(opFlowDetokenize, base+i, el.Error, el.HttpCode)
+			res.Outcome, res.Err = r.failure(opFlowDetokenize, base+i, el.Error, el.HttpCode)
 			continue
 		}
 		res.Outcome, res.Value, res.Metadata = FlowDone, el.Value, el.Metadata
@@ -439,8 +439,7 @@ func (f *FlowDB) deleteTokens(ctx context.Context, tokens []string, base int) (*
 		res := &out.Tokens[i]
 		res.Index, res.Token, res.RequestID = base+i, tokens[i], rid
 		if elementFailed(el.Error, el.HttpCode) {
-			e := r.elementError(opFlowDeleteTokens, base+i, el.Error, el.HttpCode)
-			res.Outcome, res.Err = elementOutcome(e), e
+			res.Outcome, res.Err = r.failure(opFlowDeleteTokens, base+i, el.Error, el.HttpCode)
 			continue
 		}
 		res.Outcome = FlowDone

@@ -156,7 +156,7 @@ func (v *Vault) insert(ctx context.Context, o *insertOptions, records []map[stri
 	}
 	// With upsert, a second write of the same records updates the first:
 	// the call may be repeated. Otherwise it could write duplicates.
-	call := s.op(v.c, op, insertEffect(o.upsert != ""))
+	call := s.op(v.c, op, writeEffect(o.upsert != ""))
 	r, err := v.c.run(ctx, call, send)
 	if err != nil {
 		return nil, err
@@ -333,10 +333,11 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// insertEffect is what an insert does: an upsert may be applied twice
-// without harm, a plain insert would write its records twice.
-func insertEffect(upsert bool) effect {
-	if upsert {
+// writeEffect is the effect of a write that may be applied twice without
+// harm when harmless (an upsert; an upload into an existing record), and
+// would write twice otherwise.
+func writeEffect(harmless bool) effect {
+	if harmless {
 		return rewrites
 	}
 	return writes

@@ -52,17 +52,18 @@ type endpoint struct {
 	authFirst bool
 }
 
-// effect is what a call can do to the vault.
+// effect is what a call can do to the vault. The zero value is the
+// cautious one: an operation that does not say is never repeated.
 type effect uint8
 
 const (
-	// reads: the call changes nothing.
-	reads effect = iota
+	// writes: a write that, applied twice, has two effects.
+	writes effect = iota
 	// rewrites: a write that may be applied twice without harm (an
 	// update, an upsert).
 	rewrites
-	// writes: a write that, applied twice, has two effects.
-	writes
+	// reads: the call changes nothing.
+	reads
 )
 
 // operation describes one call.
@@ -73,11 +74,10 @@ type operation struct {
 	// replayable says send can build its request again: the body is not a
 	// one-shot stream.
 	replayable bool
-	// idempotent says the server may apply the request twice without harm.
-	idempotent bool
-	// read says the call changes nothing: a failure after a retry never
-	// means an earlier attempt was applied.
-	read bool
+	// effect says what the call does: whether the server may apply it
+	// twice without harm (reads, rewrites), and whether a failure after a
+	// retry can mean an earlier attempt was applied (not for reads).
+	effect effect
 	// limit caps the size of the success body, in bytes.
 	limit int64
 	// timeout bounds each attempt (0: the client's request timeout).
@@ -105,6 +105,15 @@ type reply struct {
 	write bool
 }
 
+// elementError is the *skyflow.RecordError of a failed element of r. The
+// element of a write may have been applied when its status is 5xx (as a
+// whole answer's 5xx) or when an earlier attempt of r's request may have
+// been: a refusal then can be the retry finding its own work done.
+func (r *reply) elementError(op string, index int, msg string, code int32) *skyflow.RecordError {
+	return &skyflow.RecordError{Operation: op, Index: index, StatusCode: int(code), Message: msg, RequestID: r.requestID,
+		MaybeApplied: r.write && (r.maybeApplied || code >= 500)}
+}
+
 // maxErrorBody caps how much of an error answer is read.
 const maxErrorBody = 1 << 20
 
@@ -114,7 +123,7 @@ const maxErrorBody = 1 << 20
 // harmless to repeat. A POST through a connection is never resent: the
 // connection's route may have seen it.
 func (op *operation) resendOn401() bool {
-	return op.replayable && (op.authFirst || op.idempotent)
+	return op.replayable && (op.authFirst || op.effect != writes)
 }
 
 // run makes the call op describes and returns its successful answer, or
@@ -125,7 +134,7 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 	start := time.Now()
 	// Every retry sets the credential again (Edit): the token may have
 	// been refreshed during the backoff.
-	call := transport.Call{NonIdempotent: !op.idempotent, Limit: op.limit, Timeout: op.timeout, Edit: op.edit}
+	call := transport.Call{NonIdempotent: op.effect == writes, Limit: op.limit, Timeout: op.timeout, Edit: op.edit}
 	cc := c.doer.Begin(ctx, call)
 	resp, err := send(cc, op.edit)
 	maybeApplied := cc.MaybeApplied()
@@ -137,7 +146,7 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 		resp, err = send(cc, op.edit)
 		maybeApplied = maybeApplied || cc.MaybeApplied()
 	}
-	if op.read {
+	if op.effect == reads {
 		maybeApplied = false // a read applies nothing
 	}
 	// The answer is read whole below: the first attempt's timeout can go
@@ -179,7 +188,7 @@ func (c *Client) run(ctx context.Context, op *operation, send sendFunc) (*reply,
 	// The reply lives in the operation, which the caller holds (on its
 	// stack): no allocation of its own.
 	op.reply = reply{status: resp.StatusCode, header: resp.Header, body: body, requestID: rid,
-		maybeApplied: maybeApplied, write: !op.read}
+		maybeApplied: maybeApplied, write: op.effect != reads}
 	return &op.reply, nil
 }
 

@@ -72,7 +72,7 @@ func (v *Vault) UploadFile(ctx context.Context, req UploadFileRequest) (*UploadF
 		endpoint:   s.ep,
 		name:       op,
 		replayable: src.replayable(),
-		idempotent: req.SkyflowID != "", // without it, a new record is created
+		effect:     writeEffect(req.SkyflowID != ""), // without it, a new record is created
 		limit:      v.c.maxResponse,
 		timeout:    v.c.fileAttemptTimeout(),
 	}, func(ctx context.Context, edit editorFn) (*http.Response, error) {

@@ -96,5 +96,5 @@ func (c *Client) vaultState(id string) (*vaultState, error) {
 // op describes a call to the vault API: JSON, replayable, the default size
 // limit, and what it does (e).
 func (s *vaultState) op(c *Client, name string, e effect) *operation {
-	return &operation{endpoint: s.ep, name: name, replayable: true, idempotent: e != writes, read: e == reads, limit: c.maxResponse}
+	return &operation{endpoint: s.ep, name: name, replayable: true, effect: e, limit: c.maxResponse}
 }
