@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -191,14 +191,12 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 		data = data[:maxTokenResponse]
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
-		apiErr.Operation = e.op
 		// The assertion is a credential for its lifetime: an endpoint that
 		// quotes it back must not put it into the error (nor a log line).
-		apiErr.Message = scrub(apiErr.Message, assertion)
-		for _, d := range apiErr.Details {
-			scrubMap(d, assertion)
-		}
+		// It is base64url and dots, the same in JSON as in the text.
+		data = bytes.ReplaceAll(data, []byte(assertion), []byte("<assertion>"))
+		apiErr := errs.Decode(resp.StatusCode, resp.Header, data)
+		apiErr.Operation = e.op
 		return nil, apiErr
 	}
 	badResponse := func(msg string, cause error) *skyflow.APIError {
@@ -235,37 +233,4 @@ func (e *exchanger) exchange(ctx context.Context) (*Token, error) {
 	}
 	tok.Expiry, _ = Expiry(tok.AccessToken)
 	return tok, nil
-}
-
-// redactedAssertion replaces a signed assertion quoted by a server.
-const redactedAssertion = "<assertion>"
-
-// scrub returns s with every occurrence of secret replaced.
-func scrub(s, secret string) string {
-	if secret == "" || !strings.Contains(s, secret) {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, redactedAssertion)
-}
-
-// scrubMap scrubs secret from the strings of m, nested maps and lists
-// included.
-func scrubMap(m map[string]any, secret string) {
-	for k, v := range m {
-		m[k] = scrubValue(v, secret)
-	}
-}
-
-func scrubValue(v any, secret string) any {
-	switch v := v.(type) {
-	case string:
-		return scrub(v, secret)
-	case map[string]any:
-		scrubMap(v, secret)
-	case []any:
-		for i := range v {
-			v[i] = scrubValue(v[i], secret)
-		}
-	}
-	return v
 }
